@@ -1,0 +1,99 @@
+using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Identity;
+using Registry.Schema.Packages;
+
+namespace Registry.Schema.Data;
+
+/// <summary>
+/// The registry's database. The model uses only what every relational provider understands (no provider-specific
+/// column types or SQL), so PostgreSQL can get its own migrations from the same model.
+/// </summary>
+public class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+    public DbSet<Namespace> Namespaces => Set<Namespace>();
+    public DbSet<Project> Projects => Set<Project>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
+    public DbSet<DeployToken> DeployTokens => Set<DeployToken>();
+    public DbSet<CiJobToken> CiJobTokens => Set<CiJobToken>();
+    public DbSet<Package> Packages => Set<Package>();
+    public DbSet<PackageFile> PackageFiles => Set<PackageFile>();
+    public DbSet<NamespacePackageSettings> NamespacePackageSettings => Set<NamespacePackageSettings>();
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<User>(e =>
+        {
+            e.Property(x => x.Username).HasMaxLength(255);
+            e.HasIndex(x => x.Username).IsUnique();
+            e.HasOne<Namespace>().WithMany().HasForeignKey(x => x.NamespaceId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<Namespace>(e =>
+        {
+            e.Property(x => x.Path).HasMaxLength(255);
+            e.Property(x => x.FullPath).HasMaxLength(2048);
+            e.Property(x => x.FullPathKey).HasMaxLength(2048);
+            e.HasIndex(x => x.FullPathKey).IsUnique();
+            e.HasOne(x => x.Parent).WithMany().HasForeignKey(x => x.ParentId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<Project>(e =>
+        {
+            e.Property(x => x.Path).HasMaxLength(255);
+            e.Property(x => x.FullPath).HasMaxLength(2048);
+            e.Property(x => x.FullPathKey).HasMaxLength(2048);
+            e.HasIndex(x => x.FullPathKey).IsUnique();
+            e.HasOne(x => x.Namespace).WithMany().HasForeignKey(x => x.NamespaceId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<Membership>(e =>
+        {
+            e.HasIndex(x => new { x.UserId, x.NamespaceId, x.ProjectId }).IsUnique();
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Namespace>().WithMany().HasForeignKey(x => x.NamespaceId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Project>().WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<PersonalAccessToken>(e =>
+        {
+            e.HasIndex(x => x.Digest).IsUnique();
+            e.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<DeployToken>(e =>
+        {
+            e.HasIndex(x => x.Digest).IsUnique();
+            e.Property(x => x.Username).HasMaxLength(255);
+            e.HasOne<Project>().WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Namespace>().WithMany().HasForeignKey(x => x.NamespaceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<CiJobToken>(e =>
+        {
+            e.HasIndex(x => x.Digest).IsUnique();
+            e.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Project>().WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Package>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(255);
+            e.Property(x => x.Version).HasMaxLength(255);
+            // One package per (project, type, name, version): racing first uploads collide here and retry.
+            e.HasIndex(x => new { x.ProjectId, x.PackageType, x.Name, x.Version }).IsUnique();
+            e.HasOne(x => x.Project).WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<PackageFile>(e =>
+        {
+            e.Property(x => x.FileName).HasMaxLength(1024);
+            e.Property(x => x.FileSha256).HasMaxLength(64);
+            e.Property(x => x.FileMd5).HasMaxLength(32);
+            e.Property(x => x.FileSha1).HasMaxLength(40);
+            e.Property(x => x.BlobKey).HasMaxLength(1024);
+            e.HasIndex(x => new { x.PackageId, x.FileName });
+            e.HasIndex(x => x.Status);
+            e.HasOne(x => x.Package).WithMany(x => x.Files).HasForeignKey(x => x.PackageId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<NamespacePackageSettings>(e =>
+        {
+            e.HasKey(x => x.NamespaceId);
+            e.Property(x => x.GenericDuplicateExceptionRegex).HasMaxLength(255);
+            e.HasOne<Namespace>().WithMany().HasForeignKey(x => x.NamespaceId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+}

@@ -1,0 +1,99 @@
+using GraphQL;
+using Registry.Schema.GraphQL.Mutations;
+using Registry.Schema.GraphQL.Types;
+using Registry.Schema.Identity;
+
+namespace Registry.Schema.GraphQL;
+
+/// <summary>The mutation root: administration of CONTRACT section 6. Refusals come back in <c>errors</c>.</summary>
+public sealed class Mutation
+{
+    public static Task<CreateGroupPayload> CreateGroup(CreateGroupInput input, [FromUserContext] RegistryUserContext ctx,
+        [FromServices] IdentityAdmin admin, CancellationToken ct) =>
+        Run<CreateGroupPayload>(input, async p => p.Group = new GroupNode(await admin.CreateGroupAsync(ctx.Actor, input.Path, input.Name,
+            input.ParentPath, input.Visibility ?? Visibility.Private, ct)));
+
+    public static Task<CreateProjectPayload> CreateProject(CreateProjectInput input, [FromUserContext] RegistryUserContext ctx,
+        [FromServices] IdentityAdmin admin, CancellationToken ct) =>
+        Run<CreateProjectPayload>(input, async p => p.Project = new ProjectNode(await admin.CreateProjectAsync(ctx.Actor, input.NamespacePath,
+            input.Path, input.Name, input.Visibility ?? Visibility.Private, ct)));
+
+    public static Task<CreateUserPayload> CreateUser(CreateUserInput input, [FromUserContext] RegistryUserContext ctx,
+        [FromServices] IdentityAdmin admin, CancellationToken ct) =>
+        Run<CreateUserPayload>(input, async p => p.User = new UserNode(await admin.CreateUserAsync(ctx.Actor, input.Username, input.Name, input.Admin ?? false, ct)));
+
+    public static Task<AddMemberPayload> AddGroupMember(AddGroupMemberInput input, [FromUserContext] RegistryUserContext ctx,
+        [FromServices] IdentityAdmin admin, CancellationToken ct) =>
+        Run<AddMemberPayload>(input, async p =>
+        {
+            await admin.AddGroupMemberAsync(ctx.Actor, input.GroupPath, input.Username, input.AccessLevel, ct);
+            p.AccessLevel = input.AccessLevel;
+        });
+
+    public static Task<AddMemberPayload> AddProjectMember(AddProjectMemberInput input, [FromUserContext] RegistryUserContext ctx,
+        [FromServices] IdentityAdmin admin, CancellationToken ct) =>
+        Run<AddMemberPayload>(input, async p =>
+        {
+            await admin.AddProjectMemberAsync(ctx.Actor, input.ProjectPath, input.Username, input.AccessLevel, ct);
+            p.AccessLevel = input.AccessLevel;
+        });
+
+    public static Task<CreateTokenPayload> CreatePersonalAccessToken(CreatePersonalAccessTokenInput input,
+        [FromUserContext] RegistryUserContext ctx, [FromServices] IdentityAdmin admin, CancellationToken ct) =>
+        Run<CreateTokenPayload>(input, async p => Fill(p, GlobalId.PersonalAccessToken, await admin.CreatePersonalAccessTokenAsync(ctx.Actor,
+            input.Username, input.Name, Scopes(input.Scopes), input.ExpiresAt, ct)));
+
+    public static Task<CreateTokenPayload> CreateDeployToken(CreateDeployTokenInput input,
+        [FromUserContext] RegistryUserContext ctx, [FromServices] IdentityAdmin admin, CancellationToken ct) =>
+        Run<CreateTokenPayload>(input, async p => Fill(p, GlobalId.DeployToken, await admin.CreateDeployTokenAsync(ctx.Actor,
+            input.ProjectPath, input.GroupPath, input.Name, input.Username, Scopes(input.Scopes), input.ExpiresAt, ct)));
+
+    public static Task<CreateTokenPayload> CreateCiJobToken(CreateCiJobTokenInput input,
+        [FromUserContext] RegistryUserContext ctx, [FromServices] IdentityAdmin admin, CancellationToken ct) =>
+        Run<CreateTokenPayload>(input, async p => Fill(p, GlobalId.CiJobToken, await admin.CreateCiJobTokenAsync(ctx.Actor, input.ProjectPath, ct)));
+
+    public static Task<RevokeTokenPayload> RevokePersonalAccessToken(RevokeTokenInput input,
+        [FromUserContext] RegistryUserContext ctx, [FromServices] IdentityAdmin admin, CancellationToken ct) =>
+        Run<RevokeTokenPayload>(input, p => admin.RevokePersonalAccessTokenAsync(ctx.Actor, ParseId(input.Id, GlobalId.PersonalAccessToken), ct));
+
+    public static Task<RevokeTokenPayload> RevokeDeployToken(RevokeTokenInput input,
+        [FromUserContext] RegistryUserContext ctx, [FromServices] IdentityAdmin admin, CancellationToken ct) =>
+        Run<RevokeTokenPayload>(input, p => admin.RevokeDeployTokenAsync(ctx.Actor, ParseId(input.Id, GlobalId.DeployToken), ct));
+
+    public static Task<RevokeTokenPayload> RevokeCiJobToken(RevokeTokenInput input,
+        [FromUserContext] RegistryUserContext ctx, [FromServices] IdentityAdmin admin, CancellationToken ct) =>
+        Run<RevokeTokenPayload>(input, p => admin.RevokeCiJobTokenAsync(ctx.Actor, ParseId(input.Id, GlobalId.CiJobToken), ct));
+
+    private static async Task<TPayload> Run<TPayload>(MutationInput input, Func<TPayload, Task> action)
+        where TPayload : MutationPayload, new()
+    {
+        var payload = new TPayload { ClientMutationId = input.ClientMutationId };
+        try
+        {
+            await action(payload);
+        }
+        catch (AdminError e)
+        {
+            return new TPayload { ClientMutationId = input.ClientMutationId, Errors = [e.Message] };
+        }
+        return payload;
+    }
+
+    private static void Fill(CreateTokenPayload p, string model, IssuedToken issued)
+    {
+        p.Id = GlobalId.For(model, issued.Id);
+        p.Token = issued.Token;
+        p.Username = issued.Username;
+        p.ExpiresAt = issued.ExpiresAt;
+    }
+
+    private static long ParseId(string gid, string model) =>
+        GlobalId.TryParse(gid, model, out var id) ? id : throw new AdminError($"{gid} is not a valid {model} id");
+
+    private static TokenScopes Scopes(IEnumerable<AccessTokenScope> scopes) =>
+        scopes.Aggregate(TokenScopes.None, (acc, s) => acc | (s == AccessTokenScope.Api ? TokenScopes.Api : TokenScopes.ReadApi));
+
+    private static TokenScopes Scopes(IEnumerable<DeployTokenScope> scopes) =>
+        scopes.Aggregate(TokenScopes.None, (acc, s) => acc | (s == DeployTokenScope.WritePackageRegistry
+            ? TokenScopes.WritePackageRegistry : TokenScopes.ReadPackageRegistry));
+}

@@ -1,0 +1,30 @@
+using GraphQL;
+using GraphQL.Execution;
+using GraphQLParser.AST;
+using Microsoft.Extensions.DependencyInjection;
+using Registry.Schema.Identity;
+using Registry.Schema.Packages;
+
+namespace Registry.Schema.GraphQL;
+
+public static class RegistrySchemaSetup
+{
+    /// <summary>The domain services and the GraphQL schema (a singleton; resolvers take scoped services per request).</summary>
+    public static IServiceCollection AddRegistryDomain(this IServiceCollection services)
+    {
+        services.AddScoped<Authenticator>();
+        services.AddScoped<Permissions>();
+        services.AddScoped<ProjectLocator>();
+        services.AddScoped<IdentityAdmin>();
+        services.AddScoped<PackageAuthorizer>();
+        services.AddScoped<PackagePublisher>();
+        services.AddScoped<PackageFinder>();
+        services.AddGraphQL(b => b
+            .AddAutoSchema<Query>(s => s.WithMutation<Mutation>())
+            .AddSystemTextJson()
+            // Resolvers share the request's DbContext, which allows one operation at a time.
+            .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query)
+            .ConfigureExecutionOptions(o => o.EnableMetrics = false));
+        return services;
+    }
+}

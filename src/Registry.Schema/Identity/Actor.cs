@@ -1,0 +1,20 @@
+namespace Registry.Schema.Identity;
+
+public enum ActorKind { Anonymous, User, DeployToken, JobToken }
+
+/// <summary>Who is asking: the result of authenticating one request, whatever the transport.</summary>
+public sealed record Actor(ActorKind Kind, User? User = null, TokenScopes Scopes = TokenScopes.None,
+    DeployToken? DeployToken = null, CiJobToken? JobToken = null)
+{
+    public static readonly Actor Anonymous = new(ActorKind.Anonymous);
+
+    public bool IsAdmin => Kind == ActorKind.User && User!.IsAdmin;
+
+    /// <summary>A personal token with the <c>api</c> scope may write; <c>read_api</c> may only read.</summary>
+    public bool CanWriteApi => Kind == ActorKind.User && Scopes.HasFlag(TokenScopes.Api);
+}
+
+/// <summary>What a request presented, before it is checked.</summary>
+public sealed record Credentials(string Token, CredentialSource Source, string? BasicUsername = null);
+
+public enum CredentialSource { PrivateToken, JobToken, DeployToken, Bearer, Basic }

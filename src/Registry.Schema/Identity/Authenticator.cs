@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Data;
+
+namespace Registry.Schema.Identity;
+
+public enum AuthenticationOutcome { Anonymous, Authenticated, Invalid }
+
+public sealed record AuthenticationResult(AuthenticationOutcome Outcome, Actor Actor, Credentials? Credentials)
+{
+    public static readonly AuthenticationResult None = new(AuthenticationOutcome.Anonymous, Actor.Anonymous, null);
+}
+
+/// <summary>Turns presented credentials into an <see cref="Actor"/>. Every token kind is looked up by digest.</summary>
+public sealed class Authenticator(RegistryDbContext db, TimeProvider clock)
+{
+    public async Task<AuthenticationResult> AuthenticateAsync(Credentials? credentials, CancellationToken ct)
+    {
+        if (credentials is null || string.IsNullOrEmpty(credentials.Token)) return AuthenticationResult.None;
+        var actor = await ResolveAsync(credentials, ct);
+        return actor is null
+            ? new AuthenticationResult(AuthenticationOutcome.Invalid, Actor.Anonymous, credentials)
+            : new AuthenticationResult(AuthenticationOutcome.Authenticated, actor, credentials);
+    }
+
+    private async Task<Actor?> ResolveAsync(Credentials c, CancellationToken ct)
+    {
+        var digest = TokenSecrets.Digest(c.Token);
+        var now = clock.GetUtcNow().UtcDateTime;
+        // The header names the kind; Bearer and Basic may carry any kind, so try them in turn.
+        bool personal = c.Source is CredentialSource.PrivateToken or CredentialSource.Bearer or CredentialSource.Basic;
+        bool job = c.Source is CredentialSource.JobToken or CredentialSource.Bearer or CredentialSource.Basic;
+        bool deploy = c.Source is CredentialSource.DeployToken or CredentialSource.Bearer or CredentialSource.Basic;
+
+        if (personal)
+        {
+            var pat = await db.PersonalAccessTokens.Include(t => t.User).AsNoTracking()
+                .FirstOrDefaultAsync(t => t.Digest == digest, ct);
+            if (pat is not null && TokenSecrets.Matches(pat.Digest, digest) && pat.IsActive(now))
+                return new Actor(ActorKind.User, pat.User, pat.Scopes);
+        }
+        if (job)
+        {
+            var jt = await db.CiJobTokens.Include(t => t.User).AsNoTracking().FirstOrDefaultAsync(t => t.Digest == digest, ct);
+            if (jt is not null && TokenSecrets.Matches(jt.Digest, digest) && jt.IsActive(now)
+                && (c.Source != CredentialSource.Basic || c.BasicUsername == "gitlab-ci-token"))
+                return new Actor(ActorKind.JobToken, jt.User, TokenScopes.Api, JobToken: jt);
+        }
+        if (deploy)
+        {
+            var dt = await db.DeployTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Digest == digest, ct);
+            if (dt is not null && TokenSecrets.Matches(dt.Digest, digest) && dt.IsActive(now)
+                && (c.Source != CredentialSource.Basic || string.Equals(c.BasicUsername, dt.Username, StringComparison.Ordinal)))
+                return new Actor(ActorKind.DeployToken, null, dt.Scopes, DeployToken: dt);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,266 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Data;
+
+namespace Registry.Schema.Identity;
+
+/// <summary>A refused administration request; GraphQL returns the message in the payload's <c>errors</c>.</summary>
+public sealed class AdminError(string message) : Exception(message);
+
+public sealed record IssuedToken(long Id, string Token, string? Username, DateTime? ExpiresAt);
+
+/// <summary>Users, groups, projects, memberships and tokens, with GitLab's rules on who may change what.</summary>
+public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions permissions, ProjectLocator locator, TimeProvider clock)
+{
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$")]
+    private static partial Regex PathRegex();
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    public async Task<User> CreateUserAsync(Actor actor, string username, string? name, bool admin, CancellationToken ct)
+    {
+        if (!actor.IsAdmin || !actor.CanWriteApi) throw new AdminError("Only administrators can create users");
+        return await CreateUserCoreAsync(username, name, admin, ct);
+    }
+
+    internal async Task<User> CreateUserCoreAsync(string username, string? name, bool admin, CancellationToken ct)
+    {
+        ValidatePath(username, "Username");
+        await EnsurePathFreeAsync(username, ct);
+        var ns = new Namespace
+        {
+            Kind = NamespaceKind.User, Path = username, FullPath = username, FullPathKey = ProjectLocator.PathKey(username),
+            Name = name ?? username, Visibility = Visibility.Private, CreatedAt = Now,
+        };
+        db.Namespaces.Add(ns);
+        await db.SaveChangesAsync(ct);
+        var user = new User { Username = username, Name = name ?? username, IsAdmin = admin, CreatedAt = Now, NamespaceId = ns.Id };
+        db.Users.Add(user);
+        await db.SaveChangesAsync(ct);
+        return user;
+    }
+
+    public async Task<Namespace> CreateGroupAsync(Actor actor, string path, string? name, string? parentPath, Visibility visibility, CancellationToken ct)
+    {
+        var user = RequireWriter(actor);
+        ValidatePath(path, "Path");
+        string fullPath = path;
+        Namespace? parent = null;
+        if (!string.IsNullOrEmpty(parentPath))
+        {
+            parent = await locator.FindNamespaceAsync(parentPath, ct);
+            if (parent is null || parent.Kind != NamespaceKind.Group || !await permissions.CanSeeNamespaceAsync(actor, parent, ct))
+                throw new AdminError("Parent group not found");
+            if (await permissions.NamespaceRoleAsync(user, parent, ct) is not >= AccessLevel.Maintainer)
+                throw new AdminError("You do not have permission to create a subgroup in this group");
+            fullPath = parent.FullPath + "/" + path;
+        }
+        await EnsurePathFreeAsync(fullPath, ct);
+        var group = new Namespace
+        {
+            Kind = NamespaceKind.Group, Path = path, FullPath = fullPath, FullPathKey = ProjectLocator.PathKey(fullPath),
+            Name = name ?? path, ParentId = parent?.Id, Visibility = visibility, CreatedAt = Now,
+        };
+        db.Namespaces.Add(group);
+        await db.SaveChangesAsync(ct);
+        if (parent is null)
+        {
+            db.Memberships.Add(new Membership { UserId = user.Id, NamespaceId = group.Id, AccessLevel = AccessLevel.Owner, CreatedAt = Now });
+            await db.SaveChangesAsync(ct);
+        }
+        return group;
+    }
+
+    public async Task<Project> CreateProjectAsync(Actor actor, string namespacePath, string path, string? name, Visibility visibility, CancellationToken ct)
+    {
+        var user = RequireWriter(actor);
+        ValidatePath(path, "Path");
+        var ns = await locator.FindNamespaceAsync(namespacePath, ct);
+        if (ns is null || !await permissions.CanSeeNamespaceAsync(actor, ns, ct)) throw new AdminError("Namespace not found");
+        if (await permissions.NamespaceRoleAsync(user, ns, ct) is not >= AccessLevel.Maintainer)
+            throw new AdminError("You do not have permission to create a project in this namespace");
+        var fullPath = ns.FullPath + "/" + path;
+        await EnsurePathFreeAsync(fullPath, ct);
+        var project = new Project
+        {
+            NamespaceId = ns.Id, Path = path, FullPath = fullPath, FullPathKey = ProjectLocator.PathKey(fullPath),
+            Name = name ?? path, Visibility = visibility, CreatedAt = Now,
+        };
+        db.Projects.Add(project);
+        await db.SaveChangesAsync(ct);
+        return project;
+    }
+
+    public async Task AddGroupMemberAsync(Actor actor, string groupPath, string username, AccessLevel level, CancellationToken ct)
+    {
+        var user = RequireWriter(actor);
+        var group = await locator.FindNamespaceAsync(groupPath, ct);
+        if (group is null || group.Kind != NamespaceKind.Group || !await permissions.CanSeeNamespaceAsync(actor, group, ct))
+            throw new AdminError("Group not found");
+        if (await permissions.NamespaceRoleAsync(user, group, ct) is not AccessLevel.Owner)
+            throw new AdminError("Only the group's owners can add members");
+        var member = await FindUserAsync(username, ct);
+        await UpsertMembershipAsync(member.Id, group.Id, null, level, ct);
+    }
+
+    public async Task AddProjectMemberAsync(Actor actor, string projectPath, string username, AccessLevel level, CancellationToken ct)
+    {
+        var user = RequireWriter(actor);
+        var project = await locator.FindProjectAsync(projectPath, ct);
+        if (project is null || !await permissions.CanSeeProjectAsync(actor, project, ct)) throw new AdminError("Project not found");
+        var role = await permissions.ProjectRoleAsync(user, project, ct);
+        if (role is not >= AccessLevel.Maintainer || (level == AccessLevel.Owner && role != AccessLevel.Owner))
+            throw new AdminError("You do not have permission to add this member");
+        var member = await FindUserAsync(username, ct);
+        await UpsertMembershipAsync(member.Id, null, project.Id, level, ct);
+    }
+
+    public async Task<IssuedToken> CreatePersonalAccessTokenAsync(Actor actor, string username, string name, TokenScopes scopes, DateTime? expiresAt, CancellationToken ct)
+    {
+        var caller = RequireWriter(actor);
+        var owner = await FindUserAsync(username, ct);
+        if (owner.Id != caller.Id && !caller.IsAdmin) throw new AdminError("You can only create tokens for yourself");
+        if ((scopes & (TokenScopes.Api | TokenScopes.ReadApi)) == 0) throw new AdminError("Scopes can't be blank");
+        CheckExpiry(expiresAt);
+        var secret = TokenSecrets.New(TokenSecrets.PersonalPrefix);
+        var token = new PersonalAccessToken { UserId = owner.Id, Name = name, Scopes = scopes, Digest = TokenSecrets.Digest(secret), CreatedAt = Now, ExpiresAt = expiresAt };
+        db.PersonalAccessTokens.Add(token);
+        await db.SaveChangesAsync(ct);
+        return new IssuedToken(token.Id, secret, owner.Username, expiresAt);
+    }
+
+    public async Task<IssuedToken> CreateDeployTokenAsync(Actor actor, string? projectPath, string? groupPath, string name, string? username,
+        TokenScopes scopes, DateTime? expiresAt, CancellationToken ct)
+    {
+        var caller = RequireWriter(actor);
+        if (string.IsNullOrEmpty(projectPath) == string.IsNullOrEmpty(groupPath)) throw new AdminError("Give exactly one of projectPath and groupPath");
+        if ((scopes & (TokenScopes.ReadPackageRegistry | TokenScopes.WritePackageRegistry)) == 0) throw new AdminError("Scopes can't be blank");
+        CheckExpiry(expiresAt);
+        long? projectId = null, namespaceId = null;
+        if (!string.IsNullOrEmpty(projectPath))
+        {
+            var project = await locator.FindProjectAsync(projectPath, ct);
+            if (project is null || !await permissions.CanSeeProjectAsync(actor, project, ct)) throw new AdminError("Project not found");
+            if (await permissions.ProjectRoleAsync(caller, project, ct) is not >= AccessLevel.Maintainer)
+                throw new AdminError("You do not have permission to create deploy tokens in this project");
+            projectId = project.Id;
+        }
+        else
+        {
+            var group = await locator.FindNamespaceAsync(groupPath!, ct);
+            if (group is null || group.Kind != NamespaceKind.Group || !await permissions.CanSeeNamespaceAsync(actor, group, ct))
+                throw new AdminError("Group not found");
+            if (await permissions.NamespaceRoleAsync(caller, group, ct) is not >= AccessLevel.Maintainer)
+                throw new AdminError("You do not have permission to create deploy tokens in this group");
+            namespaceId = group.Id;
+        }
+        var secret = TokenSecrets.New(TokenSecrets.DeployPrefix);
+        var token = new DeployToken
+        {
+            Name = name, Scopes = scopes, Digest = TokenSecrets.Digest(secret), CreatedAt = Now, ExpiresAt = expiresAt,
+            ProjectId = projectId, NamespaceId = namespaceId, Username = "pending",
+        };
+        db.DeployTokens.Add(token);
+        await db.SaveChangesAsync(ct);
+        // GitLab's default deploy-token username is derived from the id.
+        token.Username = string.IsNullOrWhiteSpace(username) ? $"gitlab+deploy-token-{token.Id}" : username;
+        await db.SaveChangesAsync(ct);
+        return new IssuedToken(token.Id, secret, token.Username, expiresAt);
+    }
+
+    public static readonly TimeSpan JobTokenLifetime = TimeSpan.FromHours(1);
+
+    public async Task<IssuedToken> CreateCiJobTokenAsync(Actor actor, string projectPath, CancellationToken ct)
+    {
+        var caller = RequireWriter(actor);
+        var project = await locator.FindProjectAsync(projectPath, ct);
+        if (project is null || !await permissions.CanSeeProjectAsync(actor, project, ct)) throw new AdminError("Project not found");
+        if (await permissions.ProjectRoleAsync(caller, project, ct) is not >= AccessLevel.Developer)
+            throw new AdminError("You do not have permission to run jobs in this project");
+        var secret = TokenSecrets.New(TokenSecrets.JobPrefix);
+        var expires = Now + JobTokenLifetime;
+        var token = new CiJobToken { ProjectId = project.Id, UserId = caller.Id, Scopes = TokenScopes.Api, Digest = TokenSecrets.Digest(secret), CreatedAt = Now, ExpiresAt = expires };
+        db.CiJobTokens.Add(token);
+        await db.SaveChangesAsync(ct);
+        return new IssuedToken(token.Id, secret, "gitlab-ci-token", expires);
+    }
+
+    public async Task RevokePersonalAccessTokenAsync(Actor actor, long id, CancellationToken ct)
+    {
+        var caller = RequireWriter(actor);
+        var token = await db.PersonalAccessTokens.FirstOrDefaultAsync(t => t.Id == id, ct);
+        if (token is null || (token.UserId != caller.Id && !caller.IsAdmin)) throw new AdminError("Token not found");
+        token.RevokedAt ??= Now;
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task RevokeDeployTokenAsync(Actor actor, long id, CancellationToken ct)
+    {
+        var caller = RequireWriter(actor);
+        var token = await db.DeployTokens.FirstOrDefaultAsync(t => t.Id == id, ct);
+        if (token is null) throw new AdminError("Token not found");
+        AccessLevel? role = null;
+        if (token.ProjectId is long pid && await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == pid, ct) is { } project)
+            role = await permissions.ProjectRoleAsync(caller, project, ct);
+        else if (token.NamespaceId is long nid && await db.Namespaces.AsNoTracking().FirstOrDefaultAsync(n => n.Id == nid, ct) is { } ns)
+            role = await permissions.NamespaceRoleAsync(caller, ns, ct);
+        if (role is not >= AccessLevel.Maintainer) throw new AdminError("Token not found");
+        token.RevokedAt ??= Now;
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task RevokeCiJobTokenAsync(Actor actor, long id, CancellationToken ct)
+    {
+        var caller = RequireWriter(actor);
+        var token = await db.CiJobTokens.FirstOrDefaultAsync(t => t.Id == id, ct);
+        if (token is null || (token.UserId != caller.Id && !caller.IsAdmin)) throw new AdminError("Token not found");
+        token.RevokedAt ??= Now;
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Creates the root administrator on an empty database; returns its token when one was generated.</summary>
+    public async Task<string?> BootstrapAsync(string? configuredRootToken, CancellationToken ct)
+    {
+        if (await db.Users.AnyAsync(ct)) return null;
+        if (configuredRootToken is { Length: < 20 }) throw new InvalidOperationException("Registry:RootToken must be at least 20 characters");
+        var root = await CreateUserCoreAsync("root", "Administrator", admin: true, ct);
+        var secret = configuredRootToken ?? TokenSecrets.New(TokenSecrets.PersonalPrefix);
+        db.PersonalAccessTokens.Add(new PersonalAccessToken { UserId = root.Id, Name = "root", Scopes = TokenScopes.Api, Digest = TokenSecrets.Digest(secret), CreatedAt = Now });
+        await db.SaveChangesAsync(ct);
+        return configuredRootToken is null ? secret : null;
+    }
+
+    private async Task UpsertMembershipAsync(long userId, long? namespaceId, long? projectId, AccessLevel level, CancellationToken ct)
+    {
+        var existing = await db.Memberships.FirstOrDefaultAsync(m => m.UserId == userId && m.NamespaceId == namespaceId && m.ProjectId == projectId, ct);
+        if (existing is null)
+            db.Memberships.Add(new Membership { UserId = userId, NamespaceId = namespaceId, ProjectId = projectId, AccessLevel = level, CreatedAt = Now });
+        else
+            existing.AccessLevel = level;
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<User> FindUserAsync(string username, CancellationToken ct) =>
+        await db.Users.FirstOrDefaultAsync(u => u.Username == username, ct) ?? throw new AdminError($"User {username} not found");
+
+    private static User RequireWriter(Actor actor) =>
+        actor is { Kind: ActorKind.User, CanWriteApi: true } ? actor.User! : throw new AdminError("You must be signed in with a token that has the api scope");
+
+    private void CheckExpiry(DateTime? expiresAt)
+    {
+        if (expiresAt is { } e && e.ToUniversalTime() <= Now) throw new AdminError("Expiration date must be in the future");
+    }
+
+    private static void ValidatePath(string path, string what)
+    {
+        if (string.IsNullOrEmpty(path) || !PathRegex().IsMatch(path) || path.EndsWith('.') || path.Contains(".."))
+            throw new AdminError($"{what} can contain only letters, digits, '_', '-' and '.', and cannot start with '-' or end with '.'");
+    }
+
+    private async Task EnsurePathFreeAsync(string fullPath, CancellationToken ct)
+    {
+        var key = ProjectLocator.PathKey(fullPath);
+        if (await db.Namespaces.AnyAsync(n => n.FullPathKey == key, ct) || await db.Projects.AnyAsync(p => p.FullPathKey == key, ct))
+            throw new AdminError($"{fullPath} has already been taken");
+    }
+}

@@ -1,0 +1,48 @@
+namespace Registry.Schema.Packages;
+
+public enum PackageStatus { Default = 0, Hidden = 1, Error = 2, Processing = 3, PendingDestruction = 4, Deprecated = 5 }
+
+public enum PackageType { Generic = 0 }
+
+public sealed class Package
+{
+    public long Id { get; set; }
+    public long ProjectId { get; set; }
+    public Identity.Project Project { get; set; } = null!;
+    public PackageType PackageType { get; set; }
+    public required string Name { get; set; }
+    public required string Version { get; set; }
+    public PackageStatus Status { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? LastDownloadedAt { get; set; }
+    public List<PackageFile> Files { get; set; } = [];
+}
+
+public enum PackageFileStatus { Default = 0, PendingDestruction = 1 }
+
+public sealed class PackageFile
+{
+    public long Id { get; set; }
+    public long PackageId { get; set; }
+    public Package Package { get; set; } = null!;
+    /// <summary>The file name with its folder, if any: <c>path/to/file.txt</c>.</summary>
+    public required string FileName { get; set; }
+    public long Size { get; set; }
+    public required string FileSha256 { get; set; }
+    public string? FileMd5 { get; set; }
+    public string? FileSha1 { get; set; }
+    /// <summary>Where the bytes live in the blob store; never derived from user input.</summary>
+    public required string BlobKey { get; set; }
+    public PackageFileStatus Status { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>Package settings of one namespace; the row exists only once somebody changed them.</summary>
+public sealed class NamespacePackageSettings
+{
+    public long NamespaceId { get; set; }
+    public bool GenericDuplicatesAllowed { get; set; } = true;
+    public string? GenericDuplicateExceptionRegex { get; set; }
+}

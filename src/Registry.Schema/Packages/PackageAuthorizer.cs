@@ -1,0 +1,43 @@
+using Registry.Schema.Identity;
+
+namespace Registry.Schema.Packages;
+
+public enum PackageAction { Read, Publish, Delete }
+
+/// <summary>
+/// The status-code rules of CONTRACT section 2, shared by every transport: 401 for missing or invalid credentials
+/// where some are needed, 404 where the caller may not know the project exists, 403 where the role or scope is too low.
+/// </summary>
+public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permissions)
+{
+    public async Task<(Project Project, ProjectAccess Access)> AuthorizeAsync(
+        AuthenticationResult auth, string projectIdOrPath, PackageAction action, CancellationToken ct)
+    {
+        var project = await locator.FindProjectAsync(projectIdOrPath, ct);
+        var actor = auth.Actor;
+        if (auth.Outcome == AuthenticationOutcome.Invalid)
+        {
+            // GitLab lets a public download through when a tool sends a stale Basic password.
+            var basicOnPublicRead = action == PackageAction.Read && auth.Credentials?.Source == CredentialSource.Basic
+                && project?.Visibility == Visibility.Public;
+            if (!basicOnPublicRead) throw RegistryProblem.Unauthorized();
+            actor = Actor.Anonymous;
+        }
+
+        if (actor.Kind == ActorKind.Anonymous && action != PackageAction.Read) throw RegistryProblem.Unauthorized();
+        if (project is null)
+            throw actor.Kind == ActorKind.Anonymous ? RegistryProblem.Unauthorized() : RegistryProblem.NotFound("Project");
+
+        var access = await permissions.ForProjectAsync(actor, project, ct);
+        if (!access.CanSee)
+            throw actor.Kind == ActorKind.Anonymous ? RegistryProblem.Unauthorized() : RegistryProblem.NotFound("Project");
+        var allowed = action switch
+        {
+            PackageAction.Read => access.CanRead,
+            PackageAction.Publish => access.CanPublish,
+            _ => access.CanDelete,
+        };
+        if (!allowed) throw actor.Kind == ActorKind.Anonymous ? RegistryProblem.Unauthorized() : RegistryProblem.Forbidden();
+        return (project, access);
+    }
+}

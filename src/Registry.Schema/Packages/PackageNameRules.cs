@@ -1,0 +1,45 @@
+using System.Text.RegularExpressions;
+
+namespace Registry.Schema.Packages;
+
+/// <summary>
+/// GitLab's rules for generic package coordinates, ASCII only (.NET's <c>\w</c> would accept non-ASCII letters).
+/// </summary>
+public static partial class PackageNameRules
+{
+    [GeneratedRegex(@"^[A-Za-z0-9._+-]+$")]
+    private static partial Regex NameRegex();
+
+    [GeneratedRegex(@"^(?!.*\.\.)[A-Za-z0-9_+.-]+$")]
+    private static partial Regex VersionRegex();
+
+    [GeneratedRegex(@"^(?!~)(?!@)[A-Za-z0-9._+~@-]+(?<!~)(?<!@)$")]
+    private static partial Regex FileNameRegex();
+
+    public static bool IsValidName(string? name) => name is { Length: > 0 and <= 255 } && NameRegex().IsMatch(name) && !IsDotSegment(name);
+
+    public static bool IsValidVersion(string? version) => version is { Length: > 0 and <= 255 } && VersionRegex().IsMatch(version) && version != ".";
+
+    /// <summary>One file name or folder segment: a dot segment would escape its folder.</summary>
+    public static bool IsValidFileSegment(string? segment) =>
+        segment is { Length: > 0 and <= 255 } && FileNameRegex().IsMatch(segment) && !IsDotSegment(segment);
+
+    /// <summary>Validates the folder segments and file name, and joins them as stored: <c>path/to/file</c>.</summary>
+    public static string ValidateFilePath(IReadOnlyList<string> segments)
+    {
+        if (segments.Count == 0) throw RegistryProblem.Invalid("file_name");
+        foreach (var s in segments)
+            if (!IsValidFileSegment(s)) throw RegistryProblem.Invalid(segments.Count > 1 && !ReferenceEquals(s, segments[^1]) ? "path" : "file_name");
+        var joined = string.Join('/', segments);
+        if (joined.Length > 1024) throw RegistryProblem.Invalid("file_name");
+        return joined;
+    }
+
+    public static void Validate(string name, string version)
+    {
+        if (!IsValidName(name)) throw RegistryProblem.Invalid("package_name");
+        if (!IsValidVersion(version)) throw RegistryProblem.Invalid("package_version");
+    }
+
+    private static bool IsDotSegment(string s) => s is "." or "..";
+}

@@ -1,0 +1,18 @@
+namespace Registry.Schema;
+
+/// <summary>The <c>Registry</c> configuration section.</summary>
+public sealed class RegistryOptions
+{
+    public const string Section = "Registry";
+
+    /// <summary>Folder of the SQLite database and the file-system blobs.</summary>
+    public string DataPath { get; set; } = "./data";
+
+    /// <summary>Largest accepted file size in bytes is one less than this; 0 means unlimited.</summary>
+    public long MaxFileSize { get; set; } = 5L * 1024 * 1024 * 1024;
+
+    /// <summary>The root user's first token on an empty database; generated and logged once when unset.</summary>
+    public string? RootToken { get; set; }
+
+    public bool IsTooLarge(long size) => MaxFileSize > 0 && size >= MaxFileSize;
+}

@@ -1,0 +1,25 @@
+namespace Registry.Schema.Storage;
+
+/// <summary>
+/// Where file bytes live. Keys are chosen by the registry, never by clients. A blob is written through a
+/// <see cref="IBlobWriter"/> and only exists under its key once committed, so an interrupted upload leaves nothing.
+/// </summary>
+public interface IBlobStore
+{
+    /// <summary>Short name stored with GitLab's <c>file_store</c> field: 1 local, 2 object storage.</summary>
+    int FileStore { get; }
+
+    Task<IBlobWriter> CreateAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Opens a blob for reading; a seekable stream where the store can give one. Null when missing.</summary>
+    Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken);
+
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
+}
+
+/// <summary>A blob being written. Disposing it without <see cref="CommitAsync"/> discards everything written.</summary>
+public interface IBlobWriter : IAsyncDisposable
+{
+    ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+    Task CommitAsync(CancellationToken cancellationToken);
+}

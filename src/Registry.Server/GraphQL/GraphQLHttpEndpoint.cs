@@ -1,0 +1,128 @@
+using GraphQL;
+using GraphQL.Execution;
+using GraphQL.Transport;
+using GraphQL.Types;
+using GraphQL.Validation;
+using GraphQLParser.AST;
+using Registry.Schema.GraphQL;
+using Registry.Schema.Identity;
+using Registry.Server.Authentication;
+
+namespace Registry.Server.GraphQL;
+
+/// <summary>
+/// GraphQL over HTTP on GraphQL.NET's core types: POST with JSON, GET for queries only. Requests that cannot be
+/// parsed or validated answer 400; a mutation over GET answers 405.
+/// </summary>
+public static class GraphQLHttpEndpoint
+{
+    public const string GraphQLResponseMediaType = "application/graphql-response+json";
+    private const string GetNotAllowedCode = "HTTP_METHOD_VALIDATION";
+
+    public static IEndpointRouteBuilder MapGraphQLEndpoint(this IEndpointRouteBuilder app, params string[] paths)
+    {
+        foreach (var path in paths)
+        {
+            app.MapPost(path, Post);
+            app.MapGet(path, Get);
+        }
+        return app;
+    }
+
+    private static async Task Post(HttpContext http, IGraphQLTextSerializer serializer)
+    {
+        GraphQLRequest? request;
+        try
+        {
+            request = await serializer.ReadAsync<GraphQLRequest>(http.Request.Body, http.RequestAborted);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or NotSupportedException or FormatException)
+        {
+            await WriteErrorAsync(http, serializer, StatusCodes.Status400BadRequest, "The request body is not a valid GraphQL request: " + e.Message);
+            return;
+        }
+        await ExecuteAsync(http, serializer, request, allowMutations: true);
+    }
+
+    private static async Task Get(HttpContext http, IGraphQLTextSerializer serializer)
+    {
+        var q = http.Request.Query;
+        Inputs? variables = null;
+        if (!string.IsNullOrEmpty(q["variables"]))
+        {
+            try { variables = serializer.Deserialize<Inputs>(q["variables"].ToString()); }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+            {
+                await WriteErrorAsync(http, serializer, StatusCodes.Status400BadRequest, "variables is not valid JSON");
+                return;
+            }
+        }
+        var request = new GraphQLRequest { Query = q["query"], OperationName = q["operationName"], Variables = variables };
+        await ExecuteAsync(http, serializer, request, allowMutations: false);
+    }
+
+    private static async Task ExecuteAsync(HttpContext http, IGraphQLTextSerializer serializer, GraphQLRequest? request, bool allowMutations)
+    {
+        if (request is null || string.IsNullOrWhiteSpace(request.Query))
+        {
+            await WriteErrorAsync(http, serializer, StatusCodes.Status400BadRequest, "GraphQL query is missing.");
+            return;
+        }
+        var auth = await http.AuthenticateRegistryAsync();
+        if (auth.Outcome == AuthenticationOutcome.Invalid)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            await WriteErrorAsync(http, serializer, StatusCodes.Status401Unauthorized, "Invalid token");
+            return;
+        }
+
+        var executer = http.RequestServices.GetRequiredService<IDocumentExecuter<ISchema>>();
+        var result = await executer.ExecuteAsync(options =>
+        {
+            options.Query = request.Query;
+            options.OperationName = request.OperationName;
+            options.Variables = request.Variables;
+            options.Extensions = request.Extensions;
+            options.RequestServices = http.RequestServices;
+            options.UserContext = new RegistryUserContext(auth.Actor);
+            options.CancellationToken = http.RequestAborted;
+            if (!allowMutations) options.ValidationRules = DocumentValidator.CoreRules.Append(QueriesOnlyRule.Instance);
+        });
+
+        var status = StatusCodes.Status200OK;
+        if (!result.Executed)
+            status = result.Errors?.Any(e => e.Code == GetNotAllowedCode) == true
+                ? StatusCodes.Status405MethodNotAllowed
+                : StatusCodes.Status400BadRequest;
+        if (status == StatusCodes.Status405MethodNotAllowed) http.Response.Headers.Allow = "POST";
+        http.Response.StatusCode = status;
+        http.Response.ContentType = ResponseMediaType(http);
+        await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    private static Task WriteErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, int status, string message)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = ResponseMediaType(http);
+        return serializer.WriteAsync(http.Response.Body, new ExecutionResult { Errors = [new ExecutionError(message)] }, http.RequestAborted);
+    }
+
+    private static string ResponseMediaType(HttpContext http) =>
+        http.Request.Headers.Accept.ToString().Contains(GraphQLResponseMediaType, StringComparison.OrdinalIgnoreCase)
+            ? GraphQLResponseMediaType + "; charset=utf-8"
+            : "application/json; charset=utf-8";
+
+    /// <summary>GET must not change anything: only query operations pass.</summary>
+    private sealed class QueriesOnlyRule : ValidationRuleBase
+    {
+        public static readonly QueriesOnlyRule Instance = new();
+
+        public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context) =>
+            new(new MatchingNodeVisitor<GraphQLOperationDefinition>((op, ctx) =>
+            {
+                if (op.Operation != OperationType.Query && (ctx.Operation is null || ctx.Operation == op))
+                    ctx.ReportError(new ValidationError(ctx.Document.Source, GetNotAllowedCode,
+                        $"Only query operations can be sent with GET; use POST for {op.Operation.ToString().ToLowerInvariant()}s.", op));
+            }));
+    }
+}

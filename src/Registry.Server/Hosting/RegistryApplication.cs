@@ -1,0 +1,40 @@
+using Registry.Schema;
+using Registry.Schema.GraphQL;
+using Registry.Schema.Storage;
+using Registry.Server.Data;
+using Registry.Server.Generic;
+using Registry.Server.GraphQL;
+using Registry.Server.Storage;
+
+namespace Registry.Server.Hosting;
+
+/// <summary>Builds the registry host; <c>Program</c> and the tests start it the same way.</summary>
+public static class RegistryApplication
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json lives at the repository root; a copy beside the binary serves when run from elsewhere.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"), Optional = true, ReloadOnChange = false,
+        });
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+            builder.WebHost.UseUrls("http://localhost:5000");
+
+        var services = builder.Services;
+        services.AddOptions<RegistryOptions>().Bind(builder.Configuration.GetSection(RegistryOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+        services.AddRegistryDatabase(builder.Configuration);
+        services.AddSingleton<IBlobStore, FileSystemBlobStore>();
+        services.AddRegistryDomain();
+
+        var app = builder.Build();
+        app.UseMiddleware<RawApiPathMiddleware>();
+        app.Use(ProblemResponses.Middleware);
+        app.MapGenericPackages();
+        app.MapGraphQLEndpoint("/api/graphql", "/graphql");
+        return app;
+    }
+}
