@@ -2,6 +2,7 @@ using GraphQL;
 using Registry.Schema.GraphQL.Mutations;
 using Registry.Schema.GraphQL.Types;
 using Registry.Schema.Identity;
+using Registry.Schema.Packages;
 
 namespace Registry.Schema.GraphQL;
 
@@ -63,6 +64,37 @@ public sealed class Mutation
     public static Task<RevokeTokenPayload> RevokeCiJobToken(RevokeTokenInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] IdentityAdmin admin, CancellationToken ct) =>
         Run<RevokeTokenPayload>(input, p => admin.RevokeCiJobTokenAsync(ctx.Actor, ParseId(input.Id, GlobalId.CiJobToken), ct));
+
+    public static Task<UpdateNamespacePackageSettingsPayload> UpdateNamespacePackageSettings(UpdateNamespacePackageSettingsInput input,
+        [FromUserContext] RegistryUserContext ctx, [FromServices] PackageSettingsService settings, IResolveFieldContext context, CancellationToken ct) =>
+        Run<UpdateNamespacePackageSettingsPayload>(input, async p =>
+        {
+            // An explicit null clears the regex; an absent field leaves it alone.
+            var given = context.GetArgument<Dictionary<string, object?>>("input").ContainsKey("genericDuplicateExceptionRegex");
+            p.PackageSettings = new PackageSettingsNode(await settings.UpdateAsync(ctx.Actor, input.NamespacePath,
+                input.GenericDuplicatesAllowed, input.GenericDuplicateExceptionRegex, given, ct));
+        });
+
+    public static Task<DestroyPayload> DestroyPackage(DestroyPackageInput input, [FromUserContext] RegistryUserContext ctx,
+        [FromServices] PackageDestroyer destroyer, CancellationToken ct) =>
+        Run<DestroyPayload>(input, p => destroyer.DestroyPackagesAsync(ctx.Actor, [ParseId(input.Id, GlobalId.Package)], ct));
+
+    public static Task<DestroyPayload> DestroyPackages(DestroyPackagesInput input, [FromUserContext] RegistryUserContext ctx,
+        [FromServices] PackageDestroyer destroyer, CancellationToken ct) =>
+        Run<DestroyPayload>(input, p => destroyer.DestroyPackagesAsync(ctx.Actor, input.Ids.Select(id => ParseId(id, GlobalId.Package)).ToList(), ct));
+
+    public static Task<DestroyPayload> DestroyPackageFile(DestroyPackageFileInput input, [FromUserContext] RegistryUserContext ctx,
+        [FromServices] PackageDestroyer destroyer, CancellationToken ct) =>
+        Run<DestroyPayload>(input, p => destroyer.DestroyFilesAsync(ctx.Actor, [ParseId(input.Id, GlobalId.PackageFile)], null, ct));
+
+    public static Task<DestroyPayload> DestroyPackageFiles(DestroyPackageFilesInput input, [FromUserContext] RegistryUserContext ctx,
+        [FromServices] PackageDestroyer destroyer, [FromServices] ProjectLocator locator, [FromServices] Permissions permissions, CancellationToken ct) =>
+        Run<DestroyPayload>(input, async p =>
+        {
+            var project = await locator.FindProjectAsync(input.ProjectPath, ct);
+            if (project is null || !await permissions.CanSeeProjectAsync(ctx.Actor, project, ct)) throw new AdminError("Project not found");
+            await destroyer.DestroyFilesAsync(ctx.Actor, input.Ids.Select(id => ParseId(id, GlobalId.PackageFile)).ToList(), project.Id, ct);
+        });
 
     private static async Task<TPayload> Run<TPayload>(MutationInput input, Func<TPayload, Task> action)
         where TPayload : MutationPayload, new()

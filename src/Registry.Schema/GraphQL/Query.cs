@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Registry.Schema.Data;
 using Registry.Schema.GraphQL.Types;
 using Registry.Schema.Identity;
+using Registry.Schema.Packages;
+using GraphQL.Types;
 
 namespace Registry.Schema.GraphQL;
 
@@ -32,5 +34,15 @@ public sealed class Query
     {
         var ns = await locator.FindNamespaceAsync(fullPath, ct);
         return ns is not null && await permissions.CanSeeNamespaceAsync(ctx.Actor, ns, ct) ? new NamespaceNode(ns) : null;
+    }
+
+    [System.ComponentModel.Description("A package by its global id; null when it does not exist or you may not read it.")]
+    public static async Task<PackageDetailsNode?> Package(
+        [InputType(typeof(NonNullGraphType<PackagesPackageIdGraphType>))] string id,
+        [FromUserContext] RegistryUserContext ctx, [FromServices] PackageQueries queries, CancellationToken ct)
+    {
+        if (!GlobalId.TryParse(id, GlobalId.Package, out var packageId)) return null;
+        var package = await queries.FindReadableAsync(ctx.Actor, packageId, ct);
+        return package is null ? null : new PackageDetailsNode(package);
     }
 }

@@ -19,9 +19,14 @@ public static class RegistrySchemaSetup
         services.AddScoped<PackageAuthorizer>();
         services.AddScoped<PackagePublisher>();
         services.AddScoped<PackageFinder>();
+        services.AddScoped<PackageQueries>();
+        services.AddScoped<PackageSettingsService>();
+        services.AddScoped<PackageDestroyer>();
+        services.AddScoped<Loading.RequestLoaders>();
         services.AddGraphQL(b => b
             .AddAutoSchema<Query>(s => s.WithMutation<Mutation>())
             .AddSystemTextJson()
+            .AddGraphTypes(typeof(Query).Assembly)
             // Resolvers share the request's DbContext, which allows one operation at a time.
             .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query)
             .ConfigureExecutionOptions(o => o.EnableMetrics = false));

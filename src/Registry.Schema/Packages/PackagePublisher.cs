@@ -90,7 +90,8 @@ public sealed class PackagePublisher(
             {
                 // Another upload may have added the same file while this body streamed.
                 await EnsureDuplicateAllowedAsync(cmd, ct);
-                if (cmd.Status is { } status && package.Status != status) package.Status = status;
+                if (package.Status == PackageStatus.PendingDestruction) package.Status = cmd.Status ?? PackageStatus.Default;
+                else if (cmd.Status is { } status) package.Status = status;
                 package.UpdatedAt = now;
             }
             var file = new PackageFile

@@ -28,6 +28,7 @@ public static class DatabaseSetup
                 }.ToString();
             }
             options.UseSqlite(connection);
+            options.AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>());
         });
         return services;
     }

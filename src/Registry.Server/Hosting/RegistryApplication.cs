@@ -11,7 +11,7 @@ namespace Registry.Server.Hosting;
 /// <summary>Builds the registry host; <c>Program</c> and the tests start it the same way.</summary>
 public static class RegistryApplication
 {
-    public static WebApplication Build(string[] args)
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         // appsettings.json lives at the repository root; a copy beside the binary serves when run from elsewhere.
@@ -29,6 +29,8 @@ public static class RegistryApplication
         services.AddRegistryDatabase(builder.Configuration);
         services.AddSingleton<IBlobStore, FileSystemBlobStore>();
         services.AddRegistryDomain();
+        services.AddHostedService<DestroyedFileSweeper>();
+        configureServices?.Invoke(services);
 
         var app = builder.Build();
         app.UseMiddleware<RawApiPathMiddleware>();

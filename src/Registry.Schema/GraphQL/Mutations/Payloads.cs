@@ -1,4 +1,5 @@
 using GraphQL;
+using GraphQL.Types;
 using Registry.Schema.GraphQL.Types;
 using Registry.Schema.Identity;
 
@@ -103,3 +104,40 @@ public sealed class RevokeTokenInput : MutationInput
 }
 
 public sealed class RevokeTokenPayload : MutationPayload { }
+
+public sealed class UpdateNamespacePackageSettingsInput : MutationInput
+{
+    [Id] public required string NamespacePath { get; set; }
+    public bool? GenericDuplicatesAllowed { get; set; }
+    [InputType(typeof(UntrustedRegexpGraphType))]
+    public string? GenericDuplicateExceptionRegex { get; set; }
+}
+
+public sealed class UpdateNamespacePackageSettingsPayload : MutationPayload { public PackageSettingsNode? PackageSettings { get; set; } }
+
+public sealed class DestroyPackageInput : MutationInput
+{
+    [InputType(typeof(NonNullGraphType<PackagesPackageIdGraphType>))]
+    public required string Id { get; set; }
+}
+
+public sealed class DestroyPackagesInput : MutationInput
+{
+    [InputType(typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PackagesPackageIdGraphType>>>))]
+    public required List<string> Ids { get; set; }
+}
+
+public sealed class DestroyPackageFileInput : MutationInput
+{
+    [InputType(typeof(NonNullGraphType<PackagesPackageFileIdGraphType>))]
+    public required string Id { get; set; }
+}
+
+public sealed class DestroyPackageFilesInput : MutationInput
+{
+    [Id] public required string ProjectPath { get; set; }
+    [InputType(typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PackagesPackageFileIdGraphType>>>))]
+    public required List<string> Ids { get; set; }
+}
+
+public sealed class DestroyPayload : MutationPayload { }

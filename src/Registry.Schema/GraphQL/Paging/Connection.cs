@@ -1,0 +1,108 @@
+using System.Text;
+using GraphQL;
+using Microsoft.EntityFrameworkCore;
+
+namespace Registry.Schema.GraphQL.Paging;
+
+public sealed class PageInfo
+{
+    public bool HasNextPage { get; init; }
+    public bool HasPreviousPage { get; init; }
+    public string? StartCursor { get; init; }
+    public string? EndCursor { get; init; }
+}
+
+public abstract class Edge<TNode>
+{
+    public string Cursor { get; init; } = "";
+    public TNode Node { get; init; } = default!;
+}
+
+/// <summary>A Relay connection with GitLab's <c>count</c>.</summary>
+public abstract class Connection<TNode, TEdge> where TEdge : Edge<TNode>, new()
+{
+    public List<TNode> Nodes { get; init; } = [];
+    public List<TEdge> Edges { get; init; } = [];
+    public PageInfo PageInfo { get; init; } = new();
+    public int Count { get; init; }
+}
+
+/// <summary>
+/// Cursor paging (<c>first/after/last/before</c>) over an ordered list. Cursors are opaque positions in the order;
+/// pages hold at most <see cref="MaxPageSize"/> nodes, GitLab's limit.
+/// </summary>
+public static class Pager
+{
+    public const int MaxPageSize = 100;
+
+    public readonly record struct Window(int Start, int End, int Total)
+    {
+        public int Count => Math.Max(0, End - Start);
+    }
+
+    public static Window Slice(int total, int? first, string? after, int? last, string? before)
+    {
+        if (first < 0 || last < 0) throw new ExecutionError("first and last must not be negative");
+        var start = after is null ? 0 : Decode(after) + 1;
+        var end = before is null ? total : Decode(before);
+        start = Math.Clamp(start, 0, total);
+        end = Math.Clamp(end, start, total);
+        if (first is { } f) end = Math.Min(end, start + Math.Min(f, MaxPageSize));
+        if (last is { } l) start = Math.Max(start, end - Math.Min(l, MaxPageSize));
+        if (first is null && last is null) end = Math.Min(end, start + MaxPageSize);
+        return new Window(start, end, total);
+    }
+
+    public static async Task<TConnection> PageAsync<TEntity, TNode, TEdge, TConnection>(IQueryable<TEntity> ordered,
+        int? first, string? after, int? last, string? before, Func<TEntity, TNode> map, CancellationToken ct)
+        where TEdge : Edge<TNode>, new()
+        where TConnection : Connection<TNode, TEdge>, new()
+    {
+        var window = Slice(await ordered.CountAsync(ct), first, after, last, before);
+        var items = window.Count == 0 ? [] : await ordered.Skip(window.Start).Take(window.Count).ToListAsync(ct);
+        return Build<TNode, TEdge, TConnection>(items.Select(map).ToList(), window);
+    }
+
+    public static TConnection PageInMemory<TNode, TEdge, TConnection>(IReadOnlyList<TNode> all,
+        int? first, string? after, int? last, string? before)
+        where TEdge : Edge<TNode>, new()
+        where TConnection : Connection<TNode, TEdge>, new()
+    {
+        var window = Slice(all.Count, first, after, last, before);
+        return Build<TNode, TEdge, TConnection>(all.Skip(window.Start).Take(window.Count).ToList(), window);
+    }
+
+    private static TConnection Build<TNode, TEdge, TConnection>(List<TNode> nodes, Window window)
+        where TEdge : Edge<TNode>, new()
+        where TConnection : Connection<TNode, TEdge>, new()
+    {
+        var edges = nodes.Select((n, i) => new TEdge { Cursor = Encode(window.Start + i), Node = n }).ToList();
+        return new TConnection
+        {
+            Nodes = nodes,
+            Edges = edges,
+            Count = window.Total,
+            PageInfo = new PageInfo
+            {
+                HasPreviousPage = window.Start > 0,
+                HasNextPage = window.End < window.Total,
+                StartCursor = edges.FirstOrDefault()?.Cursor,
+                EndCursor = edges.LastOrDefault()?.Cursor,
+            },
+        };
+    }
+
+    private static string Encode(int position) => Convert.ToBase64String(Encoding.UTF8.GetBytes($"{{\"offset\":{position}}}"));
+
+    private static int Decode(string cursor)
+    {
+        try
+        {
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(cursor));
+            const string prefix = "{\"offset\":";
+            if (text.StartsWith(prefix) && text.EndsWith('}') && int.TryParse(text[prefix.Length..^1], out var n) && n >= 0) return n;
+        }
+        catch (FormatException) { }
+        throw new ExecutionError($"Invalid cursor: {cursor}");
+    }
+}

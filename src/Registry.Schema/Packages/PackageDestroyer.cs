@@ -1,0 +1,86 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Registry.Schema.Data;
+using Registry.Schema.Identity;
+using Registry.Schema.Storage;
+
+namespace Registry.Schema.Packages;
+
+/// <summary>
+/// Deleting packages and files in two steps: rows are marked <c>PendingDestruction</c> at once (so they vanish from
+/// downloads and lists in the same request), then <see cref="SweepAsync"/> removes each blob before its row. A crash
+/// between the two leaves a marked row that the next sweep finishes, never a row without its blob.
+/// </summary>
+public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissions, IBlobStore blobs, ILogger<PackageDestroyer> log)
+{
+    public const int MaxPackagesPerRequest = 20;
+    public const int MaxFilesPerRequest = 100;
+
+    /// <summary>Raised after rows were marked, so a host can sweep soon instead of on its next tick.</summary>
+    public static event Action? Marked;
+
+    public async Task DestroyPackagesAsync(Actor actor, IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) throw new AdminError("ids can't be blank");
+        if (ids.Count > MaxPackagesPerRequest) throw new AdminError($"Cannot delete more than {MaxPackagesPerRequest} packages at once");
+        var packages = await db.Packages.Include(p => p.Project)
+            .Where(p => ids.Contains(p.Id) && p.Status != PackageStatus.PendingDestruction).ToListAsync(ct);
+        await RequireDeleteAsync(actor, packages.Select(p => p.Project), packages.Count == ids.Distinct().Count(), ct);
+        var found = packages.Select(p => p.Id).ToList();
+        await db.PackageFiles.Where(f => found.Contains(f.PackageId))
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, PackageFileStatus.PendingDestruction), ct);
+        await db.Packages.Where(p => found.Contains(p.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PackageStatus.PendingDestruction), ct);
+        Marked?.Invoke();
+    }
+
+    /// <summary>Marks files; with <paramref name="projectId"/> every file must belong to that project.</summary>
+    public async Task DestroyFilesAsync(Actor actor, IReadOnlyCollection<long> ids, long? projectId, CancellationToken ct)
+    {
+        if (ids.Count == 0) throw new AdminError("ids can't be blank");
+        if (ids.Count > MaxFilesPerRequest) throw new AdminError($"Cannot delete more than {MaxFilesPerRequest} files at once");
+        var files = await db.PackageFiles.Include(f => f.Package).ThenInclude(p => p.Project)
+            .Where(f => ids.Contains(f.Id) && f.Status == PackageFileStatus.Default && f.Package.Status != PackageStatus.PendingDestruction)
+            .ToListAsync(ct);
+        if (projectId is { } pid && files.Any(f => f.Package.ProjectId != pid))
+            throw new AdminError("All files must be in the requested project");
+        await RequireDeleteAsync(actor, files.Select(f => f.Package.Project), files.Count == ids.Distinct().Count(), ct);
+        var found = files.Select(f => f.Id).ToList();
+        await db.PackageFiles.Where(f => found.Contains(f.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, PackageFileStatus.PendingDestruction), ct);
+        Marked?.Invoke();
+    }
+
+    private async Task RequireDeleteAsync(Actor actor, IEnumerable<Project> projects, bool allFound, CancellationToken ct)
+    {
+        const string notFound = "The resource that you are attempting to access does not exist or you don't have permission to perform this action";
+        if (!allFound) throw new AdminError(notFound);
+        foreach (var project in projects.DistinctBy(p => p.Id))
+        {
+            var access = await permissions.ForProjectAsync(actor, project, ct);
+            if (!access.CanDelete) throw new AdminError(notFound);
+        }
+    }
+
+    /// <summary>Removes the blobs and rows of marked files, then marked packages left without files. Returns files removed.</summary>
+    public async Task<int> SweepAsync(CancellationToken ct)
+    {
+        var removed = 0;
+        while (true)
+        {
+            var batch = await db.PackageFiles.AsNoTracking()
+                .Where(f => f.Status == PackageFileStatus.PendingDestruction)
+                .OrderBy(f => f.Id).Select(f => new { f.Id, f.BlobKey }).Take(100).ToListAsync(ct);
+            if (batch.Count == 0) break;
+            foreach (var file in batch)
+            {
+                await blobs.DeleteAsync(file.BlobKey, ct);
+                await db.PackageFiles.Where(f => f.Id == file.Id).ExecuteDeleteAsync(ct);
+                removed++;
+            }
+        }
+        await db.Packages.Where(p => p.Status == PackageStatus.PendingDestruction && !p.Files.Any()).ExecuteDeleteAsync(ct);
+        if (removed > 0) log.LogInformation("Removed {Count} destroyed package files", removed);
+        return removed;
+    }
+}

@@ -1,0 +1,40 @@
+using Registry.Schema.Packages;
+
+namespace Registry.Server.Storage;
+
+/// <summary>
+/// Finishes deletions in the background: removes the blobs and rows of files marked for destruction. Runs at start
+/// (finishing what a crash interrupted), soon after each deletion, and once a minute.
+/// </summary>
+public sealed class DestroyedFileSweeper(IServiceScopeFactory scopes, ILogger<DestroyedFileSweeper> log) : BackgroundService
+{
+    private readonly SemaphoreSlim _signal = new(0);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        void OnMarked() => _signal.Release();
+        PackageDestroyer.Marked += OnMarked;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<PackageDestroyer>().SweepAsync(stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    log.LogWarning(ex, "Sweeping destroyed package files failed; retrying later");
+                }
+                await _signal.WaitAsync(TimeSpan.FromMinutes(1), stoppingToken);
+                while (_signal.CurrentCount > 0) _signal.Wait(0);
+            }
+        }
+        catch (OperationCanceledException) { }
+        finally
+        {
+            PackageDestroyer.Marked -= OnMarked;
+        }
+    }
+}
