@@ -29,6 +29,12 @@ public static class RegistrySchemaSetup
             .AddGraphTypes(typeof(Query).Assembly)
             // Resolvers share the request's DbContext, which allows one operation at a time.
             .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query)
+            // A package list with its files is about depth 8; anything far deeper or wider is refused before it runs.
+            .AddComplexityAnalyzer(o =>
+            {
+                o.MaxDepth = 15;
+                o.MaxComplexity = 50_000;
+            })
             .ConfigureExecutionOptions(o => o.EnableMetrics = false));
         return services;
     }

@@ -18,6 +18,7 @@ public static class GraphQLHttpEndpoint
 {
     public const string GraphQLResponseMediaType = "application/graphql-response+json";
     private const string GetNotAllowedCode = "HTTP_METHOD_VALIDATION";
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     public static IEndpointRouteBuilder MapGraphQLEndpoint(this IEndpointRouteBuilder app, params string[] paths)
     {
@@ -77,18 +78,37 @@ public static class GraphQLHttpEndpoint
         }
 
         var executer = http.RequestServices.GetRequiredService<IDocumentExecuter<ISchema>>();
-        var result = await executer.ExecuteAsync(options =>
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        timeout.CancelAfter(RequestTimeout);
+        ExecutionResult result;
+        try
+        {
+            result = await Execute(executer, http, request, auth.Actor, allowMutations, timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
+        {
+            await WriteErrorAsync(http, serializer, StatusCodes.Status503ServiceUnavailable, "The query took too long to run and was stopped.");
+            return;
+        }
+        await WriteResultAsync(http, serializer, result);
+    }
+
+    private static Task<ExecutionResult> Execute(IDocumentExecuter<ISchema> executer, HttpContext http, GraphQLRequest request,
+        Actor actor, bool allowMutations, CancellationToken ct) =>
+        executer.ExecuteAsync(options =>
         {
             options.Query = request.Query;
             options.OperationName = request.OperationName;
             options.Variables = request.Variables;
             options.Extensions = request.Extensions;
             options.RequestServices = http.RequestServices;
-            options.UserContext = new RegistryUserContext(auth.Actor);
-            options.CancellationToken = http.RequestAborted;
+            options.UserContext = new RegistryUserContext(actor);
+            options.CancellationToken = ct;
             if (!allowMutations) options.ValidationRules = DocumentValidator.CoreRules.Append(QueriesOnlyRule.Instance);
         });
 
+    private static async Task WriteResultAsync(HttpContext http, IGraphQLTextSerializer serializer, ExecutionResult result)
+    {
         var status = StatusCodes.Status200OK;
         if (!result.Executed)
             status = result.Errors?.Any(e => e.Code == GetNotAllowedCode) == true
