@@ -8,8 +8,13 @@ namespace Registry.Schema.Data;
 /// The registry's database. The model uses only what every relational provider understands (no provider-specific
 /// column types or SQL), so PostgreSQL can get its own migrations from the same model.
 /// </summary>
-public class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : DbContext(options)
+public class RegistryDbContext : DbContext
 {
+    public RegistryDbContext(DbContextOptions<RegistryDbContext> options) : base(options) { }
+
+    /// <summary>For provider subclasses, which carry their own migrations.</summary>
+    protected RegistryDbContext(DbContextOptions options) : base(options) { }
+
     public DbSet<User> Users => Set<User>();
     public DbSet<Namespace> Namespaces => Set<Namespace>();
     public DbSet<Project> Projects => Set<Project>();

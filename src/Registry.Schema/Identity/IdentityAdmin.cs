@@ -121,6 +121,7 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
         var owner = await FindUserAsync(username, ct);
         if (owner.Id != caller.Id && !caller.IsAdmin) throw new AdminError("You can only create tokens for yourself");
         if ((scopes & (TokenScopes.Api | TokenScopes.ReadApi)) == 0) throw new AdminError("Scopes can't be blank");
+        expiresAt = Utc(expiresAt);
         CheckExpiry(expiresAt);
         var secret = TokenSecrets.New(TokenSecrets.PersonalPrefix);
         var token = new PersonalAccessToken { UserId = owner.Id, Name = name, Scopes = scopes, Digest = TokenSecrets.Digest(secret), CreatedAt = Now, ExpiresAt = expiresAt };
@@ -135,6 +136,7 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
         var caller = RequireWriter(actor);
         if (string.IsNullOrEmpty(projectPath) == string.IsNullOrEmpty(groupPath)) throw new AdminError("Give exactly one of projectPath and groupPath");
         if ((scopes & (TokenScopes.ReadPackageRegistry | TokenScopes.WritePackageRegistry)) == 0) throw new AdminError("Scopes can't be blank");
+        expiresAt = Utc(expiresAt);
         CheckExpiry(expiresAt);
         long? projectId = null, namespaceId = null;
         if (!string.IsNullOrEmpty(projectPath))
@@ -221,12 +223,25 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
     /// <summary>Creates the root administrator on an empty database; returns its token when one was generated.</summary>
     public async Task<string?> BootstrapAsync(string? configuredRootToken, CancellationToken ct)
     {
-        if (await db.Users.AnyAsync(ct)) return null;
         if (configuredRootToken is { Length: < 20 }) throw new InvalidOperationException("Registry:RootToken must be at least 20 characters");
-        var root = await CreateUserCoreAsync("root", "Administrator", admin: true, ct);
+        if (await db.Users.AnyAsync(ct)) return null;
         var secret = configuredRootToken ?? TokenSecrets.New(TokenSecrets.PersonalPrefix);
-        db.PersonalAccessTokens.Add(new PersonalAccessToken { UserId = root.Id, Name = "root", Scopes = TokenScopes.Api, Digest = TokenSecrets.Digest(secret), CreatedAt = Now });
-        await db.SaveChangesAsync(ct);
+        // One transaction: an instance starting beside this one either sees all of root or none of it.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            var root = await CreateUserCoreAsync("root", "Administrator", admin: true, ct);
+            db.PersonalAccessTokens.Add(new PersonalAccessToken { UserId = root.Id, Name = "root", Scopes = TokenScopes.Api, Digest = TokenSecrets.Digest(secret), CreatedAt = Now });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            await tx.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            if (await db.Users.AnyAsync(u => u.Username == "root", CancellationToken.None)) return null;
+            throw;
+        }
         return configuredRootToken is null ? secret : null;
     }
 
@@ -248,8 +263,17 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
 
     private void CheckExpiry(DateTime? expiresAt)
     {
-        if (expiresAt is { } e && e.ToUniversalTime() <= Now) throw new AdminError("Expiration date must be in the future");
+        if (expiresAt is { } e && e <= Now) throw new AdminError("Expiration date must be in the future");
     }
+
+    /// <summary>Stored times are UTC on every provider; GraphQL may hand over local or unspecified times.</summary>
+    private static DateTime? Utc(DateTime? t) => t switch
+    {
+        null => null,
+        { Kind: DateTimeKind.Utc } u => u,
+        { Kind: DateTimeKind.Local } l => l.ToUniversalTime(),
+        { } x => DateTime.SpecifyKind(x, DateTimeKind.Utc),
+    };
 
     private static void ValidatePath(string path, string what)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using Registry.Schema;
 using Registry.Schema.Data;
@@ -10,30 +11,53 @@ namespace Registry.Server.Data;
 
 public static class DatabaseSetup
 {
+    /// <summary>
+    /// <c>Registry:Database:Provider</c> picks the engine: <c>Sqlite</c> (default, a file under DataPath) or
+    /// <c>Postgres</c> (<c>ConnectionStrings:Registry</c>). Each provider has its own migrations.
+    /// </summary>
     public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, IConfiguration configuration)
     {
+        var provider = configuration["Registry:Database:Provider"] ?? "Sqlite";
+        var connection = configuration.GetConnectionString("Registry");
+        if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            if (string.IsNullOrEmpty(connection))
+                throw new InvalidOperationException("Registry:Database:Provider is Postgres but ConnectionStrings:Registry is not set");
+            services.AddDbContext<RegistryDbContext, PostgresRegistryDbContext>((sp, options) =>
+            {
+                options.UseNpgsql(connection);
+                options.AddInterceptors(sp.GetServices<IInterceptor>());
+            });
+            return services;
+        }
+        if (!provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"Unknown Registry:Database:Provider '{provider}' (Sqlite or Postgres)");
+
         services.AddDbContext<RegistryDbContext>((sp, options) =>
         {
-            var dataPath = sp.GetRequiredService<IOptions<RegistryOptions>>().Value.DataPath;
-            var connection = configuration.GetConnectionString("Registry");
-            if (string.IsNullOrEmpty(connection))
+            var sqlite = connection;
+            if (string.IsNullOrEmpty(sqlite))
             {
+                var dataPath = sp.GetRequiredService<IOptions<RegistryOptions>>().Value.DataPath;
                 Directory.CreateDirectory(dataPath);
                 // Default Timeout doubles as SQLite's busy timeout: concurrent writers wait instead of failing.
-                connection = new SqliteConnectionStringBuilder
+                sqlite = new SqliteConnectionStringBuilder
                 {
                     DataSource = Path.Combine(dataPath, "registry.db"),
                     DefaultTimeout = 30,
                     Pooling = true,
                 }.ToString();
             }
-            options.UseSqlite(connection);
-            options.AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>());
+            options.UseSqlite(sqlite);
+            options.AddInterceptors(sp.GetServices<IInterceptor>());
         });
         return services;
     }
 
-    /// <summary>Migrates the database, switches SQLite to WAL and creates the root user on an empty database.</summary>
+    /// <summary>
+    /// Migrates the database (EF Core takes a migration lock, so instances starting together are safe), switches
+    /// SQLite to WAL and creates the root user on an empty database.
+    /// </summary>
     public static async Task InitializeRegistryAsync(this WebApplication app)
     {
         using var scope = app.Services.CreateScope();

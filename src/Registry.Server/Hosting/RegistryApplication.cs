@@ -15,10 +15,12 @@ public static class RegistryApplication
     {
         var builder = WebApplication.CreateBuilder(args);
         // appsettings.json lives at the repository root; a copy beside the binary serves when run from elsewhere.
-        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        var besideBinary = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
         {
             Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"), Optional = true, ReloadOnChange = false,
-        });
+        };
+        besideBinary.ResolveFileProvider();
+        builder.Configuration.Sources.Insert(0, besideBinary);
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls("http://localhost:5000");
