@@ -15,6 +15,12 @@ public interface IBlobStore
     Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken);
 
     Task DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A short-lived URL the client can fetch the blob from directly (an S3 presigned URL), or null when downloads are
+    /// proxied through the registry.
+    /// </summary>
+    Task<Uri?> GetDirectDownloadUrlAsync(string key, string fileName, CancellationToken cancellationToken) => Task.FromResult<Uri?>(null);
 }
 
 /// <summary>A blob being written. Disposing it without <see cref="CommitAsync"/> discards everything written.</summary>

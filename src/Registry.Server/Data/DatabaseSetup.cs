@@ -70,7 +70,14 @@ public static class DatabaseSetup
         if (generated is not null)
             app.Logger.LogWarning("Created the root user. Its personal access token (shown only once): {Token}", generated);
 
-        if (scope.ServiceProvider.GetRequiredService<Registry.Schema.Storage.IBlobStore>() is FileSystemBlobStore fs)
-            fs.RemoveStaleTemporaryFiles(TimeSpan.FromHours(1));
+        switch (scope.ServiceProvider.GetRequiredService<Registry.Schema.Storage.IBlobStore>())
+        {
+            case FileSystemBlobStore fs:
+                fs.RemoveStaleTemporaryFiles(TimeSpan.FromHours(1));
+                break;
+            case S3BlobStore s3:
+                await s3.EnsureBucketAsync(CancellationToken.None);
+                break;
+        }
     }
 }

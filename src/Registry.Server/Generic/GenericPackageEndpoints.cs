@@ -50,11 +50,17 @@ public static class GenericPackageEndpoints
         var auth = await http.AuthenticateRegistryAsync();
         var (project, _) = await authorizer.AuthorizeAsync(auth, path.ProjectId, PackageAction.Read, http.RequestAborted);
         var stored = await finder.FindFileAsync(project, path.Name, path.Version, fileName, http.RequestAborted);
+        var record = stored.Record;
+        var baseName = path.FileSegments[^1];
+        if (await blobs.GetDirectDownloadUrlAsync(stored.BlobKey, baseName, http.RequestAborted) is { } direct)
+        {
+            // Unlike GitLab, the redirect itself still carries the checksum.
+            http.Response.Headers["X-Checksum-SHA256"] = record.FileSha256;
+            return Results.Redirect(direct.AbsoluteUri);
+        }
         var stream = await blobs.OpenReadAsync(stored.BlobKey, http.RequestAborted)
             ?? throw RegistryProblem.NotFound("Package file");
 
-        var record = stored.Record;
-        var baseName = path.FileSegments[^1];
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{baseName}\"; filename*=UTF-8''{Uri.EscapeDataString(baseName)}";
         http.Response.Headers["X-Checksum-SHA256"] = record.FileSha256;
         return Results.File(stream, "application/octet-stream",

@@ -29,7 +29,7 @@ public static class RegistryApplication
         services.AddOptions<RegistryOptions>().Bind(builder.Configuration.GetSection(RegistryOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddRegistryDatabase(builder.Configuration);
-        services.AddSingleton<IBlobStore, FileSystemBlobStore>();
+        services.AddRegistryStorage(builder.Configuration);
         services.AddRegistryDomain();
         services.AddHostedService<DestroyedFileSweeper>();
         configureServices?.Invoke(services);

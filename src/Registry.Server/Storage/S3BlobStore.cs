@@ -1,0 +1,190 @@
+using System.Buffers;
+using System.Net;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Options;
+using Registry.Schema.Storage;
+
+namespace Registry.Server.Storage;
+
+/// <summary>
+/// Blobs as objects in an S3-compatible bucket. Uploads stream: a body that fits in one part goes up in one PUT;
+/// larger ones as a multipart upload whose parts are sent as they fill (one filling, one in flight), and aborted if
+/// the upload fails so no parts stay behind. Downloads read ranges lazily, so Range requests cost only their bytes.
+/// </summary>
+public sealed class S3BlobStore : IBlobStore, IDisposable
+{
+    private const int MinimumPartSize = 5 * 1024 * 1024;
+    private readonly IAmazonS3 _client;
+    private readonly S3StorageOptions _options;
+    private readonly ILogger<S3BlobStore> _log;
+
+    public S3BlobStore(IOptions<S3StorageOptions> options, ILogger<S3BlobStore> log)
+    {
+        _options = options.Value;
+        _log = log;
+        if (_options.PartSize < MinimumPartSize) throw new InvalidOperationException($"{S3StorageOptions.Section}:PartSize must be at least 5 MiB");
+        var config = new AmazonS3Config
+        {
+            ForcePathStyle = _options.ForcePathStyle,
+            AuthenticationRegion = _options.Region,
+            // S3-compatible servers store aws-chunked bodies and trailing checksums verbatim; send plain bodies.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        if (!string.IsNullOrEmpty(_options.ServiceUrl)) config.ServiceURL = _options.ServiceUrl;
+        else config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(_options.Region);
+        _client = string.IsNullOrEmpty(_options.AccessKey)
+            ? new AmazonS3Client(config)
+            : new AmazonS3Client(new BasicAWSCredentials(_options.AccessKey, _options.SecretKey), config);
+    }
+
+    public int FileStore => 2;
+
+    public async Task EnsureBucketAsync(CancellationToken ct)
+    {
+        if (!_options.CreateBucket) return;
+        try
+        {
+            await _client.PutBucketAsync(new PutBucketRequest { BucketName = _options.Bucket }, ct);
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
+        {
+        }
+    }
+
+    public Task<IBlobWriter> CreateAsync(string key, CancellationToken cancellationToken) =>
+        Task.FromResult<IBlobWriter>(new Writer(this, ObjectKey(key)));
+
+    public async Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var head = await _client.GetObjectMetadataAsync(_options.Bucket, ObjectKey(key), cancellationToken);
+            return new RangedReadStream(_client, _options.Bucket, ObjectKey(key), head.ContentLength);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken) =>
+        await _client.DeleteObjectAsync(_options.Bucket, ObjectKey(key), cancellationToken);
+
+    public async Task<Uri?> GetDirectDownloadUrlAsync(string key, string fileName, CancellationToken cancellationToken)
+    {
+        if (!_options.DirectDownload) return null;
+        var request = new GetPreSignedUrlRequest
+        {
+            BucketName = _options.Bucket,
+            Key = ObjectKey(key),
+            Verb = HttpVerb.GET,
+            Expires = DateTime.UtcNow + _options.DirectDownloadValidity,
+            Protocol = _options.ServiceUrl?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,
+        };
+        request.ResponseHeaderOverrides.ContentDisposition = $"attachment; filename=\"{fileName}\"; filename*=UTF-8''{Uri.EscapeDataString(fileName)}";
+        request.ResponseHeaderOverrides.ContentType = "application/octet-stream";
+        return new Uri(await _client.GetPreSignedURLAsync(request));
+    }
+
+    private string ObjectKey(string key) => _options.Prefix.Length == 0 ? key : _options.Prefix.TrimEnd('/') + "/" + key;
+
+    public void Dispose() => _client.Dispose();
+
+    private sealed class Writer(S3BlobStore store, string key) : IBlobWriter
+    {
+        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(store._options.PartSize);
+        private int _filled;
+        private string? _uploadId;
+        private readonly List<PartETag> _parts = [];
+        private (Task<UploadPartResponse> Task, byte[] Buffer)? _inFlight;
+        private bool _done;
+
+        private int PartSize => store._options.PartSize;
+
+        public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
+        {
+            while (data.Length > 0)
+            {
+                var n = Math.Min(PartSize - _filled, data.Length);
+                data.Span[..n].CopyTo(_buffer.AsSpan(_filled));
+                _filled += n;
+                data = data[n..];
+                if (_filled == PartSize) await SendPartAsync(ct);
+            }
+        }
+
+        private async Task SendPartAsync(CancellationToken ct)
+        {
+            _uploadId ??= (await store._client.InitiateMultipartUploadAsync(
+                new InitiateMultipartUploadRequest { BucketName = store._options.Bucket, Key = key }, ct)).UploadId;
+            var spare = await WaitInFlightAsync() ?? ArrayPool<byte>.Shared.Rent(PartSize);
+            var request = new UploadPartRequest
+            {
+                BucketName = store._options.Bucket, Key = key, UploadId = _uploadId, PartNumber = _parts.Count + 1,
+                InputStream = new MemoryStream(_buffer, 0, _filled, writable: false), PartSize = _filled,
+                UseChunkEncoding = false,
+            };
+            _inFlight = (store._client.UploadPartAsync(request, ct), _buffer);
+            _buffer = spare;
+            _filled = 0;
+        }
+
+        /// <summary>Waits for the part on the wire; returns its buffer for reuse.</summary>
+        private async Task<byte[]?> WaitInFlightAsync()
+        {
+            if (_inFlight is not { } inFlight) return null;
+            _inFlight = null;
+            var response = await inFlight.Task;
+            _parts.Add(new PartETag(response.PartNumber ?? _parts.Count + 1, response.ETag));
+            return inFlight.Buffer;
+        }
+
+        public async Task CommitAsync(CancellationToken ct)
+        {
+            if (_uploadId is null)
+            {
+                await store._client.PutObjectAsync(new PutObjectRequest
+                {
+                    BucketName = store._options.Bucket, Key = key, UseChunkEncoding = false,
+                    InputStream = new MemoryStream(_buffer, 0, _filled, writable: false), AutoCloseStream = true,
+                }, ct);
+            }
+            else
+            {
+                if (_filled > 0) await SendPartAsync(ct);
+                if (await WaitInFlightAsync() is { } last) ArrayPool<byte>.Shared.Return(last);
+                await store._client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+                {
+                    BucketName = store._options.Bucket, Key = key, UploadId = _uploadId, PartETags = _parts,
+                }, ct);
+            }
+            _done = true;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_inFlight is { } inFlight)
+            {
+                try { await inFlight.Task; } catch { /* the upload is being abandoned anyway */ }
+                ArrayPool<byte>.Shared.Return(inFlight.Buffer);
+                _inFlight = null;
+            }
+            ArrayPool<byte>.Shared.Return(_buffer);
+            if (_done || _uploadId is null) return;
+            try
+            {
+                await store._client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest
+                {
+                    BucketName = store._options.Bucket, Key = key, UploadId = _uploadId,
+                });
+            }
+            catch (Exception e)
+            {
+                store._log.LogWarning(e, "Could not abort multipart upload {UploadId} of {Key}", _uploadId, key);
+            }
+        }
+    }
+}
