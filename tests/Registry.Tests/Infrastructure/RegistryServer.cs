@@ -21,6 +21,8 @@ public sealed class RegistryServer : IAsyncDisposable
     private readonly WebApplication _app;
 
     public Uri BaseAddress { get; }
+    /// <summary>Names this server's database and bucket prefix on the PostgreSQL/S3 backend.</summary>
+    public string Instance { get; private init; } = "";
     public string DataPath { get; }
     public IServiceProvider Services => _app.Services;
 
@@ -42,12 +44,14 @@ public sealed class RegistryServer : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Error",
         };
+        var instance = Guid.NewGuid().ToString("N");
+        foreach (var (k, v) in await TestBackend.SettingsForNewServerAsync(instance)) all[k] = v;
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) all[k] = v;
         var app = RegistryApplication.Build(all.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
         await app.InitializeRegistryAsync();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RegistryServer(app, new Uri(address), dataPath);
+        return new RegistryServer(app, new Uri(address), dataPath) { Instance = instance };
     }
 
     public HttpClient Client(string? privateToken = null)
@@ -170,6 +174,7 @@ public sealed class RegistryServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await TestBackend.DropDatabaseAsync(Instance);
         try { Directory.Delete(DataPath, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

@@ -1,0 +1,100 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Npgsql;
+
+namespace Registry.Tests.Infrastructure;
+
+/// <summary>
+/// Which engines the test servers run on. By default SQLite and the file system; with
+/// <c>REGISTRY_TEST_BACKEND=postgres-s3</c> every server gets its own PostgreSQL database (from
+/// <c>REGISTRY_TEST_POSTGRES</c>, an admin connection string) and its own prefix in the S3 bucket at
+/// <c>REGISTRY_TEST_S3</c>, so the same tests check both configurations.
+/// </summary>
+public static class TestBackend
+{
+    public const string S3AccessKey = "S3RVER";
+    public const string S3SecretKey = "S3RVER";
+    public const string S3Bucket = "registry-tests";
+
+    public static bool IsPostgresS3 => Environment.GetEnvironmentVariable("REGISTRY_TEST_BACKEND") == "postgres-s3";
+
+    public static string PostgresAdmin =>
+        Environment.GetEnvironmentVariable("REGISTRY_TEST_POSTGRES") ?? "Host=127.0.0.1;Username=registry;Password=registry;Database=postgres";
+
+    public static string S3Url => Environment.GetEnvironmentVariable("REGISTRY_TEST_S3") ?? "http://127.0.0.1:4569";
+
+    /// <summary>Settings for one new server; each server is isolated from the others.</summary>
+    public static async Task<Dictionary<string, string>> SettingsForNewServerAsync(string instance)
+    {
+        if (!IsPostgresS3) return new();
+        var database = "registry_test_" + instance;
+        await using (var admin = new NpgsqlConnection(PostgresAdmin))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        var connection = new NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = database }.ConnectionString;
+        return SharedSettings(connection, instance);
+    }
+
+    /// <summary>Settings that point a server at an existing database and bucket prefix (several instances, one registry).</summary>
+    public static Dictionary<string, string> SharedSettings(string connection, string prefix) => new()
+    {
+        ["Registry:Database:Provider"] = "Postgres",
+        ["ConnectionStrings:Registry"] = connection,
+        ["Registry:Storage:Provider"] = "S3",
+        ["Registry:Storage:S3:ServiceUrl"] = S3Url,
+        ["Registry:Storage:S3:AccessKey"] = S3AccessKey,
+        ["Registry:Storage:S3:SecretKey"] = S3SecretKey,
+        ["Registry:Storage:S3:Bucket"] = S3Bucket,
+        ["Registry:Storage:S3:Prefix"] = prefix,
+        ["Registry:Storage:S3:CreateBucket"] = "true",
+    };
+
+    public static async Task DropDatabaseAsync(string instance)
+    {
+        if (!IsPostgresS3) return;
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(PostgresAdmin);
+        await admin.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"registry_test_{instance}\" WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    public static AmazonS3Client S3Client() => new(new BasicAWSCredentials(S3AccessKey, S3SecretKey),
+        new AmazonS3Config { ServiceURL = S3Url, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+
+    /// <summary>The keys of stored blobs (temporary files excluded), whichever store the server uses.</summary>
+    public static async Task<List<string>> BlobKeysAsync(RegistryServer server)
+    {
+        if (!IsPostgresS3)
+        {
+            var root = Path.Combine(server.DataPath, "blobs");
+            return Directory.Exists(root)
+                ? Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(root, f)).ToList()
+                : [];
+        }
+        using var s3 = S3Client();
+        var keys = new List<string>();
+        var request = new ListObjectsV2Request { BucketName = S3Bucket, Prefix = server.Instance + "/" };
+        ListObjectsV2Response response;
+        do
+        {
+            response = await s3.ListObjectsV2Async(request);
+            keys.AddRange((response.S3Objects ?? []).Select(o => o.Key));
+            request.ContinuationToken = response.NextContinuationToken;
+        } while (response.IsTruncated == true);
+        return keys;
+    }
+
+    /// <summary>Multipart uploads begun and never completed nor aborted under the server's prefix.</summary>
+    public static async Task<int> OpenMultipartUploadsAsync(RegistryServer server)
+    {
+        if (!IsPostgresS3) return 0;
+        using var s3 = S3Client();
+        var response = await s3.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = S3Bucket, Prefix = server.Instance + "/" });
+        return response.MultipartUploads?.Count ?? 0;
+    }
+}
