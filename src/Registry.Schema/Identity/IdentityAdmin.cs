@@ -222,6 +222,7 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
     public async Task<string?> BootstrapAsync(string? configuredRootToken, CancellationToken ct)
     {
         if (await db.Users.AnyAsync(ct)) return null;
+        if (configuredRootToken == "") configuredRootToken = null; // Registry__RootToken= set but empty: not configured
         if (configuredRootToken is { Length: < 20 }) throw new InvalidOperationException("Registry:RootToken must be at least 20 characters");
         var root = await CreateUserCoreAsync("root", "Administrator", admin: true, ct);
         var secret = configuredRootToken ?? TokenSecrets.New(TokenSecrets.PersonalPrefix);
