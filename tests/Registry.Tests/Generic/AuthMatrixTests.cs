@@ -144,6 +144,27 @@ public sealed class AuthMatrixTests(AuthMatrixFixture fixture) : IClassFixture<A
             Assert.Equal(HttpStatusCode.NotFound, await RootGetStatusAsync(project, fileName));
     }
 
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("PUT")]
+    public async Task Unknown_project_answers_like_a_private_one(string method)
+    {
+        // Anonymous: 401 either way; a non-member: the same 404 body either way, so existence is not revealed.
+        foreach (var (token, expected) in new[] { ((string?)null, HttpStatusCode.Unauthorized), (fixture.StrangerToken, HttpStatusCode.NotFound) })
+        {
+            var bodies = new List<string>();
+            foreach (var project in new[] { AuthMatrixFixture.PrivateProject, "am-private/no-such-project", "999999" })
+            {
+                using var client = Server.Client(token);
+                var url = AuthMatrixFixture.Url(project, "file.txt");
+                using var response = method == "GET" ? await client.GetAsync(url) : await client.PutAsync(url, new ByteArrayContent([1]));
+                Assert.Equal(expected, response.StatusCode);
+                bodies.Add(await response.Content.ReadAsStringAsync());
+            }
+            Assert.Single(bodies.Distinct());
+        }
+    }
+
     [Fact]
     public async Task Job_token_in_basic_auth_needs_the_gitlab_ci_token_username()
     {
