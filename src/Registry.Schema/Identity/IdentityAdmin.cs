@@ -223,6 +223,7 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
     /// <summary>Creates the root administrator on an empty database; returns its token when one was generated.</summary>
     public async Task<string?> BootstrapAsync(string? configuredRootToken, CancellationToken ct)
     {
+        if (configuredRootToken == "") configuredRootToken = null; // Registry__RootToken= set but empty: not configured
         if (configuredRootToken is { Length: < 20 }) throw new InvalidOperationException("Registry:RootToken must be at least 20 characters");
         if (await db.Users.AnyAsync(ct)) return null;
         var secret = configuredRootToken ?? TokenSecrets.New(TokenSecrets.PersonalPrefix);

@@ -36,6 +36,9 @@ public static class RegistryApplication
 
         var app = builder.Build();
         app.UseMiddleware<RawApiPathMiddleware>();
+        // Route after the raw path is restored; without this call WebApplication routes first, on the path with
+        // dot segments already collapsed, and `generic/%2e%2e/...` never reaches the generic endpoints.
+        app.UseRouting();
         app.Use(ProblemResponses.Middleware);
         app.MapGenericPackages();
         app.MapGraphQLEndpoint("/api/graphql", "/graphql");
