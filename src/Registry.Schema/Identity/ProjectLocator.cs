@@ -20,5 +20,14 @@ public sealed class ProjectLocator(RegistryDbContext db)
         return db.Namespaces.AsNoTracking().FirstOrDefaultAsync(n => n.FullPathKey == key, ct);
     }
 
+    /// <summary>A group by numeric id or full path (GitLab's <c>/groups/:id</c>); user namespaces are not groups.</summary>
+    public Task<Namespace?> FindGroupAsync(string idOrPath, CancellationToken ct)
+    {
+        if (long.TryParse(idOrPath, System.Globalization.NumberStyles.None, null, out var id))
+            return db.Namespaces.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id && n.Kind == NamespaceKind.Group, ct);
+        var key = PathKey(idOrPath);
+        return db.Namespaces.AsNoTracking().FirstOrDefaultAsync(n => n.FullPathKey == key && n.Kind == NamespaceKind.Group, ct);
+    }
+
     public static string PathKey(string fullPath) => fullPath.Trim('/').ToLowerInvariant();
 }

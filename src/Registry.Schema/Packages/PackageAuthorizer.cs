@@ -40,4 +40,17 @@ public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permis
         if (!allowed) throw actor.Kind == ActorKind.Anonymous ? RegistryProblem.Unauthorized() : RegistryProblem.Forbidden();
         return (project, access);
     }
+
+    /// <summary>
+    /// A group whose package list the caller may ask for: 401 for invalid credentials or an anonymous caller on a group
+    /// they cannot see, 404 for anyone else who cannot see it. Which projects below it are readable is decided per project.
+    /// </summary>
+    public async Task<Namespace> AuthorizeGroupAsync(AuthenticationResult auth, string groupIdOrPath, CancellationToken ct)
+    {
+        if (auth.Outcome == AuthenticationOutcome.Invalid) throw RegistryProblem.Unauthorized();
+        var group = await locator.FindGroupAsync(groupIdOrPath, ct);
+        if (group is null || !await permissions.CanSeeNamespaceAsync(auth.Actor, group, ct))
+            throw auth.Actor.Kind == ActorKind.Anonymous ? RegistryProblem.Unauthorized() : RegistryProblem.NotFound("Group");
+        return group;
+    }
 }

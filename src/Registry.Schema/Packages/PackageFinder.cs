@@ -29,4 +29,15 @@ public sealed class PackageFinder(RegistryDbContext db, IBlobStore blobs)
         }
         return new StoredFile(PackageFileRecord.From(hit.File, hit.Package, blobs.FileStore), hit.File.BlobKey);
     }
+
+    /// <summary>A visible file by id within one package (the Packages API's download), or null.</summary>
+    public async Task<StoredFile?> FindFileByIdAsync(long packageId, long fileId, CancellationToken ct)
+    {
+        var hit = await db.PackageFiles.AsNoTracking()
+            .Where(f => f.Id == fileId && f.PackageId == packageId && f.Status == PackageFileStatus.Default
+                && f.Package.Status != PackageStatus.PendingDestruction)
+            .Select(f => new { File = f, f.Package })
+            .FirstOrDefaultAsync(ct);
+        return hit is null ? null : new StoredFile(PackageFileRecord.From(hit.File, hit.Package, blobs.FileStore), hit.File.BlobKey);
+    }
 }

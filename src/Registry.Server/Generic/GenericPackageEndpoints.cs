@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Net.Http.Headers;
 using Registry.Schema.Identity;
 using Registry.Schema.Packages;
 using Registry.Schema.Storage;
@@ -50,23 +49,7 @@ public static class GenericPackageEndpoints
         var auth = await http.AuthenticateRegistryAsync();
         var (project, _) = await authorizer.AuthorizeAsync(auth, path.ProjectId, PackageAction.Read, http.RequestAborted);
         var stored = await finder.FindFileAsync(project, path.Name, path.Version, fileName, http.RequestAborted);
-        var record = stored.Record;
-        var baseName = path.FileSegments[^1];
-        if (await blobs.GetDirectDownloadUrlAsync(stored.BlobKey, baseName, http.RequestAborted) is { } direct)
-        {
-            // Unlike GitLab, the redirect itself still carries the checksum.
-            http.Response.Headers["X-Checksum-SHA256"] = record.FileSha256;
-            return Results.Redirect(direct.AbsoluteUri);
-        }
-        var stream = await blobs.OpenReadAsync(stored.BlobKey, http.RequestAborted)
-            ?? throw RegistryProblem.NotFound("Package file");
-
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{baseName}\"; filename*=UTF-8''{Uri.EscapeDataString(baseName)}";
-        http.Response.Headers["X-Checksum-SHA256"] = record.FileSha256;
-        return Results.File(stream, "application/octet-stream",
-            lastModified: DateTime.SpecifyKind(record.CreatedAt, DateTimeKind.Utc),
-            entityTag: new EntityTagHeaderValue($"\"{record.FileSha256}\""),
-            enableRangeProcessing: true);
+        return await FileDownload.ServeAsync(http, blobs, stored);
     }
 
     private static PackageStatus? ParseStatus(string? value) => value switch

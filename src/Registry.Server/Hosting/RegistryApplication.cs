@@ -4,6 +4,7 @@ using Registry.Schema.Storage;
 using Registry.Server.Data;
 using Registry.Server.Generic;
 using Registry.Server.GraphQL;
+using Registry.Server.PackagesApi;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Hosting;
@@ -41,6 +42,7 @@ public static class RegistryApplication
         app.UseRouting();
         app.Use(ProblemResponses.Middleware);
         app.MapGenericPackages();
+        app.MapPackagesApi();
         app.MapGraphQLEndpoint("/api/graphql", "/graphql");
         return app;
     }

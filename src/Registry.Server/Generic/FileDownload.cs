@@ -1,0 +1,32 @@
+using Microsoft.Net.Http.Headers;
+using Registry.Schema.Packages;
+using Registry.Schema.Storage;
+
+namespace Registry.Server.Generic;
+
+/// <summary>
+/// Serves one stored package file with the generic download's headers (attachment name, <c>X-Checksum-SHA256</c>,
+/// ETag, Last-Modified, Range); every download endpoint answers through here.
+/// </summary>
+public static class FileDownload
+{
+    public static async Task<IResult> ServeAsync(HttpContext http, IBlobStore blobs, StoredFile stored)
+    {
+        var record = stored.Record;
+        var baseName = record.FileName[(record.FileName.LastIndexOf('/') + 1)..];
+        if (await blobs.GetDirectDownloadUrlAsync(stored.BlobKey, baseName, http.RequestAborted) is { } direct)
+        {
+            // Unlike GitLab, the redirect itself still carries the checksum.
+            http.Response.Headers["X-Checksum-SHA256"] = record.FileSha256;
+            return Results.Redirect(direct.AbsoluteUri);
+        }
+        var stream = await blobs.OpenReadAsync(stored.BlobKey, http.RequestAborted)
+            ?? throw RegistryProblem.NotFound("Package file");
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{baseName}\"; filename*=UTF-8''{Uri.EscapeDataString(baseName)}";
+        http.Response.Headers["X-Checksum-SHA256"] = record.FileSha256;
+        return Results.File(stream, "application/octet-stream",
+            lastModified: DateTime.SpecifyKind(record.CreatedAt, DateTimeKind.Utc),
+            entityTag: new EntityTagHeaderValue($"\"{record.FileSha256}\""),
+            enableRangeProcessing: true);
+    }
+}
