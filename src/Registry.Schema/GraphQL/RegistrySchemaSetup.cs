@@ -19,6 +19,7 @@ public static class RegistrySchemaSetup
         services.AddScoped<PackageAuthorizer>();
         services.AddScoped<PackagePublisher>();
         services.AddScoped<PackageFinder>();
+        services.AddSingleton<DownloadStatistics>();
         services.AddScoped<PackageQueries>();
         services.AddScoped<PackageSettingsService>();
         services.AddScoped<PackageDestroyer>();

@@ -40,4 +40,51 @@ public sealed class PackageFinder(RegistryDbContext db, IBlobStore blobs)
             .FirstOrDefaultAsync(ct);
         return hit is null ? null : new StoredFile(PackageFileRecord.From(hit.File, hit.Package, blobs.FileStore), hit.File.BlobKey);
     }
+
+    public const string LatestAlias = "latest";
+
+    /// <summary>
+    /// Resolves the <c>latest</c> alias: a version literally named <c>latest</c> wins; otherwise the highest version
+    /// (by <see cref="VersionOrder"/>) of a visible package that holds the file (any file when none is named).
+    /// </summary>
+    public async Task<string> ResolveVersionAsync(Project project, string name, string version, string? fileName, CancellationToken ct)
+    {
+        if (version != LatestAlias) return version;
+        var packages = db.Packages.AsNoTracking().Where(p => p.ProjectId == project.Id && p.PackageType == PackageType.Generic
+            && p.Name == name && p.Status != PackageStatus.PendingDestruction);
+        if (await packages.AnyAsync(p => p.Version == LatestAlias, ct)) return LatestAlias;
+        var versions = await packages
+            .Where(p => p.Status == PackageStatus.Default
+                && p.Files.Any(f => f.Status == PackageFileStatus.Default && (fileName == null || f.FileName == fileName)))
+            .Select(p => p.Version).ToListAsync(ct);
+        return versions.Count == 0 ? throw RegistryProblem.NotFound("Package") : versions.Max(VersionOrder.Instance)!;
+    }
+
+    /// <summary>The newest file of each name in one package version, ordered by name.</summary>
+    public async Task<List<StoredFile>> FilesOfVersionAsync(Project project, string name, string version, CancellationToken ct)
+    {
+        PackageNameRules.Validate(name, version);
+        var package = await db.Packages.AsNoTracking().FirstOrDefaultAsync(p => p.ProjectId == project.Id
+            && p.PackageType == PackageType.Generic && p.Name == name && p.Version == version
+            && p.Status != PackageStatus.PendingDestruction, ct) ?? throw RegistryProblem.NotFound("Package");
+        var files = await db.PackageFiles.AsNoTracking()
+            .Where(f => f.PackageId == package.Id && f.Status == PackageFileStatus.Default)
+            .OrderByDescending(f => f.Id).ToListAsync(ct);
+        return files.DistinctBy(f => f.FileName).OrderBy(f => f.FileName, StringComparer.Ordinal)
+            .Select(f => new StoredFile(PackageFileRecord.From(f, package, blobs.FileStore), f.BlobKey)).ToList();
+    }
+
+    /// <summary>Ids of the package and of every visible file of that name in it (all files when none is named).</summary>
+    public async Task<(long PackageId, List<long> FileIds)> IdsForDeleteAsync(Project project, string name, string version, string? fileName, CancellationToken ct)
+    {
+        PackageNameRules.Validate(name, version);
+        var package = await db.Packages.AsNoTracking().FirstOrDefaultAsync(p => p.ProjectId == project.Id
+            && p.PackageType == PackageType.Generic && p.Name == name && p.Version == version
+            && p.Status != PackageStatus.PendingDestruction, ct) ?? throw RegistryProblem.NotFound("Package");
+        var ids = await db.PackageFiles.AsNoTracking()
+            .Where(f => f.PackageId == package.Id && f.Status == PackageFileStatus.Default && (fileName == null || f.FileName == fileName))
+            .Select(f => f.Id).ToListAsync(ct);
+        if (fileName is not null && ids.Count == 0) throw RegistryProblem.NotFound("Package file");
+        return (package.Id, ids);
+    }
 }

@@ -8,11 +8,19 @@ using Registry.Schema.Storage;
 
 namespace Registry.Schema.Packages;
 
-public sealed record PublishCommand(Project Project, string Name, string Version, string FileName, PackageStatus? Status, long? DeclaredLength);
+public sealed record PublishCommand(Project Project, string Name, string Version, string FileName, PackageStatus? Status,
+    long? DeclaredLength, ExpectedDigests? Expected = null)
+{
+    public ExpectedDigests Expected { get; init; } = Expected ?? ExpectedDigests.None;
+}
+
+/// <summary>The file an upload resulted in; <see cref="Created"/> is false when an identical retry stored nothing.</summary>
+public sealed record PublishResult(PackageFileRecord Record, bool Created);
 
 /// <summary>
 /// Publishes one file: streams the body into the blob store while hashing it, then records it. The database row is
 /// written only after the blob is complete, so a file is never visible half-written; a failed write removes the blob.
+/// Everything that can be refused is refused before the first read of the body, so a refusal costs no transfer.
 /// </summary>
 public sealed class PackagePublisher(
     RegistryDbContext db, IBlobStore blobs, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log)
@@ -20,22 +28,20 @@ public sealed class PackagePublisher(
     private const int BufferSize = 128 * 1024;
     private const int MaxCreateAttempts = 5;
 
-    /// <summary>Everything that can be refused before the body is read, so a refusal costs no transfer.</summary>
-    public async Task CheckBeforeBodyAsync(PublishCommand cmd, CancellationToken ct)
+    public async Task<PublishResult> PublishAsync(PublishCommand cmd, Stream body, CancellationToken ct)
     {
         PackageNameRules.Validate(cmd.Name, cmd.Version);
         if (cmd.DeclaredLength is long declared && options.Value.IsTooLarge(declared)) throw RegistryProblem.TooLarge();
-        await EnsureDuplicateAllowedAsync(cmd, ct);
-    }
 
-    public async Task<PackageFileRecord> PublishAsync(PublishCommand cmd, Stream body, CancellationToken ct)
-    {
-        await CheckBeforeBodyAsync(cmd, ct);
+        if (await ForbiddenDuplicateOfAsync(cmd, ct) is { } existing)
+            return await RetryOfExistingAsync(cmd, existing, body, ct);
+
         var key = NewBlobKey();
         ContentDigests digests;
         await using (var writer = await blobs.CreateAsync(key, ct))
         {
-            digests = await CopyAsync(body, writer, ct);
+            digests = await CopyAsync(body, writer.WriteAsync, ct);
+            if (!cmd.Expected.Matches(digests)) throw ExpectedDigests.Mismatch(); // the writer discards the bytes
             await writer.CommitAsync(ct);
         }
         try
@@ -49,7 +55,24 @@ public sealed class PackagePublisher(
         }
     }
 
-    private async Task<ContentDigests> CopyAsync(Stream body, IBlobWriter writer, CancellationToken ct)
+    /// <summary>
+    /// Duplicates are forbidden and the name exists: only a byte-identical retry succeeds, and it stores nothing. A
+    /// declared SHA-256 decides without reading the body; otherwise the body is hashed and dropped.
+    /// </summary>
+    private async Task<PublishResult> RetryOfExistingAsync(PublishCommand cmd, PackageFileRecord existing, Stream body, CancellationToken ct)
+    {
+        if (cmd.Expected.Sha256 is { } declared)
+        {
+            if (declared != existing.FileSha256) throw RegistryProblem.DuplicateNotAllowed();
+            return new PublishResult(existing, Created: false);
+        }
+        var digests = await CopyAsync(body, static (_, _) => ValueTask.CompletedTask, ct);
+        if (!cmd.Expected.Matches(digests)) throw ExpectedDigests.Mismatch();
+        if (digests.Sha256 != existing.FileSha256) throw RegistryProblem.DuplicateNotAllowed();
+        return new PublishResult(existing, Created: false);
+    }
+
+    private async Task<ContentDigests> CopyAsync(Stream body, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, CancellationToken ct)
     {
         using var hasher = new ContentHasher();
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -60,7 +83,7 @@ public sealed class PackagePublisher(
             {
                 hasher.Append(buffer.AsSpan(0, read));
                 if (options.Value.IsTooLarge(hasher.Length)) throw RegistryProblem.TooLarge();
-                await writer.WriteAsync(buffer.AsMemory(0, read), ct);
+                await write(buffer.AsMemory(0, read), ct);
             }
         }
         finally
@@ -70,7 +93,7 @@ public sealed class PackagePublisher(
         return hasher.Finish();
     }
 
-    private async Task<PackageFileRecord> RecordAsync(PublishCommand cmd, ContentDigests digests, string key, CancellationToken ct)
+    private async Task<PublishResult> RecordAsync(PublishCommand cmd, ContentDigests digests, string key, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -89,7 +112,12 @@ public sealed class PackagePublisher(
             else
             {
                 // Another upload may have added the same file while this body streamed.
-                await EnsureDuplicateAllowedAsync(cmd, ct);
+                if (await ForbiddenDuplicateOfAsync(cmd, ct) is { } existing)
+                {
+                    await DeleteBlobQuietlyAsync(key);
+                    if (existing.FileSha256 != digests.Sha256) throw RegistryProblem.DuplicateNotAllowed();
+                    return new PublishResult(existing, Created: false);
+                }
                 if (package.Status == PackageStatus.PendingDestruction) package.Status = cmd.Status ?? PackageStatus.Default;
                 else if (cmd.Status is { } status) package.Status = status;
                 package.UpdatedAt = now;
@@ -103,7 +131,7 @@ public sealed class PackagePublisher(
             try
             {
                 await db.SaveChangesAsync(ct);
-                return PackageFileRecord.From(file, package, blobs.FileStore);
+                return new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true);
             }
             catch (DbUpdateException ex) when (attempt < MaxCreateAttempts)
             {
@@ -114,15 +142,23 @@ public sealed class PackagePublisher(
         }
     }
 
-    private async Task EnsureDuplicateAllowedAsync(PublishCommand cmd, CancellationToken ct)
+    /// <summary>The newest file of this name when the namespace's settings forbid another one; null when allowed.</summary>
+    private async Task<PackageFileRecord?> ForbiddenDuplicateOfAsync(PublishCommand cmd, CancellationToken ct)
     {
-        var exists = await db.PackageFiles.AnyAsync(f => f.FileName == cmd.FileName && f.Status == PackageFileStatus.Default
-            && f.Package.ProjectId == cmd.Project.Id && f.Package.PackageType == PackageType.Generic
-            && f.Package.Name == cmd.Name && f.Package.Version == cmd.Version, ct);
-        if (!exists) return;
+        var newest = await db.PackageFiles.AsNoTracking()
+            .Where(f => f.FileName == cmd.FileName && f.Status == PackageFileStatus.Default
+                && f.Package.ProjectId == cmd.Project.Id && f.Package.PackageType == PackageType.Generic
+                && f.Package.Name == cmd.Name && f.Package.Version == cmd.Version
+                && f.Package.Status != PackageStatus.PendingDestruction)
+            .OrderByDescending(f => f.Id)
+            .Select(f => new { File = f, f.Package })
+            .FirstOrDefaultAsync(ct);
+        if (newest is null) return null;
         var settings = await db.NamespacePackageSettings.AsNoTracking()
             .FirstOrDefaultAsync(s => s.NamespaceId == cmd.Project.NamespaceId, ct);
-        if (!DuplicatePolicy.DuplicatesAllowed(settings, cmd.Name, cmd.Version)) throw RegistryProblem.DuplicateNotAllowed();
+        return DuplicatePolicy.DuplicatesAllowed(settings, cmd.Name, cmd.Version)
+            ? null
+            : PackageFileRecord.From(newest.File, newest.Package, blobs.FileStore);
     }
 
     private async Task DeleteBlobQuietlyAsync(string key)

@@ -22,6 +22,9 @@ public static class FileDownload
         }
         var stream = await blobs.OpenReadAsync(stored.BlobKey, http.RequestAborted)
             ?? throw RegistryProblem.NotFound("Package file");
+        if (HttpMethods.IsGet(http.Request.Method))
+            await http.RequestServices.GetRequiredService<DownloadStatistics>()
+                .RecordAsync(http.RequestServices.GetRequiredService<Registry.Schema.Data.RegistryDbContext>(), record.PackageId, http.RequestAborted);
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{baseName}\"; filename*=UTF-8''{Uri.EscapeDataString(baseName)}";
         http.Response.Headers["X-Checksum-SHA256"] = record.FileSha256;
         return Results.File(stream, "application/octet-stream",

@@ -97,4 +97,38 @@ public static class TestBackend
         var response = await s3.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = S3Bucket, Prefix = server.Instance + "/" });
         return response.MultipartUploads?.Count ?? 0;
     }
+
+    /// <summary>
+    /// Everything the server's database holds, as raw bytes: the SQLite files (with WAL) or, on PostgreSQL, every
+    /// row of every table as text.
+    /// </summary>
+    public static async Task<List<(string Name, byte[] Bytes)>> DatabaseImagesAsync(RegistryServer server)
+    {
+        if (!IsPostgresS3)
+        {
+            return Directory.EnumerateFiles(server.DataPath, "registry.db*", SearchOption.TopDirectoryOnly)
+                .Select(f => (Path.GetFileName(f), ReadShared(f))).ToList();
+        }
+        var images = new List<(string, byte[])>();
+        await using var db = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = "registry_test_" + server.Instance }.ConnectionString);
+        await db.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'", db))
+        await using (var reader = await list.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+        foreach (var table in tables)
+        {
+            await using var dump = new NpgsqlCommand($"SELECT coalesce(string_agg(t::text, E'\\n'), '') FROM \"{table}\" t", db);
+            images.Add((table, System.Text.Encoding.UTF8.GetBytes((string)(await dump.ExecuteScalarAsync())!)));
+        }
+        return images;
+    }
+
+    private static byte[] ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
 }
