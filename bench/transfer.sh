@@ -17,7 +17,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/registry-bench.XXXXXX")
 server_pid=""
+sampler_pid=""
 cleanup() {
+    [[ -n "$sampler_pid" ]] && kill "$sampler_pid" 2>/dev/null || true
     if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
         kill "$server_pid" 2>/dev/null || true
         wait "$server_pid" 2>/dev/null || true
@@ -44,9 +46,9 @@ server_pid=$!
 
 base=""
 for _ in $(seq 1 300); do
-    base=$(grep -oE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$work/server.log" | head -n1 | sed 's/Now listening on: //' || true)
+    base=$(grep -soE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$work/server.log" | head -n1 | sed 's/Now listening on: //' || true)
     [[ -n "$base" ]] && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; echo "server exited" >&2; exit 1; }
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; echo "server exited during start-up" >&2; exit 1; }
     sleep 0.1
 done
 [[ -n "$base" ]] || { cat "$work/server.log"; echo "server did not start" >&2; exit 1; }
@@ -66,6 +68,11 @@ graphql() {
 graphql '{"query":"mutation { createGroup(input: {path: \"bench\", visibility: PRIVATE}) { errors } }"}'
 graphql '{"query":"mutation { createProject(input: {namespacePath: \"bench\", path: \"transfer\"}) { errors } }"}'
 idle_rss=$(rss_kb VmRSS)
+# RSS timeline (one sample every 0.5 s) for the summary; kept in rss.log with KEEP=1.
+( while kill -0 "$server_pid" 2>/dev/null; do
+    echo "$(date +%s.%N | cut -c1-14) $(rss_kb VmRSS 2>/dev/null)" >>"$work/rss.log"; sleep 0.5
+  done ) &
+sampler_pid=$!
 
 echo "== generating $size bytes"
 head -c "$size" /dev/urandom >"$work/payload.bin"
@@ -73,12 +80,17 @@ expected=$(sha256sum "$work/payload.bin" | cut -d' ' -f1)
 
 url="$base/api/v4/projects/bench%2Ftransfer/packages/generic/bench/1.0.0/payload.bin"
 
+# Something outside this script stopping the server shows as a lifetime message in its log.
+alive() { kill -0 "$server_pid" 2>/dev/null || { tail -n 5 "$work/server.log"; echo "server stopped from outside (pid $server_pid)" >&2; exit 1; }; }
+alive
+
 echo "== uploading"
 read -r up_code up_time < <(curl -sS -o "$work/put.json" -w '%{http_code} %{time_total}\n' \
     -H "PRIVATE-TOKEN: $token" --upload-file "$work/payload.bin" "$url")
 [[ "$up_code" == 201 ]] || { echo "upload failed: HTTP $up_code $(cat "$work/put.json")" >&2; exit 1; }
 rm -f "$work/payload.bin"   # the download is hashed on the fly; no second copy on disk
 
+alive
 echo "== downloading"
 actual=$(curl -sS -D "$work/get.headers" -w '%{stderr}%{http_code} %{time_total}\n' \
     -H "PRIVATE-TOKEN: $token" "$url" 2>"$work/get.stats" | sha256sum | cut -d' ' -f1)
@@ -96,6 +108,7 @@ echo "download         : $(mbps "$down_time") MB/s (${down_time}s)"
 echo "sha256           : $actual"
 echo "server RSS idle  : $((idle_rss / 1024)) MB"
 echo "server peak RSS  : $((peak_kb / 1024)) MB (VmHWM)"
+echo "server RSS now   : $(( $(rss_kb VmRSS) / 1024 )) MB (anon $(( $(rss_kb RssAnon) / 1024 )) MB, file-backed $(( $(rss_kb RssFile) / 1024 )) MB)"
 
 status=0
 if [[ "$actual" != "$expected" ]]; then echo "FAIL: downloaded sha256 differs (expected $expected)"; status=1; fi

@@ -90,6 +90,42 @@ public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task Parallel_uploads_of_one_file_name_where_duplicates_are_forbidden_store_exactly_one()
+    {
+        var project = await Transfer.CreateProjectAsync(Server, "dup");
+        using (var scope = Server.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            var namespaceId = await db.Projects.Where(p => p.Id == project).Select(p => p.NamespaceId).SingleAsync();
+            db.NamespacePackageSettings.Add(new Registry.Schema.Packages.NamespacePackageSettings { NamespaceId = namespaceId, GenericDuplicatesAllowed = false });
+            await db.SaveChangesAsync();
+        }
+        using var client = Server.Client(RegistryServer.RootToken);
+        const int count = 12;
+        var before = Transfer.BlobFiles(Server).Count;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+        {
+            using var response = await client.PutAsync(RegistryServer.GenericUrl(project, "dup", "1.0.0", "same.bin"), new GeneratedContent(256 * 1024, seed: 300 + i));
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+        }));
+
+        Assert.Single(results, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(results.Where(r => r.StatusCode != HttpStatusCode.Created), r =>
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+            Assert.Equal("""{"message":"400 Bad request - Duplicate package is not allowed"}""", r.Body);
+        });
+        using (var scope = Server.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            Assert.Equal(1, await db.PackageFiles.CountAsync(f => f.Package.ProjectId == project && f.FileName == "same.bin"));
+        }
+        await Transfer.EventuallyAsync(() => Transfer.TempFiles(Server).Length == 0);
+        Assert.Equal(before + 1, Transfer.BlobFiles(Server).Count);
+    }
+
+    [Fact]
     public async Task Head_range_and_if_none_match_are_honoured()
     {
         var project = await Transfer.CreateProjectAsync(Server, "cond");
