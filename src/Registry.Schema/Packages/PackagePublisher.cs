@@ -40,7 +40,9 @@ public sealed class PackagePublisher(
         }
         try
         {
-            return await RecordAsync(cmd, digests, key, ct);
+            // The body is complete and the blob in place: record it whatever the client does now. Cancelling here could
+            // land between the database commit and the return, and the catch below would delete a recorded blob.
+            return await RecordAsync(cmd, digests, key, CancellationToken.None);
         }
         catch
         {
@@ -74,6 +76,9 @@ public sealed class PackagePublisher(
     {
         for (var attempt = 1; ; attempt++)
         {
+            // SQLite's BEGIN IMMEDIATE: the duplicate check and the insert run under the write lock, so two racing
+            // uploads of one file name cannot both pass the check where duplicates are forbidden.
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var now = clock.GetUtcNow().UtcDateTime;
             var package = await db.Packages.FirstOrDefaultAsync(p => p.ProjectId == cmd.Project.Id
                 && p.PackageType == PackageType.Generic && p.Name == cmd.Name && p.Version == cmd.Version, ct);
@@ -102,6 +107,7 @@ public sealed class PackagePublisher(
             try
             {
                 await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
                 return PackageFileRecord.From(file, package, blobs.FileStore);
             }
             catch (DbUpdateException ex) when (attempt < MaxCreateAttempts)
