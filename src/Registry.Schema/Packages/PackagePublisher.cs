@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Data;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,7 +28,7 @@ public sealed class PackagePublisher(
     RegistryDbContext db, IBlobStore blobs, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log)
 {
     private const int BufferSize = 128 * 1024;
-    private const int MaxCreateAttempts = 5;
+    private const int MaxCreateAttempts = 8;
 
     public async Task<PublishResult> PublishAsync(PublishCommand cmd, Stream body, CancellationToken ct)
     {
@@ -46,7 +48,9 @@ public sealed class PackagePublisher(
         }
         try
         {
-            return await RecordAsync(cmd, digests, key, ct);
+            // The body is complete and the blob in place: record it whatever the client does now. Cancelling here could
+            // land between the database commit and the return, and the catch below would delete a recorded blob.
+            return await RecordAsync(cmd, digests, key, CancellationToken.None);
         }
         catch
         {
@@ -97,6 +101,9 @@ public sealed class PackagePublisher(
     {
         for (var attempt = 1; ; attempt++)
         {
+            // Serializable (BEGIN IMMEDIATE on SQLite): the duplicate check and the insert cannot interleave with a
+            // racing upload of the same file name; on PostgreSQL the loser gets a serialization failure and retries.
+            await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
             var now = clock.GetUtcNow().UtcDateTime;
             var package = await db.Packages.FirstOrDefaultAsync(p => p.ProjectId == cmd.Project.Id
                 && p.PackageType == PackageType.Generic && p.Name == cmd.Name && p.Version == cmd.Version, ct);
@@ -131,13 +138,16 @@ public sealed class PackagePublisher(
             try
             {
                 await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
                 return new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true);
             }
-            catch (DbUpdateException ex) when (attempt < MaxCreateAttempts)
+            catch (Exception ex) when (attempt < MaxCreateAttempts && ex is DbUpdateException or DbException)
             {
-                // A racing upload created the package first (unique index); take theirs and go again.
-                log.LogDebug(ex, "Package {Name}/{Version} created concurrently, retrying", cmd.Name, cmd.Version);
+                // A racing upload created the package first (unique index) or won the serialization; go again.
+                log.LogDebug(ex, "Package {Name}/{Version} written concurrently, retrying", cmd.Name, cmd.Version);
+                await transaction.RollbackAsync(CancellationToken.None);
                 db.ChangeTracker.Clear();
+                await Task.Delay(Random.Shared.Next(5, 20 * attempt), CancellationToken.None);
             }
         }
     }

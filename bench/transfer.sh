@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Transfer benchmark (not a test): builds the server in Release, starts it on 127.0.0.1 with a throw-away data folder,
+# uploads one generated file with curl, downloads it again, checks the SHA-256 and prints throughput and the
+# server's peak resident memory (VmHWM).
+#
+#   bench/transfer.sh [size]      size in bytes or with an IEC suffix (512M, 1G, 4G); default 1G
+#
+# Environment: KEEP=1 keeps the temporary folder; MAX_RSS_MB (default 200) is the peak memory the run must stay under.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+size_arg=${1:-1G}
+size=$(numfmt --from=iec "$size_arg")
+max_rss_mb=${MAX_RSS_MB:-200}
+token="bench-root-token-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/registry-bench.XXXXXX")
+server_pid=""
+sampler_pid=""
+cleanup() {
+    [[ -n "$sampler_pid" ]] && kill "$sampler_pid" 2>/dev/null || true
+    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    if [[ "${KEEP:-0}" != 1 ]]; then rm -rf "$work"; else echo "kept $work"; fi
+}
+trap cleanup EXIT INT TERM
+
+echo "== building (Release)"
+dotnet build src/Registry.Server -c Release -o "$work/bin" -v quiet -nologo >"$work/build.log" 2>&1 \
+    || { cat "$work/build.log"; exit 1; }
+
+echo "== starting the server"
+# Run the dll directly so $server_pid is the server process itself (no dotnet-run wrapper).
+dotnet "$work/bin/Registry.Server.dll" \
+    --urls "http://127.0.0.1:0" \
+    --Registry:DataPath="$work/data" \
+    --Registry:RootToken="$token" \
+    --Registry:MaxFileSize=0 \
+    --Logging:LogLevel:Default=Warning \
+    --Logging:LogLevel:Microsoft.Hosting.Lifetime=Information \
+    >"$work/server.log" 2>&1 &
+server_pid=$!
+
+base=""
+for _ in $(seq 1 300); do
+    base=$(grep -soE 'Now listening on: http://127\.0\.0\.1:[0-9]+' "$work/server.log" | head -n1 | sed 's/Now listening on: //' || true)
+    [[ -n "$base" ]] && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; echo "server exited during start-up" >&2; exit 1; }
+    sleep 0.1
+done
+[[ -n "$base" ]] || { cat "$work/server.log"; echo "server did not start" >&2; exit 1; }
+case "$base" in http://127.0.0.1:*) ;; *) echo "refusing non-loopback address $base" >&2; exit 1 ;; esac
+echo "   $base (pid $server_pid)"
+
+rss_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$server_pid/status"; }
+
+graphql() {
+    local response
+    response=$(curl -sS --fail-with-body -H "PRIVATE-TOKEN: $token" -H 'Content-Type: application/json' \
+        --data "$1" "$base/api/graphql")
+    if ! grep -q '"errors":\[\]' <<<"$response" || grep -q '"errors":\[{' <<<"$response"; then
+        echo "GraphQL failed: $response" >&2; exit 1
+    fi
+}
+graphql '{"query":"mutation { createGroup(input: {path: \"bench\", visibility: PRIVATE}) { errors } }"}'
+graphql '{"query":"mutation { createProject(input: {namespacePath: \"bench\", path: \"transfer\"}) { errors } }"}'
+idle_rss=$(rss_kb VmRSS)
+# RSS timeline (one sample every 0.5 s) for the summary; kept in rss.log with KEEP=1.
+( while kill -0 "$server_pid" 2>/dev/null; do
+    echo "$(date +%s.%N | cut -c1-14) $(rss_kb VmRSS 2>/dev/null)" >>"$work/rss.log"; sleep 0.5
+  done ) &
+sampler_pid=$!
+
+echo "== generating $size bytes"
+head -c "$size" /dev/urandom >"$work/payload.bin"
+expected=$(sha256sum "$work/payload.bin" | cut -d' ' -f1)
+
+url="$base/api/v4/projects/bench%2Ftransfer/packages/generic/bench/1.0.0/payload.bin"
+
+# Something outside this script stopping the server shows as a lifetime message in its log.
+alive() { kill -0 "$server_pid" 2>/dev/null || { tail -n 5 "$work/server.log"; echo "server stopped from outside (pid $server_pid)" >&2; exit 1; }; }
+alive
+
+echo "== uploading"
+read -r up_code up_time < <(curl -sS -o "$work/put.json" -w '%{http_code} %{time_total}\n' \
+    -H "PRIVATE-TOKEN: $token" --upload-file "$work/payload.bin" "$url")
+[[ "$up_code" == 201 ]] || { echo "upload failed: HTTP $up_code $(cat "$work/put.json")" >&2; exit 1; }
+rm -f "$work/payload.bin"   # the download is hashed on the fly; no second copy on disk
+
+alive
+echo "== downloading"
+actual=$(curl -sS -D "$work/get.headers" -w '%{stderr}%{http_code} %{time_total}\n' \
+    -H "PRIVATE-TOKEN: $token" "$url" 2>"$work/get.stats" | sha256sum | cut -d' ' -f1)
+read -r down_code down_time <"$work/get.stats"
+[[ "$down_code" == 200 ]] || { echo "download failed: HTTP $down_code $(cat "$work/get.stats")" >&2; exit 1; }
+header=$(awk 'tolower($1) == "x-checksum-sha256:" { print $2 }' "$work/get.headers" | tr -d '\r')
+
+peak_kb=$(rss_kb VmHWM)
+mbps() { awk -v b="$size" -v t="$1" 'BEGIN { printf "%.1f", (t > 0 ? b / t / 1e6 : 0) }'; }
+
+echo
+echo "file size        : $size bytes ($size_arg)"
+echo "upload           : $(mbps "$up_time") MB/s (${up_time}s)"
+echo "download         : $(mbps "$down_time") MB/s (${down_time}s)"
+echo "sha256           : $actual"
+echo "server RSS idle  : $((idle_rss / 1024)) MB"
+echo "server peak RSS  : $((peak_kb / 1024)) MB (VmHWM)"
+echo "server RSS now   : $(( $(rss_kb VmRSS) / 1024 )) MB (anon $(( $(rss_kb RssAnon) / 1024 )) MB, file-backed $(( $(rss_kb RssFile) / 1024 )) MB)"
+
+status=0
+if [[ "$actual" != "$expected" ]]; then echo "FAIL: downloaded sha256 differs (expected $expected)"; status=1; fi
+if [[ "$header" != "$expected" ]]; then echo "FAIL: X-Checksum-SHA256 '$header' differs"; status=1; fi
+if (( peak_kb / 1024 >= max_rss_mb )); then echo "FAIL: peak RSS over ${max_rss_mb} MB"; status=1; fi
+if grep -qiE 'fail|exception' "$work/server.log"; then echo "server log:"; cat "$work/server.log"; fi
+[[ $status == 0 ]] && echo "OK"
+exit $status

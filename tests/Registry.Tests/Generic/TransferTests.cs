@@ -1,0 +1,434 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Registry.Schema.Data;
+using Registry.Tests.Infrastructure;
+
+namespace Registry.Tests.Generic;
+
+/// <summary>Large, parallel, conditional and broken-off transfers against a real Kestrel server.</summary>
+public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private RegistryServer Server => fixture.Server;
+
+    [Fact]
+    public async Task Forty_MiB_upload_and_download_are_byte_exact()
+    {
+        var project = await Transfer.CreateProjectAsync(Server, "big");
+        using var client = Server.Client(RegistryServer.RootToken);
+        const long size = 40L * 1024 * 1024;
+        var url = RegistryServer.GenericUrl(project, "big", "1.0.0", "big.bin");
+
+        var put = await client.PutAsync(url, new GeneratedContent(size, seed: 40));
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+
+        using var get = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(size, get.Content.Headers.ContentLength);
+        var expected = GeneratedContent.Sha256(size, seed: 40);
+        var (actual, length) = await Transfer.HashAsync(await get.Content.ReadAsStreamAsync());
+        Assert.Equal(size, length);
+        Assert.Equal(expected, actual);
+        Assert.Equal(expected, get.Headers.GetValues("X-Checksum-SHA256").Single());
+    }
+
+    [Fact]
+    public async Task Parallel_uploads_into_a_new_version_all_succeed_into_one_package()
+    {
+        var project = await Transfer.CreateProjectAsync(Server, "par");
+        const int count = 24;
+        using var client = Server.Client(RegistryServer.RootToken);
+        var sizes = Enumerable.Range(0, count).Select(i => 1000L + i * 7919).ToArray();
+
+        var uploads = Enumerable.Range(0, count).Select(async i =>
+        {
+            var url = RegistryServer.GenericUrl(project, "par", "2.0.0", $"f{i}.bin") + (i % 2 == 0 ? "?select=package_file" : "");
+            using var response = await client.PutAsync(url, new GeneratedContent(sizes[i], seed: 100 + i));
+            var body = await response.Content.ReadAsStringAsync();
+            return (i, response.StatusCode, body);
+        }).ToArray();
+        var results = await Task.WhenAll(uploads);
+
+        var packageIds = new HashSet<long>();
+        foreach (var (i, status, body) in results)
+        {
+            if (i % 2 == 0)
+            {
+                Assert.True(status == HttpStatusCode.OK, $"upload {i}: {(int)status} {body}");
+                var json = JsonDocument.Parse(body).RootElement;
+                packageIds.Add(json.GetProperty("package_id").GetInt64());
+                Assert.Equal(GeneratedContent.Sha256(sizes[i], 100 + i), json.GetProperty("file_sha256").GetString());
+            }
+            else
+            {
+                Assert.True(status == HttpStatusCode.Created, $"upload {i}: {(int)status} {body}");
+                Assert.Equal("""{"message":"201 Created"}""", body);
+            }
+        }
+        Assert.Single(packageIds);
+
+        for (var i = 0; i < count; i++)
+        {
+            using var get = await client.GetAsync(RegistryServer.GenericUrl(project, "par", "2.0.0", $"f{i}.bin"), HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+            var (sha, length) = await Transfer.HashAsync(await get.Content.ReadAsStreamAsync());
+            Assert.Equal(sizes[i], length);
+            Assert.Equal(GeneratedContent.Sha256(sizes[i], 100 + i), sha);
+        }
+
+        using var scope = Server.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        var packages = await db.Packages.Where(p => p.ProjectId == project && p.Name == "par" && p.Version == "2.0.0").Select(p => p.Id).ToListAsync();
+        Assert.Equal(packageIds.Single(), Assert.Single(packages));
+        Assert.Equal(count, await db.PackageFiles.CountAsync(f => f.PackageId == packages[0]));
+    }
+
+    [Fact]
+    public async Task Parallel_uploads_of_one_file_name_where_duplicates_are_forbidden_store_exactly_one()
+    {
+        var project = await Transfer.CreateProjectAsync(Server, "dup");
+        using (var scope = Server.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            var namespaceId = await db.Projects.Where(p => p.Id == project).Select(p => p.NamespaceId).SingleAsync();
+            db.NamespacePackageSettings.Add(new Registry.Schema.Packages.NamespacePackageSettings { NamespaceId = namespaceId, GenericDuplicatesAllowed = false });
+            await db.SaveChangesAsync();
+        }
+        using var client = Server.Client(RegistryServer.RootToken);
+        const int count = 12;
+        var before = Transfer.BlobFiles(Server).Count;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+        {
+            using var response = await client.PutAsync(RegistryServer.GenericUrl(project, "dup", "1.0.0", "same.bin"), new GeneratedContent(256 * 1024, seed: 300 + i));
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+        }));
+
+        Assert.Single(results, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(results.Where(r => r.StatusCode != HttpStatusCode.Created), r =>
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+            Assert.Equal("""{"message":"400 Bad request - Duplicate package is not allowed"}""", r.Body);
+        });
+        using (var scope = Server.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            Assert.Equal(1, await db.PackageFiles.CountAsync(f => f.Package.ProjectId == project && f.FileName == "same.bin"));
+        }
+        await Transfer.EventuallyAsync(() => Transfer.TempFiles(Server).Length == 0);
+        Assert.Equal(before + 1, Transfer.BlobFiles(Server).Count);
+    }
+
+    [Fact]
+    public async Task Head_range_and_if_none_match_are_honoured()
+    {
+        var project = await Transfer.CreateProjectAsync(Server, "cond");
+        using var client = Server.Client(RegistryServer.RootToken);
+        const long size = 100_000;
+        var url = RegistryServer.GenericUrl(project, "cond", "1.0.0", "c.bin");
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync(url, new GeneratedContent(size, seed: 7))).StatusCode);
+        var sha = GeneratedContent.Sha256(size, seed: 7);
+
+        using (var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, url)))
+        {
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Equal(size, head.Content.Headers.ContentLength);
+            Assert.Equal("application/octet-stream", head.Content.Headers.ContentType!.MediaType);
+            Assert.Equal(sha, head.Headers.GetValues("X-Checksum-SHA256").Single());
+            Assert.Equal($"\"{sha}\"", head.Headers.ETag!.Tag);
+            Assert.Equal("attachment; filename=\"c.bin\"; filename*=UTF-8''c.bin", head.Content.Headers.GetValues("Content-Disposition").Single());
+            Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        }
+
+        var full = GeneratedContent.Bytes(size, seed: 7);
+        var range = new HttpRequestMessage(HttpMethod.Get, url);
+        range.Headers.Range = new RangeHeaderValue(0, 4);
+        using (var partial = await client.SendAsync(range))
+        {
+            Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+            Assert.Equal(full[..5], await partial.Content.ReadAsByteArrayAsync());
+            Assert.Equal($"bytes 0-4/{size}", partial.Content.Headers.ContentRange!.ToString());
+        }
+
+        var conditional = new HttpRequestMessage(HttpMethod.Get, url);
+        conditional.Headers.IfNoneMatch.Add(new EntityTagHeaderValue($"\"{sha}\""));
+        using (var notModified = await client.SendAsync(conditional))
+        {
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+            Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+        }
+
+        var otherTag = new HttpRequestMessage(HttpMethod.Get, url);
+        otherTag.Headers.IfNoneMatch.Add(new EntityTagHeaderValue("\"0000\""));
+        using (var changed = await client.SendAsync(otherTag))
+            Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Expect_continue_upload_without_credentials_is_refused_before_the_body()
+    {
+        var project = await Transfer.CreateProjectAsync(Server, "expect");
+        var url = RegistryServer.GenericUrl(project, "expect", "1.0.0", "e.bin");
+        var (status, _) = await RawUpload.SendHeadersOnlyAsync(Server.BaseAddress, url, contentLength: 10 * 1024 * 1024, token: null);
+        Assert.Equal(401, status);
+        (status, _) = await RawUpload.SendHeadersOnlyAsync(Server.BaseAddress, url, contentLength: 10 * 1024 * 1024, token: "wrong-token-0123456789abc");
+        Assert.Equal(401, status);
+    }
+
+    [Fact]
+    public async Task Upload_broken_off_mid_body_leaves_nothing_behind()
+    {
+        var project = await Transfer.CreateProjectAsync(Server, "broken");
+        var url = RegistryServer.GenericUrl(project, "broken", "1.0.0", "half.bin");
+        var before = Transfer.BlobFiles(Server);
+
+        await RawUpload.SendPartialBodyAsync(Server.BaseAddress, url, contentLength: 1024 * 1024, send: 512 * 1024, RegistryServer.RootToken);
+
+        using var client = Server.Client(RegistryServer.RootToken);
+        await Transfer.EventuallyAsync(() => Transfer.BlobFiles(Server).SetEquals(before) && Transfer.TempFiles(Server).Length == 0);
+        using var get = await client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+        using var scope = Server.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        Assert.False(await db.Packages.AnyAsync(p => p.ProjectId == project && p.Name == "broken"));
+    }
+}
+
+/// <summary>A server whose file size limit is small enough to test both sides of it.</summary>
+public sealed class SmallLimitFixture : IAsyncLifetime
+{
+    public const long Limit = 1024 * 1024;
+    public RegistryServer Server { get; private set; } = null!;
+    public async Task InitializeAsync() =>
+        Server = await RegistryServer.StartAsync(new Dictionary<string, string> { ["Registry:MaxFileSize"] = Limit.ToString() });
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+public sealed class TransferLimitTests(SmallLimitFixture fixture) : IClassFixture<SmallLimitFixture>
+{
+    private RegistryServer Server => fixture.Server;
+    private const long Limit = SmallLimitFixture.Limit;
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task File_of_exactly_the_limit_is_refused_and_nothing_is_stored(bool declareLength)
+    {
+        var project = await Transfer.CreateProjectAsync(Server, declareLength ? "lim-cl" : "lim-chunked");
+        using var client = Server.Client(RegistryServer.RootToken);
+        var url = RegistryServer.GenericUrl(project, "lim", "1.0.0", "at-limit.bin");
+        var before = Transfer.BlobFiles(Server);
+
+        var content = new GeneratedContent(Limit, seed: 1, declareLength);
+        using var put = await client.PutAsync(url, content);
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Equal("""{"message":"400 Bad request - File is too large"}""", await put.Content.ReadAsStringAsync());
+
+        using var get = await client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+        await Transfer.EventuallyAsync(() => Transfer.TempFiles(Server).Length == 0);
+        Assert.Equal(before, Transfer.BlobFiles(Server));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task File_one_byte_under_the_limit_is_accepted(bool declareLength)
+    {
+        var project = await Transfer.CreateProjectAsync(Server, declareLength ? "under-cl" : "under-chunked");
+        using var client = Server.Client(RegistryServer.RootToken);
+        var url = RegistryServer.GenericUrl(project, "lim", "1.0.0", "under.bin");
+
+        using var put = await client.PutAsync(url, new GeneratedContent(Limit - 1, seed: 2, declareLength));
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        using var get = await client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        var (sha, length) = await Transfer.HashAsync(await get.Content.ReadAsStreamAsync());
+        Assert.Equal(Limit - 1, length);
+        Assert.Equal(GeneratedContent.Sha256(Limit - 1, seed: 2), sha);
+    }
+
+    [Fact]
+    public async Task Over_limit_is_refused_from_headers_without_the_body()
+    {
+        var project = await Transfer.CreateProjectAsync(Server, "lim-expect");
+        var url = RegistryServer.GenericUrl(project, "lim", "1.0.0", "e.bin");
+        var (status, body) = await RawUpload.SendHeadersOnlyAsync(Server.BaseAddress, url, contentLength: Limit, RegistryServer.RootToken);
+        Assert.Equal(400, status);
+        Assert.Contains("""{"message":"400 Bad request - File is too large"}""", body);
+        Assert.Empty(Transfer.TempFiles(Server));
+    }
+}
+
+internal static class Transfer
+{
+    public static async Task<long> CreateProjectAsync(RegistryServer server, string name)
+    {
+        var group = $"tr-{name}-{Guid.NewGuid():N}"[..20];
+        await server.CreateGroupAsync(group);
+        return await server.CreateProjectAsync(group, "app");
+    }
+
+    public static async Task<(string Sha256, long Length)> HashAsync(Stream stream)
+    {
+        await using var _ = stream;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[81920];
+        long length = 0;
+        int read;
+        while ((read = await stream.ReadAsync(buffer)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+            length += read;
+        }
+        return (Convert.ToHexStringLower(hash.GetHashAndReset()), length);
+    }
+
+    /// <summary>Every file under <c>DataPath/blobs</c> (temporary ones included).</summary>
+    public static HashSet<string> BlobFiles(RegistryServer server)
+    {
+        var root = Path.Combine(server.DataPath, "blobs");
+        return Directory.Exists(root)
+            ? Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).ToHashSet()
+            : [];
+    }
+
+    public static string[] TempFiles(RegistryServer server)
+    {
+        var tmp = Path.Combine(server.DataPath, "blobs", "tmp");
+        return Directory.Exists(tmp) ? Directory.GetFileSystemEntries(tmp) : [];
+    }
+
+    public static async Task EventuallyAsync(Func<bool> condition, int timeoutMs = 5000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail("Condition not met in time");
+            await Task.Delay(50);
+        }
+    }
+}
+
+/// <summary>Deterministic pseudo-random bytes, streamed; without a declared length it goes out chunked.</summary>
+internal sealed class GeneratedContent(long length, int seed, bool declareLength = true) : HttpContent
+{
+    private const int Block = 64 * 1024;
+
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+    {
+        var random = new Random(seed);
+        var buffer = new byte[Block];
+        for (var left = length; left > 0;)
+        {
+            var n = (int)Math.Min(Block, left);
+            random.NextBytes(buffer.AsSpan(0, n));
+            await stream.WriteAsync(buffer.AsMemory(0, n));
+            left -= n;
+        }
+    }
+
+    protected override bool TryComputeLength(out long value)
+    {
+        value = length;
+        return declareLength;
+    }
+
+    public static string Sha256(long length, int seed)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var random = new Random(seed);
+        var buffer = new byte[Block];
+        for (var left = length; left > 0;)
+        {
+            var n = (int)Math.Min(Block, left);
+            random.NextBytes(buffer.AsSpan(0, n));
+            hash.AppendData(buffer, 0, n);
+            left -= n;
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    public static byte[] Bytes(long length, int seed)
+    {
+        var all = new byte[length];
+        var random = new Random(seed);
+        for (var offset = 0; offset < length; offset += Block)
+            random.NextBytes(all.AsSpan(offset, (int)Math.Min(Block, length - offset)));
+        return all;
+    }
+}
+
+/// <summary>HTTP/1.1 by hand, for what HttpClient will not do: stop after the headers, or break off mid-body.</summary>
+internal static class RawUpload
+{
+    /// <summary>Sends a PUT's headers with <c>Expect: 100-continue</c> and no body; returns the first status and its body.</summary>
+    public static async Task<(int Status, string Body)> SendHeadersOnlyAsync(Uri server, string path, long contentLength, string? token)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.Host, server.Port);
+        var stream = tcp.GetStream();
+        var headers = $"PUT {path} HTTP/1.1\r\nHost: {server.Authority}\r\nContent-Length: {contentLength}\r\nExpect: 100-continue\r\n"
+            + (token is null ? "" : $"PRIVATE-TOKEN: {token}\r\n") + "\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(headers));
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        var received = new MemoryStream();
+        var buffer = new byte[8192];
+        try
+        {
+            while (true)
+            {
+                var text = Encoding.ASCII.GetString(received.ToArray());
+                var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+                if (end >= 0)
+                {
+                    var head = text[..end];
+                    var length = ContentLength(head);
+                    var chunked = head.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase);
+                    if (chunked ? text.EndsWith("\r\n0\r\n\r\n", StringComparison.Ordinal) : length is null || text.Length >= end + 4 + length)
+                        return (int.Parse(text.Split(' ')[1]), text[(end + 4)..]);
+                }
+                var read = await stream.ReadAsync(buffer, timeout.Token);
+                if (read == 0) break;
+                received.Write(buffer, 0, read);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail("No final response within 3 s of the headers; received: " + Encoding.ASCII.GetString(received.ToArray()));
+        }
+        var all = Encoding.ASCII.GetString(received.ToArray());
+        Assert.Fail("Connection closed before a full response; received: " + all);
+        return default;
+    }
+
+    private static int? ContentLength(string head)
+    {
+        foreach (var line in head.Split("\r\n"))
+            if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+                return int.Parse(line["Content-Length:".Length..].Trim());
+        return null;
+    }
+
+    /// <summary>Declares <paramref name="contentLength"/>, sends only <paramref name="send"/> bytes of it, then closes.</summary>
+    public static async Task SendPartialBodyAsync(Uri server, string path, long contentLength, int send, string token)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.Host, server.Port);
+        var stream = tcp.GetStream();
+        var headers = $"PUT {path} HTTP/1.1\r\nHost: {server.Authority}\r\nContent-Length: {contentLength}\r\nPRIVATE-TOKEN: {token}\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(headers));
+        await stream.WriteAsync(RandomNumberGenerator.GetBytes(send));
+        await stream.FlushAsync();
+        await Task.Delay(200);
+        tcp.Client.Shutdown(SocketShutdown.Both);
+        tcp.Close();
+    }
+}
