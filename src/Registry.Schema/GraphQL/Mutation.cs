@@ -66,14 +66,11 @@ public sealed class Mutation
         Run<RevokeTokenPayload>(input, p => admin.RevokeCiJobTokenAsync(ctx.Actor, ParseId(input.Id, GlobalId.CiJobToken), ct));
 
     public static Task<UpdateNamespacePackageSettingsPayload> UpdateNamespacePackageSettings(UpdateNamespacePackageSettingsInput input,
-        [FromUserContext] RegistryUserContext ctx, [FromServices] PackageSettingsService settings, IResolveFieldContext context, CancellationToken ct) =>
+        [FromUserContext] RegistryUserContext ctx, [FromServices] PackageSettingsService settings, CancellationToken ct) =>
         Run<UpdateNamespacePackageSettingsPayload>(input, async p =>
-        {
             // An explicit null clears the regex; an absent field leaves it alone.
-            var given = context.GetArgument<Dictionary<string, object?>>("input").ContainsKey("genericDuplicateExceptionRegex");
             p.PackageSettings = new PackageSettingsNode(await settings.UpdateAsync(ctx.Actor, input.NamespacePath,
-                input.GenericDuplicatesAllowed, input.GenericDuplicateExceptionRegex, given, ct));
-        });
+                input.GenericDuplicatesAllowed, input.GenericDuplicateExceptionRegex, input.GenericDuplicateExceptionRegexGiven, ct)));
 
     public static Task<DestroyPayload> DestroyPackage(DestroyPackageInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] PackageDestroyer destroyer, CancellationToken ct) =>

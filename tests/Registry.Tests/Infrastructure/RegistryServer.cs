@@ -31,7 +31,8 @@ public sealed class RegistryServer : IAsyncDisposable
         DataPath = dataPath;
     }
 
-    public static async Task<RegistryServer> StartAsync(IDictionary<string, string>? settings = null, string? dataPath = null)
+    public static async Task<RegistryServer> StartAsync(IDictionary<string, string>? settings = null, string? dataPath = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         dataPath ??= Path.Combine(Path.GetTempPath(), "registry-tests", Guid.NewGuid().ToString("N"));
         var all = new Dictionary<string, string>
@@ -43,7 +44,7 @@ public sealed class RegistryServer : IAsyncDisposable
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Error",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) all[k] = v;
-        var app = RegistryApplication.Build(all.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
+        var app = RegistryApplication.Build(all.Select(kv => $"--{kv.Key}={kv.Value}").ToArray(), configureServices);
         await app.InitializeRegistryAsync();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
