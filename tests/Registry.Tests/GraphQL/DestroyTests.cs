@@ -1,6 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Registry.Tests.Infrastructure;
 
 namespace Registry.Tests.GraphQL;
@@ -211,5 +213,55 @@ public sealed class DestroyTests(DestroyTests.Fixture fixture) : IClassFixture<D
         var second = await PublishUniqueAsync("del/again", "phoenix");
         await AssertDownloadableAsync("del/again", "phoenix", "file.bin", second);
         Assert.Equal(["phoenix"], await ListedNamesAsync("del/again"));
+    }
+}
+
+/// <summary>A deletion interrupted before its blobs were removed is finished by the next start.</summary>
+public sealed class InterruptedDestroyTests
+{
+    [Fact]
+    public async Task Marked_files_are_swept_after_a_restart()
+    {
+        var content = System.Security.Cryptography.RandomNumberGenerator.GetBytes(333);
+        // First life: no background sweeper, so the destroy only marks the rows (as if the process died right after).
+        var first = await RegistryServer.StartAsync(configureServices: services =>
+            services.Remove(services.Single(d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService)
+                && d.ImplementationType == typeof(Registry.Server.Storage.DestroyedFileSweeper))));
+        string dataPath = first.DataPath;
+        try
+        {
+            await first.CreateGroupAsync("crash");
+            await first.CreateProjectAsync("crash", "app");
+            await first.PublishAsync("crash/app", "gone", "1.0.0", "f.bin", content);
+            var gid = await first.PackageGidAsync("crash/app", "gone");
+            var data = await first.GraphQLAsync("mutation($i: DestroyPackageInput!) { destroyPackage(input: $i) { errors } }", new { i = new { id = gid } });
+            Assert.Empty(data.GetProperty("destroyPackage").Errors());
+            Assert.Equal(HttpStatusCode.NotFound, (await first.DownloadAsync("crash/app", "gone", "1.0.0", "f.bin")).Status);
+            await Task.Delay(300);
+            Assert.Single(first.BlobsWithContent(content));
+            await first.StopKeepingDataAsync();
+
+            // Second life on the same data: the sweep at start removes the blob and the rows.
+            await using var second = await RegistryServer.StartAsync(dataPath: dataPath);
+            await second.AssertBlobsGoneAsync(content);
+            Assert.Equal(HttpStatusCode.NotFound, (await second.DownloadAsync("crash/app", "gone", "1.0.0", "f.bin")).Status);
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (await RowsAsync(second) is not (0, 0))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the destroyed package's rows are still there after 10 s");
+                await Task.Delay(100);
+            }
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+    }
+
+    private static async Task<(int Packages, int Files)> RowsAsync(RegistryServer server)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Registry.Schema.Data.RegistryDbContext>();
+        return (await db.Packages.CountAsync(), await db.PackageFiles.CountAsync());
     }
 }

@@ -166,11 +166,21 @@ public sealed class RegistryServer : IAsyncDisposable
         if (errors.GetArrayLength() > 0) throw new InvalidOperationException("Mutation errors: " + errors);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the server but keeps its data folder, so a new server can start on <see cref="DataPath"/>.</summary>
+    public async Task StopKeepingDataAsync()
     {
+        if (_stopped) return;
+        _stopped = true;
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    private bool _stopped;
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopKeepingDataAsync();
         try { Directory.Delete(DataPath, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
