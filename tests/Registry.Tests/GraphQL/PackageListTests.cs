@@ -327,4 +327,21 @@ public sealed class PackageListTests(PackageListTests.Fixture fixture) : IClassF
         var none = await Server.GraphQLAsync("{ group(fullPath: \"gpriv\") { packages { count } } }", token: outsider);
         Assert.Equal(JsonValueKind.Null, none.GetProperty("group").ValueKind);
     }
+    [Fact]
+    public async Task Member_of_a_subgroup_sees_the_private_parent_with_only_the_subgroups_packages()
+    {
+        await Server.CreateGroupAsync("gsub");
+        await Server.CreateGroupAsync("inner", parentPath: "gsub");
+        await Server.CreateProjectAsync("gsub", "top");
+        await Server.CreateProjectAsync("gsub/inner", "low");
+        await Server.PublishAsync("gsub/top", "top-pkg", "1.0.0");
+        await Server.PublishAsync("gsub/inner/low", "low-pkg", "1.0.0");
+        var token = await Server.CreateUserWithTokenAsync("gsub-member");
+        await Server.AddGroupMemberAsync("gsub/inner", "gsub-member", "REPORTER");
+
+        var data = await Server.GraphQLAsync("{ group(fullPath: \"gsub\") { packages { nodes { name } } } }", token: token);
+        Assert.Equal(["low-pkg"], Names(data.GetProperty("group").GetProperty("packages")));
+        // Seeing the group grants nothing more: its settings still cannot be changed.
+        Assert.NotEmpty((await Server.UpdateSettingsAsync("gsub", false, null, token)).Errors());
+    }
 }
