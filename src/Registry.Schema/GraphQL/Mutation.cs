@@ -65,12 +65,12 @@ public sealed class Mutation
         [FromUserContext] RegistryUserContext ctx, [FromServices] IdentityAdmin admin, CancellationToken ct) =>
         Run<RevokeTokenPayload>(input, p => admin.RevokeCiJobTokenAsync(ctx.Actor, ParseId(input.Id, GlobalId.CiJobToken), ct));
 
-    /// <summary>Fields left out (or null) keep their value; an empty regex clears the exception.</summary>
     public static Task<UpdateNamespacePackageSettingsPayload> UpdateNamespacePackageSettings(UpdateNamespacePackageSettingsInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] PackageSettingsService settings, CancellationToken ct) =>
         Run<UpdateNamespacePackageSettingsPayload>(input, async p =>
+            // An explicit null clears the regex; an absent field leaves it alone.
             p.PackageSettings = new PackageSettingsNode(await settings.UpdateAsync(ctx.Actor, input.NamespacePath,
-                input.GenericDuplicatesAllowed, input.GenericDuplicateExceptionRegex, input.GenericDuplicateExceptionRegex is not null, ct)));
+                input.GenericDuplicatesAllowed, input.GenericDuplicateExceptionRegex, input.GenericDuplicateExceptionRegexGiven, ct)));
 
     public static Task<DestroyPayload> DestroyPackage(DestroyPackageInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] PackageDestroyer destroyer, CancellationToken ct) =>

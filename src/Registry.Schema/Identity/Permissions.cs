@@ -77,7 +77,21 @@ public sealed class Permissions(RegistryDbContext db)
         if (ns.Visibility == Visibility.Public) return true;
         if (actor.User is null) return false;
         if (ns.Visibility == Visibility.Internal) return true;
-        return await NamespaceRoleAsync(actor.User, ns, ct) is not null;
+        return await NamespaceRoleAsync(actor.User, ns, ct) is not null || await HasAccessBelowAsync(actor.User, ns, ct);
+    }
+
+    /// <summary>
+    /// GitLab lets a member of a project or subgroup read the private groups above it (GroupPolicy's <c>has_projects</c>);
+    /// what they then see inside is still checked project by project.
+    /// </summary>
+    private async Task<bool> HasAccessBelowAsync(User user, Namespace ns, CancellationToken ct)
+    {
+        if (ns.Kind != NamespaceKind.Group) return false;
+        var prefix = ns.FullPathKey + "/";
+        var projectIds = db.Projects.Where(p => p.NamespaceId == ns.Id || p.Namespace.FullPathKey.StartsWith(prefix)).Select(p => (long?)p.Id);
+        var namespaceIds = db.Namespaces.Where(n => n.FullPathKey.StartsWith(prefix)).Select(n => (long?)n.Id);
+        return await db.Memberships.AsNoTracking().AnyAsync(m => m.UserId == user.Id
+            && (projectIds.Contains(m.ProjectId) || namespaceIds.Contains(m.NamespaceId)), ct);
     }
 
     public async Task<bool> CanSeeProjectAsync(Actor actor, Project project, CancellationToken ct) =>

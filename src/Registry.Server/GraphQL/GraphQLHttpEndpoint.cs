@@ -111,7 +111,7 @@ public static class GraphQLHttpEndpoint
     {
         var status = StatusCodes.Status200OK;
         if (!result.Executed)
-            status = result.Errors?.Any(e => e.Code == GetNotAllowedCode) == true
+            status = result.Errors?.Any(e => e is ValidationError { Number: GetNotAllowedCode }) == true
                 ? StatusCodes.Status405MethodNotAllowed
                 : StatusCodes.Status400BadRequest;
         if (status == StatusCodes.Status405MethodNotAllowed) http.Response.Headers.Allow = "POST";

@@ -102,7 +102,7 @@ public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerF
         }
         using var client = Server.Client(RegistryServer.RootToken);
         const int count = 12;
-        var before = Transfer.BlobFiles(Server).Count;
+        var before = (await Transfer.BlobFilesAsync(Server)).Count;
 
         var results = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
         {
@@ -121,8 +121,8 @@ public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerF
             var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
             Assert.Equal(1, await db.PackageFiles.CountAsync(f => f.Package.ProjectId == project && f.FileName == "same.bin"));
         }
-        await Transfer.EventuallyAsync(() => Transfer.TempFiles(Server).Length == 0);
-        Assert.Equal(before + 1, Transfer.BlobFiles(Server).Count);
+        await Transfer.EventuallyAsync(async () => await Transfer.TempFilesAsync(Server) == 0);
+        Assert.Equal(before + 1, (await Transfer.BlobFilesAsync(Server)).Count);
     }
 
     [Fact]
@@ -186,12 +186,12 @@ public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerF
     {
         var project = await Transfer.CreateProjectAsync(Server, "broken");
         var url = RegistryServer.GenericUrl(project, "broken", "1.0.0", "half.bin");
-        var before = Transfer.BlobFiles(Server);
+        var before = await Transfer.BlobFilesAsync(Server);
 
         await RawUpload.SendPartialBodyAsync(Server.BaseAddress, url, contentLength: 1024 * 1024, send: 512 * 1024, RegistryServer.RootToken);
 
         using var client = Server.Client(RegistryServer.RootToken);
-        await Transfer.EventuallyAsync(() => Transfer.BlobFiles(Server).SetEquals(before) && Transfer.TempFiles(Server).Length == 0);
+        await Transfer.EventuallyAsync(async () => (await Transfer.BlobFilesAsync(Server)).SetEquals(before) && await Transfer.TempFilesAsync(Server) == 0);
         using var get = await client.GetAsync(url);
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
         using var scope = Server.Services.CreateScope();
@@ -223,7 +223,7 @@ public sealed class TransferLimitTests(SmallLimitFixture fixture) : IClassFixtur
         var project = await Transfer.CreateProjectAsync(Server, declareLength ? "lim-cl" : "lim-chunked");
         using var client = Server.Client(RegistryServer.RootToken);
         var url = RegistryServer.GenericUrl(project, "lim", "1.0.0", "at-limit.bin");
-        var before = Transfer.BlobFiles(Server);
+        var before = await Transfer.BlobFilesAsync(Server);
 
         var content = new GeneratedContent(Limit, seed: 1, declareLength);
         using var put = await client.PutAsync(url, content);
@@ -232,8 +232,8 @@ public sealed class TransferLimitTests(SmallLimitFixture fixture) : IClassFixtur
 
         using var get = await client.GetAsync(url);
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
-        await Transfer.EventuallyAsync(() => Transfer.TempFiles(Server).Length == 0);
-        Assert.Equal(before, Transfer.BlobFiles(Server));
+        await Transfer.EventuallyAsync(async () => await Transfer.TempFilesAsync(Server) == 0);
+        Assert.Equal(before, await Transfer.BlobFilesAsync(Server));
     }
 
     [Theory]
@@ -262,7 +262,7 @@ public sealed class TransferLimitTests(SmallLimitFixture fixture) : IClassFixtur
         var (status, body) = await RawUpload.SendHeadersOnlyAsync(Server.BaseAddress, url, contentLength: Limit, RegistryServer.RootToken);
         Assert.Equal(400, status);
         Assert.Contains("""{"message":"400 Bad request - File is too large"}""", body);
-        Assert.Empty(Transfer.TempFiles(Server));
+        Assert.Equal(0, await Transfer.TempFilesAsync(Server));
     }
 }
 
@@ -290,30 +290,21 @@ internal static class Transfer
         return (Convert.ToHexStringLower(hash.GetHashAndReset()), length);
     }
 
-    /// <summary>Every file under <c>DataPath/blobs</c> (temporary ones included).</summary>
-    public static HashSet<string> BlobFiles(RegistryServer server)
-    {
-        var root = Path.Combine(server.DataPath, "blobs");
-        return Directory.Exists(root)
-            ? Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).ToHashSet()
-            : [];
-    }
+    /// <summary>Every stored blob, on either store.</summary>
+    public static async Task<HashSet<string>> BlobFilesAsync(RegistryServer server) => (await TestBackend.BlobKeysAsync(server)).ToHashSet();
 
-    public static string[] TempFiles(RegistryServer server)
-    {
-        var tmp = Path.Combine(server.DataPath, "blobs", "tmp");
-        return Directory.Exists(tmp) ? Directory.GetFileSystemEntries(tmp) : [];
-    }
+    public static Task<int> TempFilesAsync(RegistryServer server) => TestBackend.UnfinishedWritesAsync(server);
 
-    public static async Task EventuallyAsync(Func<bool> condition, int timeoutMs = 5000)
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, int timeoutMs = 5000)
     {
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline) Assert.Fail("Condition not met in time");
             await Task.Delay(50);
         }
     }
+
 }
 
 /// <summary>Deterministic pseudo-random bytes, streamed; without a declared length it goes out chunked.</summary>

@@ -33,8 +33,11 @@ public sealed class RegistryServer : IAsyncDisposable
         DataPath = dataPath;
     }
 
-    public static async Task<RegistryServer> StartAsync(IDictionary<string, string>? settings = null, string? dataPath = null)
+    /// <param name="restartOf">Start on the database, bucket prefix and data folder of a stopped server (a restart).</param>
+    public static async Task<RegistryServer> StartAsync(IDictionary<string, string>? settings = null, string? dataPath = null,
+        Action<IServiceCollection>? configureServices = null, RegistryServer? restartOf = null)
     {
+        dataPath ??= restartOf?.DataPath;
         dataPath ??= Path.Combine(Path.GetTempPath(), "registry-tests", Guid.NewGuid().ToString("N"));
         var all = new Dictionary<string, string>
         {
@@ -44,10 +47,11 @@ public sealed class RegistryServer : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Error",
         };
-        var instance = Guid.NewGuid().ToString("N");
-        foreach (var (k, v) in await TestBackend.SettingsForNewServerAsync(instance)) all[k] = v;
+        var instance = restartOf?.Instance ?? Guid.NewGuid().ToString("N");
+        var backend = restartOf is null ? await TestBackend.SettingsForNewServerAsync(instance) : TestBackend.SettingsForExistingServer(instance);
+        foreach (var (k, v) in backend) all[k] = v;
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) all[k] = v;
-        var app = RegistryApplication.Build(all.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
+        var app = RegistryApplication.Build(all.Select(kv => $"--{kv.Key}={kv.Value}").ToArray(), configureServices);
         await app.InitializeRegistryAsync();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -169,11 +173,21 @@ public sealed class RegistryServer : IAsyncDisposable
         if (errors.GetArrayLength() > 0) throw new InvalidOperationException("Mutation errors: " + errors);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the server but keeps its data folder, so a new server can start on <see cref="DataPath"/>.</summary>
+    public async Task StopKeepingDataAsync()
     {
+        if (_stopped) return;
+        _stopped = true;
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    private bool _stopped;
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopKeepingDataAsync();
         await TestBackend.DropDatabaseAsync(Instance);
         try { Directory.Delete(DataPath, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }

@@ -11,8 +11,7 @@ public sealed record StoreSnapshot(int Packages, int PackageFiles, int Blobs)
     {
         using var scope = server.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
-        var blobs = Path.Combine(server.DataPath, "blobs");
-        var blobCount = Directory.Exists(blobs) ? Directory.EnumerateFiles(blobs, "*", SearchOption.AllDirectories).Count() : 0;
+        var blobCount = (await TestBackend.BlobKeysAsync(server)).Count + await TestBackend.UnfinishedWritesAsync(server);
         return new StoreSnapshot(await db.Packages.CountAsync(), await db.PackageFiles.CountAsync(), blobCount);
     }
 

@@ -35,9 +35,11 @@ public static class TestBackend
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin);
             await create.ExecuteNonQueryAsync();
         }
-        var connection = new NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = database }.ConnectionString;
-        return SharedSettings(connection, instance);
+        return SettingsForExistingServer(instance);
     }
+
+    public static Dictionary<string, string> SettingsForExistingServer(string instance) => !IsPostgresS3 ? new() :
+        SharedSettings(new NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = "registry_test_" + instance }.ConnectionString, instance);
 
     /// <summary>Settings that point a server at an existing database and bucket prefix (several instances, one registry).</summary>
     public static Dictionary<string, string> SharedSettings(string connection, string prefix) => new()
@@ -71,7 +73,7 @@ public static class TestBackend
     {
         if (!IsPostgresS3)
         {
-            var root = Path.Combine(server.DataPath, "blobs");
+            var root = Path.Combine(server.DataPath, "blobs", "files");
             return Directory.Exists(root)
                 ? Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(root, f)).ToList()
                 : [];
@@ -87,6 +89,38 @@ public static class TestBackend
             request.ContinuationToken = response.NextContinuationToken;
         } while (response.IsTruncated == true);
         return keys;
+    }
+
+    /// <summary>Keys of stored blobs (temporary files excluded) whose bytes are exactly <paramref name="content"/>.</summary>
+    public static async Task<string[]> BlobsWithContentAsync(RegistryServer server, byte[] content)
+    {
+        var matches = new List<string>();
+        if (!IsPostgresS3)
+        {
+            var root = Path.Combine(server.DataPath, "blobs", "files");
+            if (!Directory.Exists(root)) return [];
+            return Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+                .Where(f => new FileInfo(f).Length == content.Length && File.ReadAllBytes(f).AsSpan().SequenceEqual(content))
+                .ToArray();
+        }
+        using var s3 = S3Client();
+        foreach (var key in await BlobKeysAsync(server))
+        {
+            using var obj = await s3.GetObjectAsync(S3Bucket, key);
+            if (obj.ContentLength != content.Length) continue;
+            using var copy = new MemoryStream();
+            await obj.ResponseStream.CopyToAsync(copy);
+            if (copy.ToArray().AsSpan().SequenceEqual(content)) matches.Add(key);
+        }
+        return matches.ToArray();
+    }
+
+    /// <summary>Unfinished writes: temporary files of the file store, open multipart uploads on S3.</summary>
+    public static async Task<int> UnfinishedWritesAsync(RegistryServer server)
+    {
+        if (IsPostgresS3) return await OpenMultipartUploadsAsync(server);
+        var tmp = Path.Combine(server.DataPath, "blobs", "tmp");
+        return Directory.Exists(tmp) ? Directory.GetFileSystemEntries(tmp).Length : 0;
     }
 
     /// <summary>Multipart uploads begun and never completed nor aborted under the server's prefix.</summary>

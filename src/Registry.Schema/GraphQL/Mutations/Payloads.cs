@@ -110,7 +110,16 @@ public sealed class UpdateNamespacePackageSettingsInput : MutationInput
     [Id] public required string NamespacePath { get; set; }
     public bool? GenericDuplicatesAllowed { get; set; }
     [InputType(typeof(UntrustedRegexpGraphType))]
-    public string? GenericDuplicateExceptionRegex { get; set; }
+    public string? GenericDuplicateExceptionRegex
+    {
+        get => _regex;
+        set { _regex = value; GenericDuplicateExceptionRegexGiven = true; }
+    }
+
+    /// <summary>Whether the request named the regex at all: an explicit null clears it, an absent field leaves it alone.</summary>
+    [Ignore] public bool GenericDuplicateExceptionRegexGiven { get; private set; }
+
+    private string? _regex;
 }
 
 public sealed class UpdateNamespacePackageSettingsPayload : MutationPayload { public PackageSettingsNode? PackageSettings { get; set; } }
