@@ -28,7 +28,7 @@ public sealed class PackagePublisher(
     RegistryDbContext db, IBlobStore blobs, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log)
 {
     private const int BufferSize = 128 * 1024;
-    private const int MaxCreateAttempts = 8;
+    private const int MaxCreateAttempts = 12;
 
     public async Task<PublishResult> PublishAsync(PublishCommand cmd, Stream body, CancellationToken ct)
     {
@@ -99,11 +99,13 @@ public sealed class PackagePublisher(
 
     private async Task<PublishResult> RecordAsync(PublishCommand cmd, ContentDigests digests, string key, CancellationToken ct)
     {
+        // Where duplicates are refused, the check and the insert must not interleave with a racing upload of the same
+        // name: a serializable transaction (BEGIN IMMEDIATE on SQLite; on PostgreSQL the loser gets a serialization
+        // failure and retries). Where they are allowed, nothing needs serializing but the package's creation.
+        var strict = !DuplicatePolicy.DuplicatesAllowed(await SettingsAsync(cmd, ct), cmd.Name, cmd.Version);
         for (var attempt = 1; ; attempt++)
         {
-            // Serializable (BEGIN IMMEDIATE on SQLite): the duplicate check and the insert cannot interleave with a
-            // racing upload of the same file name; on PostgreSQL the loser gets a serialization failure and retries.
-            await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+            await using var transaction = strict ? await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct) : null;
             var now = clock.GetUtcNow().UtcDateTime;
             var package = await db.Packages.FirstOrDefaultAsync(p => p.ProjectId == cmd.Project.Id
                 && p.PackageType == PackageType.Generic && p.Name == cmd.Name && p.Version == cmd.Version, ct);
@@ -138,19 +140,27 @@ public sealed class PackagePublisher(
             try
             {
                 await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
+                if (transaction is not null) await transaction.CommitAsync(ct);
                 return new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true);
             }
-            catch (Exception ex) when (attempt < MaxCreateAttempts && ex is DbUpdateException or DbException)
+            catch (Exception ex) when (attempt < MaxCreateAttempts && IsConcurrencyConflict(ex))
             {
                 // A racing upload created the package first (unique index) or won the serialization; go again.
                 log.LogDebug(ex, "Package {Name}/{Version} written concurrently, retrying", cmd.Name, cmd.Version);
-                await transaction.RollbackAsync(CancellationToken.None);
+                if (transaction is not null) await transaction.RollbackAsync(CancellationToken.None);
                 db.ChangeTracker.Clear();
                 await Task.Delay(Random.Shared.Next(5, 20 * attempt), CancellationToken.None);
             }
         }
     }
+
+    private static bool IsConcurrencyConflict(Exception ex) =>
+        ex is DbUpdateException or DbException
+        // Providers with a retrying strategy wrap transient failures (PostgreSQL's serialization failures) in this.
+        || (ex is InvalidOperationException && ex.InnerException is DbUpdateException or DbException);
+
+    private Task<NamespacePackageSettings?> SettingsAsync(PublishCommand cmd, CancellationToken ct) =>
+        db.NamespacePackageSettings.AsNoTracking().FirstOrDefaultAsync(s => s.NamespaceId == cmd.Project.NamespaceId, ct);
 
     /// <summary>The newest file of this name when the namespace's settings forbid another one; null when allowed.</summary>
     private async Task<PackageFileRecord?> ForbiddenDuplicateOfAsync(PublishCommand cmd, CancellationToken ct)
@@ -164,9 +174,7 @@ public sealed class PackagePublisher(
             .Select(f => new { File = f, f.Package })
             .FirstOrDefaultAsync(ct);
         if (newest is null) return null;
-        var settings = await db.NamespacePackageSettings.AsNoTracking()
-            .FirstOrDefaultAsync(s => s.NamespaceId == cmd.Project.NamespaceId, ct);
-        return DuplicatePolicy.DuplicatesAllowed(settings, cmd.Name, cmd.Version)
+        return DuplicatePolicy.DuplicatesAllowed(await SettingsAsync(cmd, ct), cmd.Name, cmd.Version)
             ? null
             : PackageFileRecord.From(newest.File, newest.Package, blobs.FileStore);
     }

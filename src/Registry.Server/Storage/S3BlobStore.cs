@@ -42,6 +42,11 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
     public int FileStore => 2;
 
+    private int _openMultipartUploads;
+
+    /// <summary>Multipart uploads this instance began and has neither completed nor aborted.</summary>
+    public int OpenMultipartUploads => Volatile.Read(ref _openMultipartUploads);
+
     public async Task EnsureBucketAsync(CancellationToken ct)
     {
         if (!_options.CreateBucket) return;
@@ -118,8 +123,12 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
         private async Task SendPartAsync(CancellationToken ct)
         {
-            _uploadId ??= (await store._client.InitiateMultipartUploadAsync(
-                new InitiateMultipartUploadRequest { BucketName = store._options.Bucket, Key = key }, ct)).UploadId;
+            if (_uploadId is null)
+            {
+                _uploadId = (await store._client.InitiateMultipartUploadAsync(
+                    new InitiateMultipartUploadRequest { BucketName = store._options.Bucket, Key = key }, ct)).UploadId;
+                Interlocked.Increment(ref store._openMultipartUploads);
+            }
             var spare = await WaitInFlightAsync() ?? ArrayPool<byte>.Shared.Rent(PartSize);
             var request = new UploadPartRequest
             {
@@ -160,6 +169,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
                 {
                     BucketName = store._options.Bucket, Key = key, UploadId = _uploadId, PartETags = _parts,
                 }, ct);
+                Interlocked.Decrement(ref store._openMultipartUploads);
             }
             _done = true;
         }
@@ -180,6 +190,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
                 {
                     BucketName = store._options.Bucket, Key = key, UploadId = _uploadId,
                 });
+                Interlocked.Decrement(ref store._openMultipartUploads);
             }
             catch (Exception e)
             {
