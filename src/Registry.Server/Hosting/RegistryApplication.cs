@@ -4,6 +4,7 @@ using Registry.Schema.Storage;
 using Registry.Server.Data;
 using Registry.Server.Generic;
 using Registry.Server.GraphQL;
+using Registry.Server.Ide;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Hosting;
@@ -34,6 +35,7 @@ public static class RegistryApplication
         app.UseMiddleware<RawApiPathMiddleware>();
         app.Use(ProblemResponses.Middleware);
         app.MapGenericPackages();
+        app.MapBananaCakePop("/graphql", "/api/graphql");
         app.MapGraphQLEndpoint("/api/graphql", "/graphql");
         return app;
     }
