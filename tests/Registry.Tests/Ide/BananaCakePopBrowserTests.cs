@@ -20,7 +20,7 @@ public sealed class BananaCakePopBrowserTests(ServerFixture fixture, ITestOutput
     private static readonly string[] ChromiumArgs =
     [
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync",
+        "--no-first-run", "--disable-sync", "--disable-quic",
     ];
 
     private RegistryServer Server => fixture.Server;
