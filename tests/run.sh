@@ -19,7 +19,10 @@ apt_install() {
 }
 
 # --- prerequisites ----------------------------------------------------------------------------------------
-if [ -f package-lock.json ] && [ ! -d node_modules ]; then note "npm ci"; npm ci --no-audit --no-fund --loglevel=error; fi
+command -v npm >/dev/null || { note "installing nodejs and npm"; apt_install nodejs npm; }
+if [ ! -x node_modules/.bin/s3rver ] || [ ! -d node_modules/@chillicream/bananacakepop-graphql-ide ]; then
+  note "npm ci"; npm ci --no-audit --no-fund --loglevel=error
+fi
 command -v chromium >/dev/null || { note "installing chromium"; apt_install chromium || note "could not install chromium"; }
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -z "$pg_bin" ]; then note "installing postgresql"; apt_install postgresql || true; pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true); fi

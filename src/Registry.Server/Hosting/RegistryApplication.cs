@@ -4,6 +4,7 @@ using Registry.Schema.Storage;
 using Registry.Server.Data;
 using Registry.Server.Generic;
 using Registry.Server.GraphQL;
+using Registry.Server.Ide;
 using Registry.Server.PackagesApi;
 using Registry.Server.Storage;
 
@@ -43,6 +44,7 @@ public static class RegistryApplication
         app.Use(ProblemResponses.Middleware);
         app.MapGenericPackages();
         app.MapPackagesApi();
+        app.MapBananaCakePop("/graphql", "/api/graphql");
         app.MapGraphQLEndpoint("/api/graphql", "/graphql");
         return app;
     }

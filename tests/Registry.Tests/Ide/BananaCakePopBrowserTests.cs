@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Registry.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Registry.Tests.Ide;
+
+/// <summary>
+/// A real browser opens <c>/graphql</c>, gets the Banana Cake Pop IDE and the IDE loads this registry's schema from
+/// the same URL. The browser is Debian's headless Chromium (<c>apt-get install chromium</c>; .ci/run installs it)
+/// driven by the Playwright driver that ships inside the Microsoft.Playwright NuGet package: no browser download.
+/// A missing Chromium fails the test.
+/// </summary>
+public sealed class BananaCakePopBrowserTests(ServerFixture fixture, ITestOutputHelper output) : IClassFixture<ServerFixture>
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+    public const string ScreenshotPath = "/tmp/registry-ide.png";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync", "--disable-quic",
+    ];
+
+    private RegistryServer Server => fixture.Server;
+
+    [Fact]
+    public async Task Browser_opening_graphql_gets_the_IDE_which_loads_our_schema()
+    {
+        Assert.True(File.Exists(ChromiumPath),
+            $"{ChromiumPath} is missing: install Debian's chromium (`apt-get install -y chromium`; .ci/run does this).");
+
+        var clock = Stopwatch.StartNew();
+        var userData = Directory.CreateTempSubdirectory("registry-ide-chromium-");
+        try
+        {
+            using var playwright = await Playwright.CreateAsync();
+            await using var context = await playwright.Chromium.LaunchPersistentContextAsync(userData.FullName, new()
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Args = ChromiumArgs,
+                ViewportSize = new() { Width = 1400, Height = 900 },
+                Timeout = 60_000,
+            });
+            var page = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
+            page.SetDefaultTimeout(60_000);
+            page.PageError += (_, e) => output.WriteLine("page error: " + e);
+            page.RequestFailed += (_, r) => output.WriteLine($"request failed: {r.Method} {r.Url} {r.Failure}");
+
+            try
+            {
+                var ideUrl = new Uri(Server.BaseAddress, "/graphql").ToString();
+                var navigation = await page.GotoAsync(ideUrl);
+                Assert.NotNull(navigation);
+                Assert.Equal(200, navigation.Status);
+                Assert.StartsWith("text/html", navigation.Headers["content-type"]);
+
+                // (a) The IDE app renders: its start screen (React, built from the bundle's scripts) offers these.
+                var browseSchema = page.GetByRole(AriaRole.Button, new() { Name = "Browse Schema" });
+                await browseSchema.WaitForAsync();
+                Assert.True(await page.GetByRole(AriaRole.Button, new() { Name = "Create Document" }).IsVisibleAsync());
+                Assert.Equal("Banana Cake Pop", (await page.TitleAsync()).Split(" - ").Last());
+
+                // (b) It introspects the page's own URL (bcp-config.json: useBrowserUrlAsEndpoint) and gets our schema.
+                var introspection = page.WaitForResponseAsync(r => r.Request.Method == "POST" && r.Url == ideUrl
+                    && (r.Request.PostData ?? "").Contains("__schema", StringComparison.Ordinal));
+                await browseSchema.ClickAsync();
+                var response = await introspection;
+                Assert.Equal(200, response.Status);
+                var body = JsonDocument.Parse(await response.BodyAsync()).RootElement;
+                Assert.False(body.TryGetProperty("errors", out _), "introspection failed: " + body);
+                var types = body.GetProperty("data").GetProperty("__schema").GetProperty("types").EnumerateArray().ToList();
+                Assert.Contains(types, t => t.GetProperty("name").GetString() == "UserCore");
+                var mutation = types.Single(t => t.GetProperty("name").GetString() == "Mutation");
+                Assert.Contains(mutation.GetProperty("fields").EnumerateArray(), f => f.GetProperty("name").GetString() == "createGroup");
+
+                // ... and shows it: the schema definition view prints our types.
+                await page.GetByText("Schema Definition", new() { Exact = true }).ClickAsync();
+                await page.Locator(".view-lines").GetByText("UserCore", new() { Exact = true }).First.WaitForAsync();
+                Assert.Contains("currentUser", await page.Locator(".view-lines").InnerTextAsync());
+            }
+            finally
+            {
+                await page.ScreenshotAsync(new() { Path = ScreenshotPath });
+                output.WriteLine($"screenshot: {ScreenshotPath}; browser part took {clock.Elapsed.TotalSeconds:F1} s");
+            }
+        }
+        finally
+        {
+            try { userData.Delete(recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+}
