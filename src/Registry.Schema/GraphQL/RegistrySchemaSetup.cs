@@ -31,10 +31,16 @@ public static class RegistrySchemaSetup
             // Resolvers share the request's DbContext, which allows one operation at a time.
             .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query)
             // A package list with its files is about depth 8; anything far deeper or wider is refused before it runs.
+            // Introspection (what an IDE asks first) is free: its size is the schema's, not the data's.
             .AddComplexityAnalyzer(o =>
             {
                 o.MaxDepth = 15;
                 o.MaxComplexity = 50_000;
+                var measure = o.DefaultComplexityImpactDelegate;
+                o.DefaultComplexityImpactDelegate = field =>
+                    field.FieldDefinition.Name.StartsWith("__", StringComparison.Ordinal) || field.ParentType.Name.StartsWith("__", StringComparison.Ordinal)
+                        ? new global::GraphQL.Validation.Complexity.FieldComplexityResult(0, 0)
+                        : measure(field);
             })
             .ConfigureExecutionOptions(o => o.EnableMetrics = false));
         return services;
