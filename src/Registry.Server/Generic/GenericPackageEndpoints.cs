@@ -28,15 +28,13 @@ public static class GenericPackageEndpoints
         // refusal costs no transfer.
         var auth = await http.AuthenticateRegistryAsync();
         if (auth.Outcome == AuthenticationOutcome.Invalid || auth.Actor.Kind == ActorKind.Anonymous) throw RegistryProblem.Unauthorized();
-        var path = GenericPath.Parse(http);
-        PackageNameRules.Validate(path.Name, path.Version);
-        var fileName = PackageNameRules.ValidateFilePath(path.FileSegments);
+        var (path, fileName) = ReadTarget(http, requireFile: true);
         var status = ParseStatus(http.Request.Query["status"]);
         var selectFile = ParseSelect(http.Request.Query["select"]);
         var expected = DigestHeaders.Read(http.Request);
         var (project, _) = await authorizer.AuthorizeAsync(auth, path.ProjectId, PackageAction.Publish, http.RequestAborted);
 
-        var command = new PublishCommand(project, path.Name, path.Version, fileName, status, http.Request.ContentLength, expected);
+        var command = new PublishCommand(project, path.Name, path.Version, fileName!, status, http.Request.ContentLength, expected);
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
         var result = await publisher.PublishAsync(command, http.Request.Body, http.RequestAborted);
         return selectFile
@@ -46,9 +44,7 @@ public static class GenericPackageEndpoints
 
     private static async Task<IResult> Download(HttpContext http, PackageAuthorizer authorizer, PackageFinder finder, IBlobStore blobs)
     {
-        var path = GenericPath.Parse(http, requireFile: false);
-        PackageNameRules.Validate(path.Name, path.Version);
-        var fileName = path.FileSegments.Count == 0 ? null : PackageNameRules.ValidateFilePath(path.FileSegments);
+        var (path, fileName) = ReadTarget(http, requireFile: false);
         var auth = await http.AuthenticateRegistryAsync();
         var (project, _) = await authorizer.AuthorizeAsync(auth, path.ProjectId, PackageAction.Read, http.RequestAborted);
         var version = await finder.ResolveVersionAsync(project, path.Name, path.Version, fileName, http.RequestAborted);
@@ -74,9 +70,7 @@ public static class GenericPackageEndpoints
 
     private static async Task<IResult> Delete(HttpContext http, PackageAuthorizer authorizer, PackageFinder finder, PackageDestroyer destroyer)
     {
-        var path = GenericPath.Parse(http, requireFile: false);
-        PackageNameRules.Validate(path.Name, path.Version);
-        var fileName = path.FileSegments.Count == 0 ? null : PackageNameRules.ValidateFilePath(path.FileSegments);
+        var (path, fileName) = ReadTarget(http, requireFile: false);
         var auth = await http.AuthenticateRegistryAsync();
         var (project, _) = await authorizer.AuthorizeAsync(auth, path.ProjectId, PackageAction.Delete, http.RequestAborted);
         var (packageId, fileIds) = await finder.IdsForDeleteAsync(project, path.Name, path.Version, fileName, http.RequestAborted);
@@ -91,6 +85,14 @@ public static class GenericPackageEndpoints
             throw RegistryProblem.NotFound(fileName is null ? "Package" : "Package file");
         }
         return Results.NoContent();
+    }
+
+    /// <summary>The URL's coordinates, validated; the file name (with its folders) is null when the URL names none.</summary>
+    private static (GenericPath Path, string? FileName) ReadTarget(HttpContext http, bool requireFile)
+    {
+        var path = GenericPath.Parse(http, requireFile);
+        PackageNameRules.Validate(path.Name, path.Version);
+        return (path, path.FileSegments.Count == 0 ? null : PackageNameRules.ValidateFilePath(path.FileSegments));
     }
 
     private static PackageStatus? ParseStatus(string? value) => value switch
