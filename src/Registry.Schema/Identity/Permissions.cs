@@ -17,8 +17,9 @@ public sealed class Permissions(RegistryDbContext db)
 {
     public async Task<ProjectAccess> ForProjectAsync(Actor actor, Project project, CancellationToken ct)
     {
+        // Internal projects are visible to signed-in users; a job token is limited to its own project.
         var publicOrInternal = project.Visibility == Visibility.Public
-            || (project.Visibility == Visibility.Internal && actor.Kind is ActorKind.User or ActorKind.JobToken);
+            || (project.Visibility == Visibility.Internal && actor.Kind == ActorKind.User);
         var anonymousView = new ProjectAccess(publicOrInternal, publicOrInternal, false, false, null);
 
         switch (actor.Kind)
