@@ -14,5 +14,9 @@ public sealed class RegistryOptions
     /// <summary>The root user's first token on an empty database; generated and logged once when unset.</summary>
     public string? RootToken { get; set; }
 
+    /// <summary>An upload that sends nothing for this long is abandoned (Kestrel's minimum data rate averages over
+    /// the whole body, so on its own it would let a stalled upload hold its connection for a long time).</summary>
+    public TimeSpan UploadIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     public bool IsTooLarge(long size) => MaxFileSize > 0 && size >= MaxFileSize;
 }

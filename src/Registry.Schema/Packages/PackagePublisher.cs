@@ -80,15 +80,22 @@ public sealed class PackagePublisher(
     {
         using var hasher = new ContentHasher();
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try
         {
-            int read;
-            while ((read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), ct)) > 0)
+            while (true)
             {
+                idle.CancelAfter(options.Value.UploadIdleTimeout);
+                var read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), idle.Token);
+                if (read == 0) break;
                 hasher.Append(buffer.AsSpan(0, read));
                 if (options.Value.IsTooLarge(hasher.Length)) throw RegistryProblem.TooLarge();
                 await write(buffer.AsMemory(0, read), ct);
             }
+        }
+        catch (OperationCanceledException) when (idle.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw RegistryProblem.Stalled();
         }
         finally
         {

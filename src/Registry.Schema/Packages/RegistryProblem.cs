@@ -1,6 +1,6 @@
 namespace Registry.Schema.Packages;
 
-public enum ProblemKind { BadRequest, Unauthorized, Forbidden, NotFound }
+public enum ProblemKind { BadRequest, Unauthorized, Forbidden, NotFound, RequestTimeout }
 
 /// <summary>
 /// A refusal the client caused, with GitLab's message. <see cref="InvalidParameter"/> set means GitLab's validation
@@ -17,6 +17,7 @@ public sealed class RegistryProblem(ProblemKind kind, string message, string? in
     public static RegistryProblem NotFound(string what) => new(ProblemKind.NotFound, $"404 {what} Not Found");
     public static RegistryProblem Forbidden() => new(ProblemKind.Forbidden, "403 Forbidden");
     public static RegistryProblem Unauthorized() => new(ProblemKind.Unauthorized, "401 Unauthorized");
+    public static RegistryProblem Stalled() => new(ProblemKind.RequestTimeout, "408 Request Timeout - the upload stalled");
     public static RegistryProblem TooLarge() => BadRequest("File is too large");
     public static RegistryProblem DuplicateNotAllowed() => BadRequest("Duplicate package is not allowed");
 }

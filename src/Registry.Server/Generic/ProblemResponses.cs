@@ -14,6 +14,7 @@ public static class ProblemResponses
             ProblemKind.Unauthorized => StatusCodes.Status401Unauthorized,
             ProblemKind.Forbidden => StatusCodes.Status403Forbidden,
             ProblemKind.NotFound => StatusCodes.Status404NotFound,
+            ProblemKind.RequestTimeout => StatusCodes.Status408RequestTimeout,
             _ => StatusCodes.Status400BadRequest,
         };
         if (status == StatusCodes.Status401Unauthorized) http.Response.Headers.WWWAuthenticate = Realm;

@@ -422,4 +422,61 @@ internal static class RawUpload
         tcp.Client.Shutdown(SocketShutdown.Both);
         tcp.Close();
     }
+
+    /// <summary>Sends the headers and <paramref name="send"/> bytes of a longer body, then waits, sending nothing; returns the answer.</summary>
+    public static async Task<(int Status, string Text)> SendThenStallAsync(Uri server, string path, long contentLength, int send, string token)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.Host, server.Port);
+        var stream = tcp.GetStream();
+        var headers = $"PUT {path} HTTP/1.1\r\nHost: {server.Authority}\r\nContent-Length: {contentLength}\r\nPRIVATE-TOKEN: {token}\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(headers));
+        await stream.WriteAsync(RandomNumberGenerator.GetBytes(send));
+        await stream.FlushAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var received = new MemoryStream();
+        var buffer = new byte[8192];
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
+            {
+                received.Write(buffer, 0, read);
+                var text = Encoding.ASCII.GetString(received.ToArray());
+                if (text.Contains("\r\n\r\n") && text.Contains('}')) break;
+            }
+        }
+        catch (OperationCanceledException) { Assert.Fail("The stalled upload got no answer within 30 s"); }
+        catch (IOException) { /* the server closed the connection after answering */ }
+        var all = Encoding.ASCII.GetString(received.ToArray());
+        return (int.Parse(all.Split(' ')[1]), all);
+    }
+}
+
+/// <summary>An upload that stops sending is abandoned after Registry:UploadIdleTimeout, leaving nothing behind.</summary>
+public sealed class StalledUploadTests : IAsyncLifetime
+{
+    private RegistryServer _server = null!;
+
+    public async Task InitializeAsync() =>
+        _server = await RegistryServer.StartAsync(new Dictionary<string, string> { ["Registry:UploadIdleTimeout"] = "00:00:01" });
+
+    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task A_stalled_upload_answers_408_and_stores_nothing()
+    {
+        await _server.CreateGroupAsync("stall");
+        var projectId = await _server.CreateProjectAsync("stall", "app");
+        var before = await StoreSnapshot.TakeAsync(_server);
+        var url = RegistryServer.GenericUrl(projectId, "stalled", "1.0", "f.bin");
+
+        var (status, text) = await RawUpload.SendThenStallAsync(_server.BaseAddress, url, contentLength: 1024 * 1024, send: 100 * 1024, RegistryServer.RootToken);
+
+        Assert.Equal(408, status);
+        Assert.Contains("408 Request Timeout - the upload stalled", text);
+        await Transfer.EventuallyAsync(async () => await StoreSnapshot.TakeAsync(_server) == before);
+        using var root = _server.Client(RegistryServer.RootToken);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await root.GetAsync(url)).StatusCode);
+    }
 }
