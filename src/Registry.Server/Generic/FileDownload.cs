@@ -14,17 +14,18 @@ public static class FileDownload
     {
         var record = stored.Record;
         var baseName = record.FileName[(record.FileName.LastIndexOf('/') + 1)..];
+        if (HttpMethods.IsGet(http.Request.Method))
+            await http.RequestServices.GetRequiredService<DownloadStatistics>()
+                .RecordAsync(http.RequestServices.GetRequiredService<Registry.Schema.Data.RegistryDbContext>(), record.PackageId, http.RequestAborted);
         if (await blobs.GetDirectDownloadUrlAsync(stored.BlobKey, baseName, http.RequestAborted) is { } direct)
         {
             // Unlike GitLab, the redirect itself still carries the checksum.
             http.Response.Headers["X-Checksum-SHA256"] = record.FileSha256;
             return Results.Redirect(direct.AbsoluteUri);
         }
+        // Opened last: nothing below can fail before the result owns (and disposes) the stream.
         var stream = await blobs.OpenReadAsync(stored.BlobKey, http.RequestAborted)
             ?? throw RegistryProblem.NotFound("Package file");
-        if (HttpMethods.IsGet(http.Request.Method))
-            await http.RequestServices.GetRequiredService<DownloadStatistics>()
-                .RecordAsync(http.RequestServices.GetRequiredService<Registry.Schema.Data.RegistryDbContext>(), record.PackageId, http.RequestAborted);
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{baseName}\"; filename*=UTF-8''{Uri.EscapeDataString(baseName)}";
         http.Response.Headers["X-Checksum-SHA256"] = record.FileSha256;
         return Results.File(stream, "application/octet-stream",
