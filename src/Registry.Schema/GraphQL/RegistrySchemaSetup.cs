@@ -23,6 +23,7 @@ public static class RegistrySchemaSetup
         services.AddScoped<PackageQueries>();
         services.AddScoped<PackageSettingsService>();
         services.AddScoped<PackageDestroyer>();
+        services.AddSingleton<DestroySignal>();
         services.AddScoped<Loading.RequestLoaders>();
         services.AddGraphQL(b => b
             .AddAutoSchema<Query>(s => s.WithMutation<Mutation>())

@@ -11,13 +11,10 @@ namespace Registry.Schema.Packages;
 /// downloads and lists in the same request), then <see cref="SweepAsync"/> removes each blob before its row. A crash
 /// between the two leaves a marked row that the next sweep finishes, never a row without its blob.
 /// </summary>
-public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissions, IBlobStore blobs, ILogger<PackageDestroyer> log)
+public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissions, IBlobStore blobs, DestroySignal signal, ILogger<PackageDestroyer> log)
 {
     public const int MaxPackagesPerRequest = 20;
     public const int MaxFilesPerRequest = 100;
-
-    /// <summary>Raised after rows were marked, so a host can sweep soon instead of on its next tick.</summary>
-    public static event Action? Marked;
 
     public async Task DestroyPackagesAsync(Actor actor, IReadOnlyCollection<long> ids, CancellationToken ct)
     {
@@ -31,7 +28,7 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, PackageFileStatus.PendingDestruction), ct);
         await db.Packages.Where(p => found.Contains(p.Id))
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PackageStatus.PendingDestruction), ct);
-        Marked?.Invoke();
+        signal.Raise();
     }
 
     /// <summary>Marks files; with <paramref name="projectId"/> every file must belong to that project.</summary>
@@ -48,7 +45,7 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
         var found = files.Select(f => f.Id).ToList();
         await db.PackageFiles.Where(f => found.Contains(f.Id))
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, PackageFileStatus.PendingDestruction), ct);
-        Marked?.Invoke();
+        signal.Raise();
     }
 
     private async Task RequireDeleteAsync(Actor actor, IEnumerable<Project> projects, bool allFound, CancellationToken ct)
@@ -83,4 +80,18 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
         if (removed > 0) log.LogInformation("Removed {Count} destroyed package files", removed);
         return removed;
     }
+}
+
+/// <summary>Tells this process's sweeper that rows were marked, so it sweeps soon instead of on its next tick.</summary>
+public sealed class DestroySignal
+{
+    private readonly SemaphoreSlim _semaphore = new(0, 1);
+
+    public void Raise()
+    {
+        try { _semaphore.Release(); }
+        catch (SemaphoreFullException) { } // a sweep is already due
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _semaphore.WaitAsync(timeout, ct);
 }

@@ -6,14 +6,10 @@ namespace Registry.Server.Storage;
 /// Finishes deletions in the background: removes the blobs and rows of files marked for destruction. Runs at start
 /// (finishing what a crash interrupted), soon after each deletion, and once a minute.
 /// </summary>
-public sealed class DestroyedFileSweeper(IServiceScopeFactory scopes, ILogger<DestroyedFileSweeper> log) : BackgroundService
+public sealed class DestroyedFileSweeper(IServiceScopeFactory scopes, DestroySignal signal, ILogger<DestroyedFileSweeper> log) : BackgroundService
 {
-    private readonly SemaphoreSlim _signal = new(0);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        void OnMarked() => _signal.Release();
-        PackageDestroyer.Marked += OnMarked;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -27,14 +23,9 @@ public sealed class DestroyedFileSweeper(IServiceScopeFactory scopes, ILogger<De
                 {
                     log.LogWarning(ex, "Sweeping destroyed package files failed; retrying later");
                 }
-                await _signal.WaitAsync(TimeSpan.FromMinutes(1), stoppingToken);
-                while (_signal.CurrentCount > 0) _signal.Wait(0);
+                await signal.WaitAsync(TimeSpan.FromMinutes(1), stoppingToken);
             }
         }
         catch (OperationCanceledException) { }
-        finally
-        {
-            PackageDestroyer.Marked -= OnMarked;
-        }
     }
 }
