@@ -101,6 +101,17 @@ public sealed class Permissions(RegistryDbContext db)
     /// <summary>The namespace and every group above it, found by full-path prefixes in one query.</summary>
     public async Task<List<long>> AncestorIdsAsync(long namespaceId, CancellationToken ct)
     {
+        // Scoped per request: a list of many projects in few groups asks for the same ancestors again and again.
+        if (_ancestors.TryGetValue(namespaceId, out var known)) return known;
+        var ids = await LoadAncestorIdsAsync(namespaceId, ct);
+        _ancestors[namespaceId] = ids;
+        return ids;
+    }
+
+    private readonly Dictionary<long, List<long>> _ancestors = new();
+
+    private async Task<List<long>> LoadAncestorIdsAsync(long namespaceId, CancellationToken ct)
+    {
         var fullPathKey = await db.Namespaces.AsNoTracking().Where(n => n.Id == namespaceId).Select(n => n.FullPathKey).FirstAsync(ct);
         var prefixes = PathPrefixes(fullPathKey);
         return await db.Namespaces.AsNoTracking().Where(n => prefixes.Contains(n.FullPathKey)).Select(n => n.Id).ToListAsync(ct);

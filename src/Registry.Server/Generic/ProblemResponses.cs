@@ -43,5 +43,12 @@ public static class ProblemResponses
         {
             // The client went away; nothing to answer.
         }
+        catch (Exception e) when (!http.Response.HasStarted)
+        {
+            // A bug, not the client's fault: log it and answer in GitLab's shape rather than with an empty body.
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Registry.Server").LogError(e,
+                "Unhandled error in {Method} {Path}", http.Request.Method, http.Request.Path);
+            await Results.Json(new { message = "500 Internal Server Error" }, statusCode: StatusCodes.Status500InternalServerError).ExecuteAsync(http);
+        }
     }
 }
