@@ -49,6 +49,35 @@ public sealed class Permissions(RegistryDbContext db)
             role);
     }
 
+    /// <summary>
+    /// The projects among <paramref name="projects"/> whose packages the actor may read, with one membership query for
+    /// a user however many projects there are (group lists), instead of one per project.
+    /// </summary>
+    public async Task<List<long>> ReadableProjectIdsAsync(Actor actor, IReadOnlyList<Project> projects, CancellationToken ct)
+    {
+        if (actor.IsAdmin) return projects.Select(p => p.Id).ToList();
+        if (actor.Kind != ActorKind.User)
+        {
+            var readable = new List<long>();
+            foreach (var project in projects)
+                if ((await ForProjectAsync(actor, project, ct)).CanRead) readable.Add(project.Id);
+            return readable;
+        }
+        var user = actor.User!;
+        var ancestors = new Dictionary<long, List<long>>();
+        foreach (var namespaceId in projects.Select(p => p.NamespaceId).Distinct())
+            ancestors[namespaceId] = await AncestorIdsAsync(namespaceId, ct);
+        var projectIds = projects.Select(p => p.Id).ToList();
+        var namespaceIds = ancestors.Values.SelectMany(ids => ids).Distinct().ToList();
+        var memberships = await db.Memberships.AsNoTracking()
+            .Where(m => m.UserId == user.Id && ((m.ProjectId != null && projectIds.Contains(m.ProjectId.Value))
+                || (m.NamespaceId != null && namespaceIds.Contains(m.NamespaceId.Value))))
+            .Select(m => new { m.ProjectId, m.NamespaceId }).ToListAsync(ct);
+        return projects.Where(p => p.Visibility != Visibility.Private || p.NamespaceId == user.NamespaceId
+                || memberships.Any(m => m.ProjectId == p.Id || (m.NamespaceId is long ns && ancestors[p.NamespaceId].Contains(ns))))
+            .Select(p => p.Id).ToList();
+    }
+
     public async Task<AccessLevel?> ProjectRoleAsync(User user, Project project, CancellationToken ct)
     {
         if (user.IsAdmin) return AccessLevel.Owner;

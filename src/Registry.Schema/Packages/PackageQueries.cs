@@ -24,12 +24,7 @@ public sealed class PackageQueries(RegistryDbContext db, Permissions permissions
         var projects = await db.Projects.AsNoTracking()
             .Where(p => p.NamespaceId == group.Id || (includeSubgroups && p.Namespace.FullPathKey.StartsWith(prefix)))
             .ToListAsync(ct);
-        var readable = new List<long>();
-        // Everyone with a role on the group reads every project below it; others are checked project by project.
-        var groupRole = actor.User is null || actor.Kind == ActorKind.JobToken ? null : await permissions.NamespaceRoleAsync(actor.User, group, ct);
-        foreach (var project in projects)
-            if (groupRole is not null && actor.Kind == ActorKind.User || (await permissions.ForProjectAsync(actor, project, ct)).CanRead)
-                readable.Add(project.Id);
+        var readable = await permissions.ReadableProjectIdsAsync(actor, projects, ct);
         return Filter(db.Packages.AsNoTracking().Where(p => readable.Contains(p.ProjectId)), filter);
     }
 
