@@ -5,7 +5,7 @@ public static class GlobalId
 {
     public const string Project = "Project";
     public const string Group = "Group";
-    public const string Namespace = "Namespaces::ProjectNamespace";
+    public const string UserNamespace = "Namespaces::UserNamespace";
     public const string User = "User";
     public const string Package = "Packages::Package";
     public const string PackageFile = "Packages::PackageFile";

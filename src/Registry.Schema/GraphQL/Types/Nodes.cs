@@ -21,7 +21,7 @@ public sealed class UserNode(User user)
 public class NamespaceNode(Namespace ns)
 {
     [Ignore] public Namespace Entity => ns;
-    [Id] public string Id => GlobalId.For(ns.Kind == NamespaceKind.Group ? GlobalId.Group : "Namespaces::UserNamespace", ns.Id);
+    [Id] public string Id => GlobalId.For(ns.Kind == NamespaceKind.Group ? GlobalId.Group : GlobalId.UserNamespace, ns.Id);
     [Id] public string FullPath => ns.FullPath;
     public string Path => ns.Path;
     public string Name => ns.Name;
