@@ -36,7 +36,7 @@ public class PackageNode(Package package)
 [Name("PackageDetailsType")]
 public sealed class PackageDetailsNode(Package package) : PackageNode(package)
 {
-    public DateTime? LastDownloadedAt => package.LastDownloadedAt is { } t ? Utc(t) : null;
+    public DateTime? LastDownloadedAt => Entity.LastDownloadedAt is { } t ? Utc(t) : null;
 }
 
 /// <summary>GraphQL's view of <see cref="PackageFileRecord"/>, the same record REST's <c>select=package_file</c> returns.</summary>
