@@ -6,6 +6,9 @@
 #   bench/transfer.sh [size]      size in bytes or with an IEC suffix (512M, 1G, 4G); default 1G
 #
 # Environment: KEEP=1 keeps the temporary folder; MAX_RSS_MB (default 200) is the peak memory the run must stay under.
+# BACKEND=postgres-s3 runs the server on PostgreSQL and S3 instead of SQLite and files: the script starts its own
+# private PostgreSQL (Debian's package, /usr/lib/postgresql/*/bin) on BENCH_PG_PORT (default 55632) and s3rver
+# (node_modules, `npm ci`) on BENCH_S3_PORT (default 4769), both on 127.0.0.1 in the temporary folder, and stops them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,12 +21,19 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 work=$(mktemp -d "${TMPDIR:-/tmp}/registry-bench.XXXXXX")
 server_pid=""
 sampler_pid=""
+s3_pid=""
+pg_started=""
+backend=${BACKEND:-sqlite-files}
+case "$backend" in sqlite-files|postgres-s3) ;; *) echo "BACKEND must be sqlite-files or postgres-s3" >&2; exit 2 ;; esac
+pg_run=(); [[ "$(id -u)" == 0 ]] && pg_run=(runuser -u postgres --)
 cleanup() {
     [[ -n "$sampler_pid" ]] && kill "$sampler_pid" 2>/dev/null || true
     if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
         kill "$server_pid" 2>/dev/null || true
         wait "$server_pid" 2>/dev/null || true
     fi
+    if [[ -n "$s3_pid" ]]; then kill "$s3_pid" 2>/dev/null || true; wait "$s3_pid" 2>/dev/null || true; fi
+    if [[ -n "$pg_started" ]]; then "${pg_run[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true; fi
     if [[ "${KEEP:-0}" != 1 ]]; then rm -rf "$work"; else echo "kept $work"; fi
 }
 trap cleanup EXIT INT TERM
@@ -32,7 +42,35 @@ echo "== building (Release)"
 dotnet build src/Registry.Server -c Release -o "$work/bin" -v quiet -nologo >"$work/build.log" 2>&1 \
     || { cat "$work/build.log"; exit 1; }
 
-echo "== starting the server"
+backend_args=()
+if [[ "$backend" == postgres-s3 ]]; then
+    pg_port=${BENCH_PG_PORT:-55632} s3_port=${BENCH_S3_PORT:-4769}
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+    [[ -n "$pg_bin" ]] || { echo "PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
+    [[ -x node_modules/.bin/s3rver ]] || { echo "s3rver is not installed (npm ci)" >&2; exit 1; }
+    echo "== starting PostgreSQL on 127.0.0.1:$pg_port and s3rver on 127.0.0.1:$s3_port"
+    chmod 755 "$work"
+    mkdir -p "$work/pg" "$work/s3"
+    [[ "$(id -u)" == 0 ]] && chown postgres "$work/pg"
+    "${pg_run[@]}" "$pg_bin/initdb" -D "$work/pg" -U registry --auth=trust -E UTF8 >/dev/null
+    "${pg_run[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" \
+        -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c fsync=off" -w start >/dev/null
+    pg_started=1
+    node_modules/.bin/s3rver --directory "$work/s3" --address 127.0.0.1 --port "$s3_port" --silent >"$work/s3rver.log" 2>&1 &
+    s3_pid=$!
+    for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$s3_port/" && break; sleep 0.2; done
+    curl -s -o /dev/null "http://127.0.0.1:$s3_port/" || { cat "$work/s3rver.log"; echo "s3rver did not start" >&2; exit 1; }
+    backend_args=(
+        --Registry:Database:Provider=Postgres
+        "--ConnectionStrings:Registry=Host=127.0.0.1;Port=$pg_port;Username=registry;Database=postgres"
+        --Registry:Storage:Provider=S3
+        --Registry:Storage:S3:ServiceUrl="http://127.0.0.1:$s3_port"
+        --Registry:Storage:S3:AccessKey=S3RVER --Registry:Storage:S3:SecretKey=S3RVER
+        --Registry:Storage:S3:Bucket=registry-bench --Registry:Storage:S3:CreateBucket=true
+    )
+fi
+
+echo "== starting the server ($backend)"
 # Run the dll directly so $server_pid is the server process itself (no dotnet-run wrapper).
 dotnet "$work/bin/Registry.Server.dll" \
     --urls "http://127.0.0.1:0" \
@@ -41,6 +79,7 @@ dotnet "$work/bin/Registry.Server.dll" \
     --Registry:MaxFileSize=0 \
     --Logging:LogLevel:Default=Warning \
     --Logging:LogLevel:Microsoft.Hosting.Lifetime=Information \
+    "${backend_args[@]}" \
     >"$work/server.log" 2>&1 &
 server_pid=$!
 
@@ -102,6 +141,7 @@ peak_kb=$(rss_kb VmHWM)
 mbps() { awk -v b="$size" -v t="$1" 'BEGIN { printf "%.1f", (t > 0 ? b / t / 1e6 : 0) }'; }
 
 echo
+echo "backend          : $backend"
 echo "file size        : $size bytes ($size_arg)"
 echo "upload           : $(mbps "$up_time") MB/s (${up_time}s)"
 echo "download         : $(mbps "$down_time") MB/s (${down_time}s)"

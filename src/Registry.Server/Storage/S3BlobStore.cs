@@ -192,9 +192,40 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
                 });
                 Interlocked.Decrement(ref store._openMultipartUploads);
             }
+            catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotImplemented)
+            {
+                // The server cannot abort (s3rver answers 405). Completing the upload frees every part it does not list,
+                // so complete it with one tiny part under its own unique, unreferenced key and delete that object.
+                await DiscardByCompletingAsync(e);
+            }
             catch (Exception e)
             {
                 store._log.LogWarning(e, "Could not abort multipart upload {UploadId} of {Key}", _uploadId, key);
+            }
+        }
+
+        private async Task DiscardByCompletingAsync(AmazonS3Exception abortError)
+        {
+            try
+            {
+                var part = await store._client.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = store._options.Bucket, Key = key, UploadId = _uploadId, PartNumber = 1,
+                    InputStream = new MemoryStream([0], writable: false), PartSize = 1, UseChunkEncoding = false,
+                });
+                await store._client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+                {
+                    BucketName = store._options.Bucket, Key = key, UploadId = _uploadId, PartETags = [new PartETag(1, part.ETag)],
+                });
+                await store._client.DeleteObjectAsync(store._options.Bucket, key);
+                Interlocked.Decrement(ref store._openMultipartUploads);
+                store._log.LogInformation("The S3 server cannot abort multipart uploads ({Status}); discarded {UploadId} of {Key} by completing and deleting it",
+                    (int)abortError.StatusCode, _uploadId, key);
+            }
+            catch (Exception e)
+            {
+                store._log.LogWarning(e, "Could not abort multipart upload {UploadId} of {Key} (abort answered {Status}), nor complete and delete it",
+                    _uploadId, key, (int)abortError.StatusCode);
             }
         }
     }

@@ -346,6 +346,23 @@ internal sealed class GeneratedContent(long length, int seed, bool declareLength
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
+    /// <summary><paramref name="count"/> bytes from <paramref name="offset"/>, generated without holding the whole content.</summary>
+    public static byte[] Slice(long length, int seed, long offset, int count)
+    {
+        var slice = new byte[count];
+        var random = new Random(seed);
+        var buffer = new byte[Block];
+        for (long start = 0; start < length && start < offset + count; start += Block)
+        {
+            var n = (int)Math.Min(Block, length - start);
+            random.NextBytes(buffer.AsSpan(0, n));
+            var from = Math.Max(start, offset);
+            var to = Math.Min(start + n, offset + count);
+            if (to > from) buffer.AsSpan((int)(from - start), (int)(to - from)).CopyTo(slice.AsSpan((int)(from - offset)));
+        }
+        return slice;
+    }
+
     public static byte[] Bytes(long length, int seed)
     {
         var all = new byte[length];

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Text.Json;
+using Registry.Tests.Generic;
+using Registry.Tests.Infrastructure;
+
+namespace Registry.Tests.ScaleOut;
+
+/// <summary>
+/// Two registry server processes on one PostgreSQL database and one bucket prefix behave as one registry.
+/// Needs PostgreSQL + S3 (<c>REGISTRY_TEST_BACKEND=postgres-s3</c>): on SQLite and local files the instances could
+/// not share anything, so in that configuration these tests are reported as skipped.
+/// </summary>
+public sealed class MultiInstanceTests
+{
+    private const string NeedsBackend = "Several instances need the PostgreSQL + S3 configuration (REGISTRY_TEST_BACKEND=postgres-s3)";
+
+    [SkippableFact]
+    public async Task Two_processes_on_one_database_and_bucket_behave_as_one_registry()
+    {
+        Skip.IfNot(TestBackend.IsPostgresS3, NeedsBackend);
+
+        var instance = "multi" + Guid.NewGuid().ToString("N")[..12];
+        // Creates the database registry_test_<instance> through the admin connection; both servers share it and the prefix.
+        var shared = await TestBackend.SettingsForNewServerAsync(instance);
+        ServerProcess? a = null, b = null;
+        try
+        {
+            // Both start at once: their migrations and root bootstrap race on the empty database.
+            a = ServerProcess.Start("A", shared);
+            b = ServerProcess.Start("B", shared);
+            await Task.WhenAll(a.WaitReadyAsync(TimeSpan.FromSeconds(90)), b.WaitReadyAsync(TimeSpan.FromSeconds(90)));
+            var servers = new[] { a, b };
+
+            var group = "multi-" + Guid.NewGuid().ToString("N")[..8];
+            await a.GraphQLAsync("mutation($i: CreateGroupInput!) { createGroup(input: $i) { errors } }", new { i = new { path = group, visibility = "PRIVATE" } });
+            var created = await a.GraphQLAsync("mutation($i: CreateProjectInput!) { createProject(input: $i) { project { id } errors } }",
+                new { i = new { namespacePath = group, path = "app", visibility = "PRIVATE" } });
+            var gid = created.GetProperty("createProject").GetProperty("project").GetProperty("id").GetString()!;
+            var project = long.Parse(gid[(gid.LastIndexOf('/') + 1)..]);
+
+            // 40 parallel uploads of different files into one new version, alternating between the instances; a few
+            // are larger than the 8 MiB part size so multipart uploads run on both.
+            const int count = 40;
+            var sizes = Enumerable.Range(0, count).Select(i => i % 10 == 3 ? 9L * 1024 * 1024 + i : 1000L + i * 7919).ToArray();
+            var clients = servers.Select(s => s.Client()).ToArray();
+            try
+            {
+                var results = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+                {
+                    var url = RegistryServer.GenericUrl(project, "multi", "1.0.0", $"f{i}.bin") + "?select=package_file";
+                    using var response = await clients[i % 2].PutAsync(url, new GeneratedContent(sizes[i], seed: 500 + i));
+                    return (i, response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+                }));
+                var packageIds = new HashSet<long>();
+                foreach (var (i, status, body) in results)
+                {
+                    Assert.True(status == HttpStatusCode.OK, $"upload {i} on {servers[i % 2].Name}: {(int)status} {body}\nA:\n{a.Log}\nB:\n{b.Log}");
+                    var json = JsonDocument.Parse(body).RootElement;
+                    packageIds.Add(json.GetProperty("package_id").GetInt64());
+                    Assert.Equal(GeneratedContent.Sha256(sizes[i], 500 + i), json.GetProperty("file_sha256").GetString());
+                }
+                var package = Assert.Single(packageIds);
+
+                foreach (var client in clients)
+                {
+                    using var files = await client.GetAsync($"/api/v4/projects/{project}/packages/{package}/package_files?per_page=100");
+                    Assert.Equal(HttpStatusCode.OK, files.StatusCode);
+                    var list = JsonDocument.Parse(await files.Content.ReadAsStringAsync()).RootElement;
+                    Assert.Equal(count, list.GetArrayLength());
+                    Assert.Equal(Enumerable.Range(0, count).Select(i => $"f{i}.bin").Order(),
+                        list.EnumerateArray().Select(f => f.GetProperty("file_name").GetString()!).Order());
+                    using var packages = await client.GetAsync($"/api/v4/projects/{project}/packages?package_name=multi");
+                    Assert.Equal(1, JsonDocument.Parse(await packages.Content.ReadAsStringAsync()).RootElement.GetArrayLength());
+                }
+
+                // Every file, byte-exact, through either instance.
+                for (var i = 0; i < count; i++)
+                {
+                    foreach (var client in clients)
+                    {
+                        using var get = await client.GetAsync(RegistryServer.GenericUrl(project, "multi", "1.0.0", $"f{i}.bin"), HttpCompletionOption.ResponseHeadersRead);
+                        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+                        var (sha, length) = await Transfer.HashAsync(await get.Content.ReadAsStreamAsync());
+                        Assert.Equal(sizes[i], length);
+                        Assert.Equal(GeneratedContent.Sha256(sizes[i], 500 + i), sha);
+                    }
+                }
+
+                // B accepts a duplicate while duplicates are allowed (whatever B might cache is now warm) ...
+                var dupUrl = RegistryServer.GenericUrl(project, "multi", "1.0.0", "f0.bin");
+                using (var dup = await clients[1].PutAsync(dupUrl, new GeneratedContent(1234, seed: 1)))
+                    Assert.Equal(HttpStatusCode.Created, dup.StatusCode);
+                // ... A refuses duplicates from now on ...
+                var changed = await a.GraphQLAsync(
+                    "mutation($i: UpdateNamespacePackageSettingsInput!) { updateNamespacePackageSettings(input: $i) { errors } }",
+                    new { i = new { namespacePath = group, genericDuplicatesAllowed = false } });
+                Assert.Equal(0, changed.GetProperty("updateNamespacePackageSettings").GetProperty("errors").GetArrayLength());
+                // ... and B's very next upload follows the new setting.
+                using (var refused = await clients[1].PutAsync(dupUrl, new GeneratedContent(4321, seed: 2)))
+                {
+                    Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+                    Assert.Equal("""{"message":"400 Bad request - Duplicate package is not allowed"}""", await refused.Content.ReadAsStringAsync());
+                }
+                // And back: allowed again on B, A's next upload of a duplicate succeeds.
+                changed = await b.GraphQLAsync(
+                    "mutation($i: UpdateNamespacePackageSettingsInput!) { updateNamespacePackageSettings(input: $i) { errors } }",
+                    new { i = new { namespacePath = group, genericDuplicatesAllowed = true } });
+                Assert.Equal(0, changed.GetProperty("updateNamespacePackageSettings").GetProperty("errors").GetArrayLength());
+                using (var allowed = await clients[0].PutAsync(dupUrl, new GeneratedContent(4321, seed: 2)))
+                    Assert.Equal(HttpStatusCode.Created, allowed.StatusCode);
+            }
+            finally
+            {
+                foreach (var client in clients) client.Dispose();
+            }
+        }
+        finally
+        {
+            if (a is not null) await a.DisposeAsync();
+            if (b is not null) await b.DisposeAsync();
+            await TestBackend.DropDatabaseAsync(instance);
+        }
+    }
+}
