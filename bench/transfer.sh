@@ -5,7 +5,7 @@
 #
 #   bench/transfer.sh [size]      size in bytes or with an IEC suffix (512M, 1G, 4G); default 1G
 #
-# Environment: KEEP=1 keeps the temporary folder; MAX_RSS_MB (default 200) is the peak memory the run must stay under.
+# Environment: SERVER_ENV="VAR=value ..." is passed to the server only; KEEP=1 keeps the temporary folder; MAX_RSS_MB (default 200) is the peak memory the run must stay under.
 # BACKEND=postgres-s3 runs the server on PostgreSQL and S3 instead of SQLite and files: the script starts its own
 # private PostgreSQL (Debian's package, /usr/lib/postgresql/*/bin) on BENCH_PG_PORT (default 55632) and s3rver
 # (node_modules, `npm ci`) on BENCH_S3_PORT (default 4769), both on 127.0.0.1 in the temporary folder, and stops them.
@@ -67,12 +67,14 @@ if [[ "$backend" == postgres-s3 ]]; then
         --Registry:Storage:S3:ServiceUrl="http://127.0.0.1:$s3_port"
         --Registry:Storage:S3:AccessKey=S3RVER --Registry:Storage:S3:SecretKey=S3RVER
         --Registry:Storage:S3:Bucket=registry-bench --Registry:Storage:S3:CreateBucket=true
+        ${SERVER_ARGS:-}
     )
 fi
 
 echo "== starting the server ($backend)"
-# Run the dll directly so $server_pid is the server process itself (no dotnet-run wrapper).
-dotnet "$work/bin/Registry.Server.dll" \
+# Run the dll directly so $server_pid is the server process itself (no dotnet-run wrapper). SERVER_ENV adds
+# environment variables to the server alone (e.g. SERVER_ENV="DOTNET_gcServer=0").
+env ${SERVER_ENV:-} dotnet "$work/bin/Registry.Server.dll" \
     --urls "http://127.0.0.1:0" \
     --Registry:DataPath="$work/data" \
     --Registry:RootToken="$token" \
