@@ -39,9 +39,9 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
         var files = await db.PackageFiles.Include(f => f.Package).ThenInclude(p => p.Project)
             .Where(f => ids.Contains(f.Id) && f.Status == PackageFileStatus.Default && f.Package.Status != PackageStatus.PendingDestruction)
             .ToListAsync(ct);
-        if (projectId is { } pid && files.Any(f => f.Package.ProjectId != pid))
-            throw new AdminError("All files must be in the requested project");
-        await RequireDeleteAsync(actor, files.Select(f => f.Package.Project), files.Count == ids.Distinct().Count(), ct);
+        // A file of another project is refused like a missing one, so the answer does not reveal that it exists.
+        var inProject = projectId is not { } pid || files.All(f => f.Package.ProjectId == pid);
+        await RequireDeleteAsync(actor, files.Select(f => f.Package.Project), inProject && files.Count == ids.Distinct().Count(), ct);
         var found = files.Select(f => f.Id).ToList();
         await db.PackageFiles.Where(f => found.Contains(f.Id))
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, PackageFileStatus.PendingDestruction), ct);

@@ -184,7 +184,11 @@ public sealed class DestroyTests(DestroyTests.Fixture fixture) : IClassFixture<D
 
         // An id from another project is refused, and nothing is destroyed.
         var foreign = (string[])[.. xy, otherFile];
-        Assert.NotEmpty((await MutateAsync("destroyPackageFiles", new { projectPath = "del/bulk", ids = foreign }, fixture.Maintainer)).Errors());
+        var foreignErrors = (await MutateAsync("destroyPackageFiles", new { projectPath = "del/bulk", ids = foreign }, fixture.Maintainer)).Errors();
+        Assert.NotEmpty(foreignErrors);
+        // ...with the answer a missing id gets, so it does not reveal that the other project's file exists.
+        var missingErrors = (await MutateAsync("destroyPackageFiles", new { projectPath = "del/bulk", ids = (string[])[.. xy, "gid://gitlab/Packages::PackageFile/999999"] }, fixture.Maintainer)).Errors();
+        Assert.Equal(missingErrors, foreignErrors);
         await AssertDownloadableAsync("del/bulk", "bulk-pkg", "x.bin", x);
         await AssertDownloadableAsync("del/other", "other-pkg", "o.bin", elsewhere);
 
