@@ -5,7 +5,8 @@
 #
 #   bench/transfer.sh [size]      size in bytes or with an IEC suffix (512M, 1G, 4G); default 1G
 #
-# Environment: SERVER_ENV="VAR=value ..." is passed to the server only; KEEP=1 keeps the temporary folder; MAX_RSS_MB (default 200) is the peak memory the run must stay under.
+# Environment: SERVER_ENV="VAR=value ..." is passed to the server only; HOLD=N keeps the server up N seconds after the
+# transfers (to attach dotnet-counters or dotnet-gcdump); KEEP=1 keeps the temporary folder; MAX_RSS_MB (default 200) is the peak memory the run must stay under.
 # BACKEND=postgres-s3 runs the server on PostgreSQL and S3 instead of SQLite and files: the script starts its own
 # private PostgreSQL (Debian's package, /usr/lib/postgresql/*/bin) on BENCH_PG_PORT (default 55632) and s3rver
 # (node_modules, `npm ci`) on BENCH_S3_PORT (default 4769), both on 127.0.0.1 in the temporary folder, and stops them.
@@ -140,6 +141,7 @@ read -r down_code down_time <"$work/get.stats"
 header=$(awk 'tolower($1) == "x-checksum-sha256:" { print $2 }' "$work/get.headers" | tr -d '\r')
 
 peak_kb=$(rss_kb VmHWM)
+[[ -n "${HOLD:-}" ]] && { echo "holding the server (pid $server_pid) for ${HOLD}s"; sleep "$HOLD"; }
 mbps() { awk -v b="$size" -v t="$1" 'BEGIN { printf "%.1f", (t > 0 ? b / t / 1e6 : 0) }'; }
 
 echo
