@@ -18,5 +18,11 @@ public sealed class RegistryOptions
     /// the whole body, so on its own it would let a stalled upload hold its connection for a long time).</summary>
     public TimeSpan UploadIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Blobs no database row refers to (a crash between storing a blob and recording it) are removed once they are
+    /// this old; the margin keeps an upload that is being recorded right now, on any instance, safe.
+    /// </summary>
+    public TimeSpan OrphanBlobMinAge { get; set; } = TimeSpan.FromHours(1);
+
     public bool IsTooLarge(long size) => MaxFileSize > 0 && size >= MaxFileSize;
 }

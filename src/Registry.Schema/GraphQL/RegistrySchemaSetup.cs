@@ -24,6 +24,7 @@ public static class RegistrySchemaSetup
         services.AddScoped<PackageSettingsService>();
         services.AddScoped<PackageDestroyer>();
         services.AddSingleton<DestroySignal>();
+        services.AddScoped<OrphanBlobCollector>();
         services.AddScoped<Loading.RequestLoaders>();
         services.AddGraphQL(b => b
             .AddAutoSchema<Query>(s => s.WithMutation<Mutation>())

@@ -192,9 +192,12 @@ public sealed class PackagePublisher(
         catch (Exception ex) { log.LogWarning(ex, "Could not remove blob {Key} of a failed upload", key); }
     }
 
+    /// <summary>Every package file's blob lives under this prefix.</summary>
+    public const string BlobKeyPrefix = "files/";
+
     private static string NewBlobKey()
     {
         var id = Guid.NewGuid().ToString("N");
-        return $"files/{id[..2]}/{id[2..4]}/{id}";
+        return $"{BlobKeyPrefix}{id[..2]}/{id[2..4]}/{id}";
     }
 }

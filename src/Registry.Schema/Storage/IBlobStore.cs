@@ -21,7 +21,12 @@ public interface IBlobStore
     /// proxied through the registry.
     /// </summary>
     Task<Uri?> GetDirectDownloadUrlAsync(string key, string fileName, CancellationToken cancellationToken) => Task.FromResult<Uri?>(null);
+
+    /// <summary>Every committed blob whose key starts with <paramref name="prefix"/> (no unfinished writes).</summary>
+    IAsyncEnumerable<StoredBlob> ListAsync(string prefix, CancellationToken cancellationToken);
 }
+
+public sealed record StoredBlob(string Key, DateTime LastModifiedUtc);
 
 /// <summary>A blob being written. Disposing it without <see cref="CommitAsync"/> discards everything written.</summary>
 public interface IBlobWriter : IAsyncDisposable

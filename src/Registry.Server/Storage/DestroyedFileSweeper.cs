@@ -4,12 +4,16 @@ namespace Registry.Server.Storage;
 
 /// <summary>
 /// Finishes deletions in the background: removes the blobs and rows of files marked for destruction. Runs at start
-/// (finishing what a crash interrupted), soon after each deletion, and once a minute.
+/// (finishing what a crash interrupted), soon after each deletion, and once a minute; at start and every six hours it
+/// also removes blobs that no row refers to.
 /// </summary>
 public sealed class DestroyedFileSweeper(IServiceScopeFactory scopes, DestroySignal signal, ILogger<DestroyedFileSweeper> log) : BackgroundService
 {
+    private static readonly TimeSpan OrphanCollectionInterval = TimeSpan.FromHours(6);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var nextOrphanCollection = DateTime.MinValue;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -18,6 +22,11 @@ public sealed class DestroyedFileSweeper(IServiceScopeFactory scopes, DestroySig
                 {
                     await using var scope = scopes.CreateAsyncScope();
                     await scope.ServiceProvider.GetRequiredService<PackageDestroyer>().SweepAsync(stoppingToken);
+                    if (DateTime.UtcNow >= nextOrphanCollection)
+                    {
+                        await scope.ServiceProvider.GetRequiredService<OrphanBlobCollector>().CollectAsync(stoppingToken);
+                        nextOrphanCollection = DateTime.UtcNow + OrphanCollectionInterval;
+                    }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {

@@ -43,6 +43,18 @@ public sealed class FileSystemBlobStore : IBlobStore
         return Task.CompletedTask;
     }
 
+    public async IAsyncEnumerable<StoredBlob> ListAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        foreach (var file in new DirectoryInfo(_root).EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var key = Path.GetRelativePath(_root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
+            if (key.StartsWith("tmp/", StringComparison.Ordinal) || !key.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            yield return new StoredBlob(key, file.LastWriteTimeUtc);
+        }
+    }
+
     /// <summary>Removes temporary files that uploads interrupted by a crash left behind.</summary>
     public void RemoveStaleTemporaryFiles(TimeSpan olderThan)
     {

@@ -94,6 +94,20 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         return new Uri(await _client.GetPreSignedURLAsync(request));
     }
 
+    public async IAsyncEnumerable<StoredBlob> ListAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = ObjectKey(prefix) };
+        var strip = ObjectKey("").Length;
+        ListObjectsV2Response response;
+        do
+        {
+            response = await _client.ListObjectsV2Async(request, cancellationToken);
+            foreach (var o in response.S3Objects ?? [])
+                yield return new StoredBlob(o.Key[strip..], (o.LastModified ?? DateTime.UtcNow).ToUniversalTime());
+            request.ContinuationToken = response.NextContinuationToken;
+        } while (response.IsTruncated == true);
+    }
+
     private string ObjectKey(string key) => _options.Prefix.Length == 0 ? key : _options.Prefix.TrimEnd('/') + "/" + key;
 
     public void Dispose() => _client.Dispose();

@@ -91,6 +91,23 @@ public static class TestBackend
         return keys;
     }
 
+    /// <summary>Stores bytes under a blob key directly, bypassing the registry (as a crash before the row was written would leave them).</summary>
+    public static async Task PutBlobDirectlyAsync(RegistryServer server, string key, byte[] content)
+    {
+        if (!IsPostgresS3)
+        {
+            var path = Path.Combine(server.DataPath, "blobs", key);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(path, content);
+            return;
+        }
+        using var s3 = S3Client();
+        await s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = S3Bucket, Key = server.Instance + "/" + key, InputStream = new MemoryStream(content), UseChunkEncoding = false,
+        });
+    }
+
     /// <summary>Keys of stored blobs (temporary files excluded) whose bytes are exactly <paramref name="content"/>.</summary>
     public static async Task<string[]> BlobsWithContentAsync(RegistryServer server, byte[] content)
     {
