@@ -1,6 +1,5 @@
 using System.Text;
 using GraphQL;
-using Microsoft.EntityFrameworkCore;
 
 namespace Registry.Schema.GraphQL.Paging;
 
@@ -28,8 +27,9 @@ public abstract class Connection<TNode, TEdge> where TEdge : Edge<TNode>, new()
 }
 
 /// <summary>
-/// Cursor paging (<c>first/after/last/before</c>) over an ordered list. Cursors are opaque positions in the order;
-/// pages hold at most <see cref="MaxPageSize"/> nodes, GitLab's limit.
+/// Cursor paging (<c>first/after/last/before</c>) over a list held in memory (a package's files). Cursors are opaque
+/// positions; pages hold at most <see cref="MaxPageSize"/> nodes, GitLab's limit. Package lists page on keysets
+/// (<see cref="PackagePager"/>).
 /// </summary>
 public static class Pager
 {
@@ -53,16 +53,6 @@ public static class Pager
         return new Window(start, end, total);
     }
 
-    public static async Task<TConnection> PageAsync<TEntity, TNode, TEdge, TConnection>(IQueryable<TEntity> ordered,
-        int? first, string? after, int? last, string? before, Func<TEntity, TNode> map, CancellationToken ct)
-        where TEdge : Edge<TNode>, new()
-        where TConnection : Connection<TNode, TEdge>, new()
-    {
-        var window = Slice(await ordered.CountAsync(ct), first, after, last, before);
-        var items = window.Count == 0 ? [] : await ordered.Skip(window.Start).Take(window.Count).ToListAsync(ct);
-        return Build<TNode, TEdge, TConnection>(items.Select(map).ToList(), window);
-    }
-
     public static TConnection PageInMemory<TNode, TEdge, TConnection>(IReadOnlyList<TNode> all,
         int? first, string? after, int? last, string? before)
         where TEdge : Edge<TNode>, new()
@@ -74,18 +64,26 @@ public static class Pager
 
     private static TConnection Build<TNode, TEdge, TConnection>(List<TNode> nodes, Window window)
         where TEdge : Edge<TNode>, new()
+        where TConnection : Connection<TNode, TEdge>, new() =>
+        Build<TNode, TEdge, TConnection>(nodes, nodes.Select((_, i) => Encode(window.Start + i)).ToList(), window.Total,
+            hasPreviousPage: window.Start > 0, hasNextPage: window.End < window.Total);
+
+    /// <summary>A connection from a page of nodes and their cursors, however the page was found.</summary>
+    public static TConnection Build<TNode, TEdge, TConnection>(List<TNode> nodes, List<string> cursors, int total,
+        bool hasPreviousPage, bool hasNextPage)
+        where TEdge : Edge<TNode>, new()
         where TConnection : Connection<TNode, TEdge>, new()
     {
-        var edges = nodes.Select((n, i) => new TEdge { Cursor = Encode(window.Start + i), Node = n }).ToList();
+        var edges = nodes.Select((n, i) => new TEdge { Cursor = cursors[i], Node = n }).ToList();
         return new TConnection
         {
             Nodes = nodes,
             Edges = edges,
-            Count = window.Total,
+            Count = total,
             PageInfo = new PageInfo
             {
-                HasPreviousPage = window.Start > 0,
-                HasNextPage = window.End < window.Total,
+                HasPreviousPage = hasPreviousPage,
+                HasNextPage = hasNextPage,
                 StartCursor = edges.FirstOrDefault()?.Cursor,
                 EndCursor = edges.LastOrDefault()?.Cursor,
             },

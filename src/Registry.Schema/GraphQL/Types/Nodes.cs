@@ -43,7 +43,7 @@ public sealed class GroupNode(Namespace ns) : NamespaceNode(ns)
     {
         var query = await queries.ForGroupAsync(ctx.Actor, Entity, PackageArguments.Filter(packageName, packageType, packageVersion, status), true, ct);
         var (order, descending) = PackageArguments.Order(sort ?? PackageGroupSort.CreatedDesc);
-        return await PackageArguments.PageAsync(PackageQueries.Order(query, order, descending), first, after, last, before, ct);
+        return await PackagePager.PageAsync(query, order, descending, first, after, last, before, ct);
     }
 }
 
@@ -68,7 +68,7 @@ public sealed class ProjectNode(Project project)
     {
         var query = queries.ForProject(project.Id, PackageArguments.Filter(packageName, packageType, packageVersion, status));
         var (order, descending) = PackageArguments.Order((PackageGroupSort)(int)(sort ?? PackageSort.CreatedDesc));
-        return PackageArguments.PageAsync(PackageQueries.Order(query, order, descending), first, after, last, before, ct);
+        return PackagePager.PageAsync(query, order, descending, first, after, last, before, ct);
     }
 }
 
@@ -92,7 +92,4 @@ internal static class PackageArguments
         PackageGroupSort.ProjectPathAsc => (PackageOrder.ProjectPath, false),
         _ => (PackageOrder.ProjectPath, true),
     };
-
-    public static Task<PackageConnection> PageAsync(IQueryable<Package> ordered, int? first, string? after, int? last, string? before, CancellationToken ct) =>
-        Pager.PageAsync<Package, PackageNode, PackageEdge, PackageConnection>(ordered, first, after, last, before, p => new PackageNode(p), ct);
 }
