@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 size_arg=${1:-1G}
 size=$(numfmt --from=iec "$size_arg")
 max_rss_mb=${MAX_RSS_MB:-200}
-token="bench-root-token-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+token="${BENCH_TOKEN:-bench-root-token-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/registry-bench.XXXXXX")

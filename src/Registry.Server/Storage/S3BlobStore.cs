@@ -17,6 +17,13 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 {
     private const int MinimumPartSize = 5 * 1024 * 1024;
     private readonly IAmazonS3 _client;
+
+    /// <summary>
+    /// Part buffers, pooled but bounded: the shared pool keeps one per thread and more per core, so with uploads
+    /// landing on ever more threads it kept another 8 MiB after every gigabyte or so and memory crept up. Four buffers
+    /// serve two concurrent uploads; more rent fresh ones that the GC takes back.
+    /// </summary>
+    private readonly ArrayPool<byte> _partBuffers;
     private readonly S3StorageOptions _options;
     private readonly ILogger<S3BlobStore> _log;
 
@@ -25,6 +32,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         _options = options.Value;
         _log = log;
         if (_options.PartSize < MinimumPartSize) throw new InvalidOperationException($"{S3StorageOptions.Section}:PartSize must be at least 5 MiB");
+        _partBuffers = ArrayPool<byte>.Create(_options.PartSize, maxArraysPerBucket: 4);
         var config = new AmazonS3Config
         {
             ForcePathStyle = _options.ForcePathStyle,
@@ -114,7 +122,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
     private sealed class Writer(S3BlobStore store, string key) : IBlobWriter
     {
-        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(store._options.PartSize);
+        private byte[] _buffer = store._partBuffers.Rent(store._options.PartSize);
         private int _filled;
         private string? _uploadId;
         private readonly List<PartETag> _parts = [];
@@ -143,7 +151,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
                     new InitiateMultipartUploadRequest { BucketName = store._options.Bucket, Key = key }, ct)).UploadId;
                 Interlocked.Increment(ref store._openMultipartUploads);
             }
-            var spare = await WaitInFlightAsync() ?? ArrayPool<byte>.Shared.Rent(PartSize);
+            var spare = await WaitInFlightAsync() ?? store._partBuffers.Rent(PartSize);
             var request = new UploadPartRequest
             {
                 BucketName = store._options.Bucket, Key = key, UploadId = _uploadId, PartNumber = _parts.Count + 1,
@@ -178,7 +186,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             else
             {
                 if (_filled > 0) await SendPartAsync(ct);
-                if (await WaitInFlightAsync() is { } last) ArrayPool<byte>.Shared.Return(last);
+                if (await WaitInFlightAsync() is { } last) store._partBuffers.Return(last);
                 await store._client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
                 {
                     BucketName = store._options.Bucket, Key = key, UploadId = _uploadId, PartETags = _parts,
@@ -193,10 +201,10 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             if (_inFlight is { } inFlight)
             {
                 try { await inFlight.Task; } catch { /* the upload is being abandoned anyway */ }
-                ArrayPool<byte>.Shared.Return(inFlight.Buffer);
+                store._partBuffers.Return(inFlight.Buffer);
                 _inFlight = null;
             }
-            ArrayPool<byte>.Shared.Return(_buffer);
+            store._partBuffers.Return(_buffer);
             if (_done || _uploadId is null) return;
             try
             {
