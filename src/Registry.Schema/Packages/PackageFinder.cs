@@ -13,21 +13,35 @@ public sealed class PackageFinder(RegistryDbContext db, IBlobStore blobs)
     public async Task<StoredFile> FindFileAsync(Project project, string name, string version, string fileName, CancellationToken ct)
     {
         PackageNameRules.Validate(name, version);
+        if (await FindNewestAsync(project.Id, name, version, fileName, ct) is { } file) return file;
+        var packageExists = await VisiblePackages(project.Id, name).AnyAsync(p => p.Version == version, ct);
+        throw packageExists ? RegistryProblem.NotFound("Package file") : RegistryProblem.NotFound("Package");
+    }
+
+    /// <summary>The newest visible file of that name in that package version, or null (downloads, duplicate checks).</summary>
+    public async Task<StoredFile?> FindNewestAsync(long projectId, string name, string version, string fileName, CancellationToken ct)
+    {
         var hit = await db.PackageFiles.AsNoTracking()
             .Where(f => f.FileName == fileName && f.Status == PackageFileStatus.Default
-                && f.Package.ProjectId == project.Id && f.Package.PackageType == PackageType.Generic
+                && f.Package.ProjectId == projectId && f.Package.PackageType == PackageType.Generic
                 && f.Package.Name == name && f.Package.Version == version
                 && f.Package.Status != PackageStatus.PendingDestruction)
             .OrderByDescending(f => f.Id)
             .Select(f => new { File = f, f.Package })
             .FirstOrDefaultAsync(ct);
-        if (hit is null)
-        {
-            var packageExists = await db.Packages.AnyAsync(p => p.ProjectId == project.Id && p.PackageType == PackageType.Generic
-                && p.Name == name && p.Version == version && p.Status != PackageStatus.PendingDestruction, ct);
-            throw packageExists ? RegistryProblem.NotFound("Package file") : RegistryProblem.NotFound("Package");
-        }
-        return new StoredFile(PackageFileRecord.From(hit.File, hit.Package, blobs.FileStore), hit.File.BlobKey);
+        return hit is null ? null : new StoredFile(PackageFileRecord.From(hit.File, hit.Package, blobs.FileStore), hit.File.BlobKey);
+    }
+
+    /// <summary>Generic packages of that name in the project that are not being destroyed (hidden ones included).</summary>
+    private IQueryable<Package> VisiblePackages(long projectId, string name) =>
+        db.Packages.AsNoTracking().Where(p => p.ProjectId == projectId && p.PackageType == PackageType.Generic
+            && p.Name == name && p.Status != PackageStatus.PendingDestruction);
+
+    private async Task<Package> VisiblePackageAsync(Project project, string name, string version, CancellationToken ct)
+    {
+        PackageNameRules.Validate(name, version);
+        return await VisiblePackages(project.Id, name).FirstOrDefaultAsync(p => p.Version == version, ct)
+            ?? throw RegistryProblem.NotFound("Package");
     }
 
     /// <summary>A visible file by id within one package (the Packages API's download), or null.</summary>
@@ -50,8 +64,7 @@ public sealed class PackageFinder(RegistryDbContext db, IBlobStore blobs)
     public async Task<string> ResolveVersionAsync(Project project, string name, string version, string? fileName, CancellationToken ct)
     {
         if (version != LatestAlias) return version;
-        var packages = db.Packages.AsNoTracking().Where(p => p.ProjectId == project.Id && p.PackageType == PackageType.Generic
-            && p.Name == name && p.Status != PackageStatus.PendingDestruction);
+        var packages = VisiblePackages(project.Id, name);
         if (await packages.AnyAsync(p => p.Version == LatestAlias, ct)) return LatestAlias;
         var versions = await packages
             .Where(p => p.Status == PackageStatus.Default
@@ -63,10 +76,7 @@ public sealed class PackageFinder(RegistryDbContext db, IBlobStore blobs)
     /// <summary>The newest file of each name in one package version, ordered by name.</summary>
     public async Task<List<StoredFile>> FilesOfVersionAsync(Project project, string name, string version, CancellationToken ct)
     {
-        PackageNameRules.Validate(name, version);
-        var package = await db.Packages.AsNoTracking().FirstOrDefaultAsync(p => p.ProjectId == project.Id
-            && p.PackageType == PackageType.Generic && p.Name == name && p.Version == version
-            && p.Status != PackageStatus.PendingDestruction, ct) ?? throw RegistryProblem.NotFound("Package");
+        var package = await VisiblePackageAsync(project, name, version, ct);
         var files = await db.PackageFiles.AsNoTracking()
             .Where(f => f.PackageId == package.Id && f.Status == PackageFileStatus.Default)
             .OrderByDescending(f => f.Id).ToListAsync(ct);
@@ -77,10 +87,7 @@ public sealed class PackageFinder(RegistryDbContext db, IBlobStore blobs)
     /// <summary>Ids of the package and of every visible file of that name in it (all files when none is named).</summary>
     public async Task<(long PackageId, List<long> FileIds)> IdsForDeleteAsync(Project project, string name, string version, string? fileName, CancellationToken ct)
     {
-        PackageNameRules.Validate(name, version);
-        var package = await db.Packages.AsNoTracking().FirstOrDefaultAsync(p => p.ProjectId == project.Id
-            && p.PackageType == PackageType.Generic && p.Name == name && p.Version == version
-            && p.Status != PackageStatus.PendingDestruction, ct) ?? throw RegistryProblem.NotFound("Package");
+        var package = await VisiblePackageAsync(project, name, version, ct);
         var ids = await db.PackageFiles.AsNoTracking()
             .Where(f => f.PackageId == package.Id && f.Status == PackageFileStatus.Default && (fileName == null || f.FileName == fileName))
             .Select(f => f.Id).ToListAsync(ct);

@@ -25,7 +25,7 @@ public sealed record PublishResult(PackageFileRecord Record, bool Created);
 /// Everything that can be refused is refused before the first read of the body, so a refusal costs no transfer.
 /// </summary>
 public sealed class PackagePublisher(
-    RegistryDbContext db, IBlobStore blobs, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log)
+    RegistryDbContext db, IBlobStore blobs, PackageFinder finder, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log)
 {
     private const int BufferSize = 128 * 1024;
     private const int MaxCreateAttempts = 12;
@@ -172,18 +172,9 @@ public sealed class PackagePublisher(
     /// <summary>The newest file of this name when the namespace's settings forbid another one; null when allowed.</summary>
     private async Task<PackageFileRecord?> ForbiddenDuplicateOfAsync(PublishCommand cmd, CancellationToken ct)
     {
-        var newest = await db.PackageFiles.AsNoTracking()
-            .Where(f => f.FileName == cmd.FileName && f.Status == PackageFileStatus.Default
-                && f.Package.ProjectId == cmd.Project.Id && f.Package.PackageType == PackageType.Generic
-                && f.Package.Name == cmd.Name && f.Package.Version == cmd.Version
-                && f.Package.Status != PackageStatus.PendingDestruction)
-            .OrderByDescending(f => f.Id)
-            .Select(f => new { File = f, f.Package })
-            .FirstOrDefaultAsync(ct);
+        var newest = await finder.FindNewestAsync(cmd.Project.Id, cmd.Name, cmd.Version, cmd.FileName, ct);
         if (newest is null) return null;
-        return DuplicatePolicy.DuplicatesAllowed(await SettingsAsync(cmd, ct), cmd.Name, cmd.Version)
-            ? null
-            : PackageFileRecord.From(newest.File, newest.Package, blobs.FileStore);
+        return DuplicatePolicy.DuplicatesAllowed(await SettingsAsync(cmd, ct), cmd.Name, cmd.Version) ? null : newest.Record;
     }
 
     private async Task DeleteBlobQuietlyAsync(string key)
