@@ -26,11 +26,15 @@ public static class FileDownload
         // Opened last: nothing below can fail before the result owns (and disposes) the stream.
         var stream = await blobs.OpenReadAsync(stored.BlobKey, http.RequestAborted)
             ?? throw RegistryProblem.NotFound("Package file");
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{baseName}\"; filename*=UTF-8''{Uri.EscapeDataString(baseName)}";
+        http.Response.Headers.ContentDisposition = AttachmentHeader(baseName);
         http.Response.Headers["X-Checksum-SHA256"] = record.FileSha256;
         return Results.File(stream, "application/octet-stream",
             lastModified: DateTime.SpecifyKind(record.CreatedAt, DateTimeKind.Utc),
             entityTag: new EntityTagHeaderValue($"\"{record.FileSha256}\""),
             enableRangeProcessing: true);
     }
+
+    /// <summary>GitLab's exact <c>Content-Disposition</c> for a download: quoted name and its RFC 5987 form.</summary>
+    public static string AttachmentHeader(string fileName) =>
+        $"attachment; filename=\"{fileName}\"; filename*=UTF-8''{Uri.EscapeDataString(fileName)}";
 }

@@ -32,7 +32,7 @@ public static class VersionArchive
         if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>() is { } body) body.AllowSynchronousIO = true;
         var archiveName = $"{name}-{version}.zip";
         http.Response.ContentType = "application/zip";
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{archiveName}\"; filename*=UTF-8''{Uri.EscapeDataString(archiveName)}";
+        http.Response.Headers.ContentDisposition = FileDownload.AttachmentHeader(archiveName);
         await using var zip = await ZipArchive.CreateAsync(http.Response.Body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, ct);
         var sums = new StringBuilder();
         foreach (var file in files)

@@ -97,7 +97,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             Expires = DateTime.UtcNow + _options.DirectDownloadValidity,
             Protocol = _options.ServiceUrl?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,
         };
-        request.ResponseHeaderOverrides.ContentDisposition = $"attachment; filename=\"{fileName}\"; filename*=UTF-8''{Uri.EscapeDataString(fileName)}";
+        request.ResponseHeaderOverrides.ContentDisposition = Generic.FileDownload.AttachmentHeader(fileName);
         request.ResponseHeaderOverrides.ContentType = "application/octet-stream";
         return new Uri(await _client.GetPreSignedURLAsync(request));
     }
