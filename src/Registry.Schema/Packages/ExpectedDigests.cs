@@ -5,8 +5,6 @@ public sealed record ExpectedDigests(string? Sha256 = null, string? Md5 = null)
 {
     public static readonly ExpectedDigests None = new();
 
-    public bool IsEmpty => Sha256 is null && Md5 is null;
-
     public bool Matches(ContentDigests actual) =>
         (Sha256 is null || string.Equals(Sha256, actual.Sha256, StringComparison.Ordinal))
         && (Md5 is null || string.Equals(Md5, actual.Md5, StringComparison.Ordinal));
