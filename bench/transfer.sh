@@ -6,7 +6,8 @@
 #   bench/transfer.sh [size]      size in bytes or with an IEC suffix (512M, 1G, 4G); default 1G
 #
 # Environment: SERVER_ENV="VAR=value ..." is passed to the server only; HOLD=N keeps the server up N seconds after the
-# transfers (to attach dotnet-counters or dotnet-gcdump); KEEP=1 keeps the temporary folder; MAX_RSS_MB (default 200) is the peak memory the run must stay under.
+# transfers (to attach dotnet-counters or dotnet-gcdump); ROUNDS=N uploads and downloads the file N times (as N versions)
+# on one server, to show whether memory levels off; KEEP=1 keeps the temporary folder; MAX_RSS_MB (default 200) is the peak memory the run must stay under.
 # BACKEND=postgres-s3 runs the server on PostgreSQL and S3 instead of SQLite and files: the script starts its own
 # private PostgreSQL (Debian's package, /usr/lib/postgresql/*/bin) on BENCH_PG_PORT (default 55632) and s3rver
 # (node_modules, `npm ci`) on BENCH_S3_PORT (default 4769), both on 127.0.0.1 in the temporary folder, and stops them.
@@ -120,17 +121,21 @@ echo "== generating $size bytes"
 head -c "$size" /dev/urandom >"$work/payload.bin"
 expected=$(sha256sum "$work/payload.bin" | cut -d' ' -f1)
 
-url="$base/api/v4/projects/bench%2Ftransfer/packages/generic/bench/1.0.0/payload.bin"
+rounds=${ROUNDS:-1}
+round_peaks=()
+for round in $(seq 1 "$rounds"); do
+url="$base/api/v4/projects/bench%2Ftransfer/packages/generic/bench/1.0.$round/payload.bin"
 
 # Something outside this script stopping the server shows as a lifetime message in its log.
 alive() { kill -0 "$server_pid" 2>/dev/null || { tail -n 5 "$work/server.log"; echo "server stopped from outside (pid $server_pid)" >&2; exit 1; }; }
 alive
 
-echo "== uploading"
+echo "== uploading${ROUNDS:+ (round $round of $rounds)}"
 read -r up_code up_time < <(curl -sS -o "$work/put.json" -w '%{http_code} %{time_total}\n' \
     -H "PRIVATE-TOKEN: $token" --upload-file "$work/payload.bin" "$url")
 [[ "$up_code" == 201 ]] || { echo "upload failed: HTTP $up_code $(cat "$work/put.json")" >&2; exit 1; }
-rm -f "$work/payload.bin"   # the download is hashed on the fly; no second copy on disk
+# The download is hashed on the fly; no second copy on disk.
+(( round == rounds )) && rm -f "$work/payload.bin"
 
 alive
 echo "== downloading"
@@ -139,6 +144,9 @@ actual=$(curl -sS -D "$work/get.headers" -w '%{stderr}%{http_code} %{time_total}
 read -r down_code down_time <"$work/get.stats"
 [[ "$down_code" == 200 ]] || { echo "download failed: HTTP $down_code $(cat "$work/get.stats")" >&2; exit 1; }
 header=$(awk 'tolower($1) == "x-checksum-sha256:" { print $2 }' "$work/get.headers" | tr -d '\r')
+[[ "$actual" == "$expected" ]] || break
+round_peaks+=("$(( $(rss_kb VmHWM) / 1024 ))")
+done
 
 peak_kb=$(rss_kb VmHWM)
 [[ -n "${HOLD:-}" ]] && { echo "holding the server (pid $server_pid) for ${HOLD}s"; sleep "$HOLD"; }
@@ -152,6 +160,7 @@ echo "download         : $(mbps "$down_time") MB/s (${down_time}s)"
 echo "sha256           : $actual"
 echo "server RSS idle  : $((idle_rss / 1024)) MB"
 echo "server peak RSS  : $((peak_kb / 1024)) MB (VmHWM)"
+(( rounds > 1 )) && echo "peak after round : ${round_peaks[*]} MB"
 echo "server RSS now   : $(( $(rss_kb VmRSS) / 1024 )) MB (anon $(( $(rss_kb RssAnon) / 1024 )) MB, file-backed $(( $(rss_kb RssFile) / 1024 )) MB)"
 
 status=0
