@@ -24,5 +24,12 @@ public sealed class RegistryOptions
     /// </summary>
     public TimeSpan OrphanBlobMinAge { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// The address clients reach the registry at, like GitLab's <c>external_url</c>: behind a proxy or load balancer,
+    /// absolute URLs in responses (pagination links, <c>delete_api_path</c>, <c>download_url</c>) start with it.
+    /// Unset, they follow the request's scheme and Host.
+    /// </summary>
+    public Uri? ExternalUrl { get; set; }
+
     public bool IsTooLarge(long size) => MaxFileSize > 0 && size >= MaxFileSize;
 }

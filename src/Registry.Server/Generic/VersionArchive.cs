@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Serialization;
 using Registry.Schema.Packages;
 using Registry.Schema.Storage;
+using Registry.Server.Hosting;
 
 namespace Registry.Server.Generic;
 
@@ -22,7 +23,7 @@ public static class VersionArchive
 
     public static IResult Json(HttpRequest request, IEnumerable<StoredFile> files) =>
         Results.Json(files.Select(f => new FileEntry(f.Record.FileName, f.Record.Size, f.Record.FileSha256,
-            PackageFileJson.Timestamp(f.Record.CreatedAt), $"{request.Scheme}://{request.Host}{f.Record.DownloadPath}")));
+            PackageFileJson.Timestamp(f.Record.CreatedAt), PublicUrl.Root(request) + f.Record.DownloadPath)));
 
     /// <summary>Streams each blob into the archive as it is read: no file is held in memory, no archive is staged on disk.</summary>
     public static async Task WriteZipAsync(HttpContext http, IBlobStore blobs, string name, string version, IReadOnlyList<StoredFile> files)

@@ -28,7 +28,10 @@ public static class RegistryApplication
             builder.WebHost.UseUrls("http://localhost:5000");
 
         var services = builder.Services;
-        services.AddOptions<RegistryOptions>().Bind(builder.Configuration.GetSection(RegistryOptions.Section));
+        services.AddOptions<RegistryOptions>().Bind(builder.Configuration.GetSection(RegistryOptions.Section))
+            .Validate(o => o.ExternalUrl is null || (o.ExternalUrl.IsAbsoluteUri && o.ExternalUrl.Scheme is "http" or "https"),
+                $"{RegistryOptions.Section}:ExternalUrl must be an absolute http or https URL")
+            .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddRegistryDatabase(builder.Configuration);
         services.AddRegistryStorage(builder.Configuration);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Registry.Server.Generic;
+using Registry.Server.Hosting;
 
 namespace Registry.Server.PackagesApi;
 
@@ -65,6 +66,6 @@ public sealed record OffsetPagination(int Page, int PerPage)
             .Append(("per_page", PerPage.ToString()))
             .Select(kv => $"{Uri.EscapeDataString(kv.Item1)}={Uri.EscapeDataString(kv.Item2)}")
             .Order(StringComparer.Ordinal);
-        return $"{request.Scheme}://{request.Host}{request.PathBase}{GenericPath.RawPath(http)}?{string.Join('&', parameters)}";
+        return $"{PublicUrl.Root(request)}{GenericPath.RawPath(http)}?{string.Join('&', parameters)}";
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Registry.Schema.Packages;
 using Registry.Server.Generic;
+using Registry.Server.Hosting;
 
 namespace Registry.Server.PackagesApi;
 
@@ -28,7 +29,7 @@ public sealed record PackageJson(
     public static PackageJson From(Package package, HttpRequest request, bool canDelete, bool inGroupList)
     {
         var project = package.Project;
-        var deletePath = canDelete ? $"{request.Scheme}://{request.Host}{request.PathBase}/api/v4/projects/{project.Id}/packages/{package.Id}" : null;
+        var deletePath = canDelete ? $"{PublicUrl.Root(request)}/api/v4/projects/{project.Id}/packages/{package.Id}" : null;
         return new PackageJson(package.Id, package.Name, package.Version, TypeName(package.PackageType), StatusName(package.Status),
             new Links($"/{project.FullPath}/-/packages/{package.Id}", deletePath),
             PackageFileJson.Timestamp(package.CreatedAt),
