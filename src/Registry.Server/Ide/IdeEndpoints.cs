@@ -6,16 +6,14 @@ namespace Registry.Server.Ide;
 
 /// <summary>
 /// The Banana Cake Pop GraphQL IDE on the GraphQL paths: a browser's GET (Accept includes <c>text/html</c>, no
-/// <c>query</c> parameter) gets the IDE's <c>index.html</c>; its assets are static files under <c>{path}/</c>, and
-/// <c>{path}/bcp-config.json</c> tells the IDE to use the page's own URL as its GraphQL endpoint. Anything else on
+/// <c>query</c> parameter) of <c>{path}</c> is redirected to <c>{path}/</c>, which gets the IDE's <c>index.html</c>;
+/// its assets are static files under <c>{path}/</c>, and <c>{path}/bcp-config.json</c> tells the IDE to use the page's own URL as its GraphQL endpoint. Anything else on
 /// the GraphQL paths (GET with a query, POST, non-browser clients) goes on to the GraphQL endpoint unchanged.
 /// </summary>
 /// <remarks>
 /// The files come from the npm package <c>@chillicream/bananacakepop-graphql-ide</c>; the build copies them to
-/// <c>BananaCakePop/</c> beside the binary (see Registry.Server.csproj). The page is served at <c>/graphql</c>
-/// without a trailing slash, so its relative asset URLs (<c>static/js/…</c>, <c>./favicon.ico</c>) would resolve
-/// against <c>/</c>: the served copy of index.html gets a <c>&lt;base href="{path}/"&gt;</c>. It is the only file
-/// held in memory (about 1 KB); every asset streams from the physical file provider.
+/// <c>BananaCakePop/</c> beside the binary (see Registry.Server.csproj). Served at <c>{path}/</c>, the page's
+/// relative asset URLs (<c>static/js/…</c>, <c>./favicon.ico</c>) resolve to those files, behind a path base too.
 /// </remarks>
 public static class IdeEndpoints
 {
@@ -39,8 +37,20 @@ public static class IdeEndpoints
         foreach (var raw in paths)
         {
             var path = new PathString(raw.TrimEnd('/'));
-            var index = new Lazy<byte[]>(() => IndexWithBase(files, path + "/"));
-            app.Use((http, next) => IsIdePageRequest(http.Request, path) ? WriteIndexAsync(http, index.Value) : next(http));
+            var index = files.GetFileInfo(IndexFile);
+            app.Use((http, next) =>
+            {
+                if (!IsIdePageRequest(http.Request, path)) return next(http);
+                // The page lives at {path}/: opened at {path}, its URL and its base URL differ, and the IDE's Schema
+                // Reference then stays empty ("No Schema") although the schema loads; one address keeps them equal.
+                if (!http.Request.Path.Value!.EndsWith('/'))
+                {
+                    http.Response.Headers.Vary = HeaderNames.Accept;
+                    http.Response.Redirect(http.Request.PathBase + path + "/" + http.Request.QueryString);
+                    return Task.CompletedTask;
+                }
+                return WriteIndexAsync(http, index);
+            });
             app.UseStaticFiles(new StaticFileOptions
             {
                 RequestPath = path,
@@ -74,23 +84,13 @@ public static class IdeEndpoints
         return false;
     }
 
-    private static async Task WriteIndexAsync(HttpContext http, byte[] body)
+    private static async Task WriteIndexAsync(HttpContext http, IFileInfo index)
     {
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "text/html; charset=utf-8";
-        http.Response.ContentLength = body.Length;
+        http.Response.ContentLength = index.Length;
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers.Vary = HeaderNames.Accept;
-        if (!HttpMethods.IsHead(http.Request.Method)) await http.Response.Body.WriteAsync(body, http.RequestAborted);
-    }
-
-    private static byte[] IndexWithBase(IFileProvider files, string baseHref)
-    {
-        using var reader = new StreamReader(files.GetFileInfo(IndexFile).CreateReadStream(), Encoding.UTF8);
-        var html = reader.ReadToEnd();
-        var tag = $"<base href=\"{System.Net.WebUtility.HtmlEncode(baseHref)}\"/>";
-        var head = html.IndexOf("<head>", StringComparison.OrdinalIgnoreCase);
-        html = head >= 0 ? html.Insert(head + "<head>".Length, tag) : tag + html;
-        return Encoding.UTF8.GetBytes(html);
+        if (!HttpMethods.IsHead(http.Request.Method)) await http.Response.SendFileAsync(index, http.RequestAborted);
     }
 }

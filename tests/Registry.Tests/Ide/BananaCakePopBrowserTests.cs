@@ -51,10 +51,12 @@ public sealed class BananaCakePopBrowserTests(ServerFixture fixture, ITestOutput
 
             try
             {
-                var ideUrl = new Uri(Server.BaseAddress, "/graphql").ToString();
-                var navigation = await page.GotoAsync(ideUrl);
+                var navigation = await page.GotoAsync(new Uri(Server.BaseAddress, "/graphql").ToString());
                 Assert.NotNull(navigation);
                 Assert.Equal(200, navigation.Status);
+                // The page itself lives at /graphql/ (a redirect); the IDE sends its operations to /graphql.
+                Assert.Equal(new Uri(Server.BaseAddress, "/graphql/").ToString(), page.Url);
+                var ideUrl = new Uri(Server.BaseAddress, "/graphql").ToString();
                 Assert.StartsWith("text/html", navigation.Headers["content-type"]);
 
                 // (a) The IDE app renders: its start screen (React, built from the bundle's scripts) offers these.
@@ -63,7 +65,7 @@ public sealed class BananaCakePopBrowserTests(ServerFixture fixture, ITestOutput
                 Assert.True(await page.GetByRole(AriaRole.Button, new() { Name = "Create Document" }).IsVisibleAsync());
                 Assert.Equal("Banana Cake Pop", (await page.TitleAsync()).Split(" - ").Last());
 
-                // (b) It introspects the page's own URL (bcp-config.json: useBrowserUrlAsEndpoint) and gets our schema.
+                // (b) It introspects its page's URL (bcp-config.json: useBrowserUrlAsEndpoint) and gets our schema.
                 var introspection = page.WaitForResponseAsync(r => r.Request.Method == "POST" && r.Url == ideUrl
                     && (r.Request.PostData ?? "").Contains("__schema", StringComparison.Ordinal));
                 await browseSchema.ClickAsync();
@@ -80,6 +82,12 @@ public sealed class BananaCakePopBrowserTests(ServerFixture fixture, ITestOutput
                 await page.GetByText("Schema Definition", new() { Exact = true }).ClickAsync();
                 await page.Locator(".view-lines").GetByText("UserCore", new() { Exact = true }).First.WaitForAsync();
                 Assert.Contains("currentUser", await page.Locator(".view-lines").InnerTextAsync());
+
+                // ... and indexes it for the schema reference (which said "No Schema" while the page was at /graphql).
+                await page.GetByText("Schema Reference", new() { Exact = true }).ClickAsync();
+                await page.GetByText("Kind of type: Object", new() { Exact = true }).WaitForAsync();
+                Assert.True(await page.GetByText("Mutation", new() { Exact = true }).First.IsVisibleAsync());
+                Assert.Equal(0, await page.GetByText("No Schema", new() { Exact = true }).CountAsync());
             }
             finally
             {
