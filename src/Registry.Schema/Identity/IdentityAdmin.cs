@@ -236,8 +236,10 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (Exception e) when (e is DbUpdateException or AdminError)
         {
+            // Another instance created root first: its commit shows either as a unique-index violation here or, when
+            // it landed before our path check, as "root has already been taken".
             await tx.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
             if (await db.Users.AnyAsync(u => u.Username == "root", CancellationToken.None)) return null;

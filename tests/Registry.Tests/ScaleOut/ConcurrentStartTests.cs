@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Registry.Schema.Data;
+using Registry.Schema.Identity;
+using Registry.Server.Hosting;
+using Registry.Tests.Infrastructure;
+
+namespace Registry.Tests.ScaleOut;
+
+/// <summary>Instances that start together on one empty database: exactly one creates root, none fails.</summary>
+public sealed class ConcurrentStartTests
+{
+    [Fact]
+    public async Task Eight_instances_bootstrapping_one_empty_database_create_one_root_and_all_start()
+    {
+        var instance = Guid.NewGuid().ToString("N");
+        var dataPath = Path.Combine(Path.GetTempPath(), "registry-tests", instance);
+        var settings = new Dictionary<string, string>
+        {
+            ["urls"] = "http://127.0.0.1:0", ["Registry:DataPath"] = dataPath, ["Logging:LogLevel:Default"] = "None",
+        };
+        foreach (var (k, v) in await TestBackend.SettingsForNewServerAsync(instance)) settings[k] = v;
+        await using var app = RegistryApplication.Build(settings.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
+        try
+        {
+            using (var scope = app.Services.CreateScope())
+                await scope.ServiceProvider.GetRequiredService<RegistryDbContext>().Database.MigrateAsync();
+
+            // Each "instance" has its own scope, so its own DbContext and connection; they all find no users and race.
+            using var start = new Barrier(8);
+            var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+            {
+                using var scope = app.Services.CreateScope();
+                var admin = scope.ServiceProvider.GetRequiredService<IdentityAdmin>();
+                start.SignalAndWait();
+                return await admin.BootstrapAsync(null, CancellationToken.None);
+            })));
+
+            Assert.Single(results, token => token is not null);
+            using var check = app.Services.CreateScope();
+            var db = check.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            Assert.Equal(1, await db.Users.CountAsync(u => u.Username == "root"));
+            Assert.Equal(1, await db.PersonalAccessTokens.CountAsync());
+        }
+        finally
+        {
+            await TestBackend.DropDatabaseAsync(instance);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dataPath, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+}
