@@ -17,6 +17,8 @@ cd "$(dirname "$0")/.."
 size_arg=${1:-1G}
 size=$(numfmt --from=iec "$size_arg")
 max_rss_mb=${MAX_RSS_MB:-200}
+rounds=${ROUNDS:-1}
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "ROUNDS must be a whole number from 1" >&2; exit 2; }
 token="${BENCH_TOKEN:-bench-root-token-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -121,7 +123,6 @@ echo "== generating $size bytes"
 head -c "$size" /dev/urandom >"$work/payload.bin"
 expected=$(sha256sum "$work/payload.bin" | cut -d' ' -f1)
 
-rounds=${ROUNDS:-1}
 round_peaks=()
 for round in $(seq 1 "$rounds"); do
 url="$base/api/v4/projects/bench%2Ftransfer/packages/generic/bench/1.0.$round/payload.bin"
@@ -144,7 +145,7 @@ actual=$(curl -sS -D "$work/get.headers" -w '%{stderr}%{http_code} %{time_total}
 read -r down_code down_time <"$work/get.stats"
 [[ "$down_code" == 200 ]] || { echo "download failed: HTTP $down_code $(cat "$work/get.stats")" >&2; exit 1; }
 header=$(awk 'tolower($1) == "x-checksum-sha256:" { print $2 }' "$work/get.headers" | tr -d '\r')
-[[ "$actual" == "$expected" ]] || break
+[[ "$actual" == "$expected" && "$header" == "$expected" ]] || break
 round_peaks+=("$(( $(rss_kb VmHWM) / 1024 ))")
 done
 

@@ -3,6 +3,7 @@ using Registry.Schema.Identity;
 using Registry.Schema.Packages;
 using Registry.Schema.Storage;
 using Registry.Server.Authentication;
+using Registry.Server.Hosting;
 
 namespace Registry.Server.Generic;
 
@@ -51,7 +52,7 @@ public static class GenericPackageEndpoints
         if (version != path.Version)
         {
             http.Response.Headers["X-Package-Version"] = version;
-            http.Response.Headers.ContentLocation = GenericPath.Prefix + Uri.EscapeDataString(path.ProjectId) + "/packages/generic/"
+            http.Response.Headers.ContentLocation = PublicUrl.Root(http.Request) + GenericPath.Prefix + Uri.EscapeDataString(path.ProjectId) + "/packages/generic/"
                 + Uri.EscapeDataString(path.Name) + "/" + Uri.EscapeDataString(version)
                 + (fileName is null ? "" : "/" + string.Join('/', path.FileSegments.Select(Uri.EscapeDataString)));
         }

@@ -29,8 +29,9 @@ public static class RegistryApplication
 
         var services = builder.Services;
         services.AddOptions<RegistryOptions>().Bind(builder.Configuration.GetSection(RegistryOptions.Section))
-            .Validate(o => o.ExternalUrl is null || (o.ExternalUrl.IsAbsoluteUri && o.ExternalUrl.Scheme is "http" or "https"),
-                $"{RegistryOptions.Section}:ExternalUrl must be an absolute http or https URL")
+            .Validate(o => o.ExternalUrl is null || (o.ExternalUrl.IsAbsoluteUri && o.ExternalUrl.Scheme is "http" or "https"
+                    && o.ExternalUrl is { Query: "", Fragment: "", UserInfo: "" }),
+                $"{RegistryOptions.Section}:ExternalUrl must be an absolute http or https URL without query, fragment or user")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddRegistryDatabase(builder.Configuration);

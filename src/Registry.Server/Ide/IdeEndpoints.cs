@@ -7,7 +7,7 @@ namespace Registry.Server.Ide;
 /// <summary>
 /// The Banana Cake Pop GraphQL IDE on the GraphQL paths: a browser's GET (Accept includes <c>text/html</c>, no
 /// <c>query</c> parameter) of <c>{path}</c> is redirected to <c>{path}/</c>, which gets the IDE's <c>index.html</c>;
-/// its assets are static files under <c>{path}/</c>, and <c>{path}/bcp-config.json</c> tells the IDE to use the page's own URL as its GraphQL endpoint. Anything else on
+/// its assets are static files under <c>{path}/</c>, and <c>{path}/bcp-config.json</c> tells the IDE to use the page's URL (it drops the trailing slash) as its GraphQL endpoint. Anything else on
 /// the GraphQL paths (GET with a query, POST, non-browser clients) goes on to the GraphQL endpoint unchanged.
 /// </summary>
 /// <remarks>
@@ -37,19 +37,20 @@ public static class IdeEndpoints
         foreach (var raw in paths)
         {
             var path = new PathString(raw.TrimEnd('/'));
-            var index = files.GetFileInfo(IndexFile);
+            var lastSegment = path.Value![(path.Value!.LastIndexOf('/') + 1)..];
             app.Use((http, next) =>
             {
                 if (!IsIdePageRequest(http.Request, path)) return next(http);
-                // The page lives at {path}/: opened at {path}, its URL and its base URL differ, and the IDE's Schema
-                // Reference then stays empty ("No Schema") although the schema loads; one address keeps them equal.
+                // The page lives at {path}/, where its relative asset URLs resolve. Served at {path} with a <base href>
+                // instead, the IDE loaded and printed the schema but its Schema Reference stayed empty ("No Schema").
+                // The redirect is relative so that it holds behind a proxy that adds a path prefix.
                 if (!http.Request.Path.Value!.EndsWith('/'))
                 {
                     http.Response.Headers.Vary = HeaderNames.Accept;
-                    http.Response.Redirect(http.Request.PathBase + path + "/" + http.Request.QueryString);
+                    http.Response.Redirect(lastSegment + "/" + http.Request.QueryString);
                     return Task.CompletedTask;
                 }
-                return WriteIndexAsync(http, index);
+                return WriteIndexAsync(http, files.GetFileInfo(IndexFile));
             });
             app.UseStaticFiles(new StaticFileOptions
             {

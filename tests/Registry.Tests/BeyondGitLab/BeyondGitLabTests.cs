@@ -63,7 +63,8 @@ public sealed class BeyondGitLabTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("2.0.0-beta", await response.Content.ReadAsStringAsync());
         Assert.Equal("2.0.0-beta", response.Header("X-Package-Version"));
-        Assert.Equal($"/api/v4/projects/{pid}/packages/generic/app/2.0.0-beta/app.bin", response.Content.Headers.ContentLocation!.OriginalString);
+        Assert.Equal($"{Server.BaseAddress.ToString().TrimEnd('/')}/api/v4/projects/{pid}/packages/generic/app/2.0.0-beta/app.bin",
+            response.Content.Headers.ContentLocation!.OriginalString);
 
         // A version literally named "latest" is served as itself.
         await root.PublishAsync(pid, "app", "latest", "app.bin", "literal");

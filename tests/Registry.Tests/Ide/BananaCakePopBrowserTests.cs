@@ -65,7 +65,8 @@ public sealed class BananaCakePopBrowserTests(ServerFixture fixture, ITestOutput
                 Assert.True(await page.GetByRole(AriaRole.Button, new() { Name = "Create Document" }).IsVisibleAsync());
                 Assert.Equal("Banana Cake Pop", (await page.TitleAsync()).Split(" - ").Last());
 
-                // (b) It introspects its page's URL (bcp-config.json: useBrowserUrlAsEndpoint) and gets our schema.
+                // (b) It introspects /graphql, its page's URL without the slash (bcp-config.json: useBrowserUrlAsEndpoint),
+                // and gets our schema.
                 var introspection = page.WaitForResponseAsync(r => r.Request.Method == "POST" && r.Url == ideUrl
                     && (r.Request.PostData ?? "").Contains("__schema", StringComparison.Ordinal));
                 await browseSchema.ClickAsync();

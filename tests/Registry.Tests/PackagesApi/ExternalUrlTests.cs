@@ -32,11 +32,17 @@ public sealed class ExternalUrlTests
         var files = await client.GetOkAsync($"/api/v4/projects/{projectId}/packages/generic/one/1.0.0");
         Assert.Equal($"{external}/api/v4/projects/{projectId}/packages/generic/one/1.0.0/file.txt",
             files[0].GetProperty("download_url").GetString());
+
+        using var latest = await client.GetAsync($"/api/v4/projects/{projectId}/packages/generic/one/latest/file.txt");
+        Assert.Equal($"{external}/api/v4/projects/{projectId}/packages/generic/one/1.0.0/file.txt",
+            latest.Content.Headers.ContentLocation?.OriginalString);
     }
 
     [Theory]
     [InlineData("packages.example.com")]
     [InlineData("ftp://packages.example.com/")]
+    [InlineData("https://packages.example.com/mirror?a=b")]
+    [InlineData("https://user:secret@packages.example.com/")]
     public async Task A_relative_or_non_http_external_url_stops_the_start(string value)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), "registry-tests", Guid.NewGuid().ToString("N"));
@@ -45,6 +51,6 @@ public sealed class ExternalUrlTests
             $"--Registry:ExternalUrl={value}",
         ]);
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
-        Assert.Contains("Registry:ExternalUrl must be an absolute http or https URL", error.Message);
+        Assert.Contains("Registry:ExternalUrl must be an absolute http or https URL without query, fragment or user", error.Message);
     }
 }
