@@ -7,7 +7,7 @@
 #
 # Environment: SERVER_ENV="VAR=value ..." is passed to the server only; HOLD=N keeps the server up N seconds after the
 # transfers (to attach dotnet-counters or dotnet-gcdump); ROUNDS=N uploads and downloads the file N times (as N versions)
-# on one server, to show whether memory levels off; KEEP=1 keeps the temporary folder; MAX_RSS_MB (default 200) is the peak memory the run must stay under.
+# on one server, to show whether memory levels off; SMALL_FILES=N then uploads N files of 4 KiB, 24 at a time; KEEP=1 keeps the temporary folder; MAX_RSS_MB (default 200) is the peak memory the run must stay under.
 # BACKEND=postgres-s3 runs the server on PostgreSQL and S3 instead of SQLite and files: the script starts its own
 # private PostgreSQL (Debian's package, /usr/lib/postgresql/*/bin) on BENCH_PG_PORT (default 55632) and s3rver
 # (node_modules, `npm ci`) on BENCH_S3_PORT (default 4769), both on 127.0.0.1 in the temporary folder, and stops them.
@@ -150,6 +150,17 @@ round_peaks+=("$(( $(rss_kb VmHWM) / 1024 ))")
 done
 
 peak_kb=$(rss_kb VmHWM)
+
+small=${SMALL_FILES:-0}
+if (( small > 0 )); then
+    echo "== uploading $small files of 4 KiB, 24 at a time"
+    head -c 4096 /dev/urandom >"$work/small.bin"
+    small_codes=$(seq 1 "$small" | xargs -P 24 -I{} curl -sS -o /dev/null -w '%{http_code}\n' -H "PRIVATE-TOKEN: $token" \
+        --upload-file "$work/small.bin" "$base/api/v4/projects/bench%2Ftransfer/packages/generic/small/1.{}/small.bin" | sort | uniq -c)
+    grep -qE '^ *[0-9]+ 201$' <<<"$small_codes" && (( $(wc -l <<<"$small_codes") == 1 )) \
+        || { echo "small uploads failed: $small_codes" >&2; exit 1; }
+    small_peak=$(( $(rss_kb VmHWM) / 1024 ))
+fi
 [[ -n "${HOLD:-}" ]] && { echo "holding the server (pid $server_pid) for ${HOLD}s"; sleep "$HOLD"; }
 mbps() { awk -v b="$size" -v t="$1" 'BEGIN { printf "%.1f", (t > 0 ? b / t / 1e6 : 0) }'; }
 
@@ -162,6 +173,7 @@ echo "sha256           : $actual"
 echo "server RSS idle  : $((idle_rss / 1024)) MB"
 echo "server peak RSS  : $((peak_kb / 1024)) MB (VmHWM)"
 (( rounds > 1 )) && echo "peak after round : ${round_peaks[*]} MB"
+(( small > 0 )) && echo "peak after small : $small_peak MB ($small uploads of 4 KiB, 24 at a time; not held to MAX_RSS_MB)"
 echo "server RSS now   : $(( $(rss_kb VmRSS) / 1024 )) MB (anon $(( $(rss_kb RssAnon) / 1024 )) MB, file-backed $(( $(rss_kb RssFile) / 1024 )) MB)"
 
 status=0
