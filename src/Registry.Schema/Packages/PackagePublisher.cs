@@ -40,7 +40,7 @@ public sealed class PackagePublisher(
 
         var key = NewBlobKey();
         ContentDigests digests;
-        await using (var writer = await blobs.CreateAsync(key, ct))
+        await using (var writer = await blobs.CreateAsync(key, cmd.DeclaredLength, ct))
         {
             digests = await CopyAsync(body, writer.WriteAsync, ct);
             if (!cmd.Expected.Matches(digests)) throw ExpectedDigests.Mismatch(); // the writer discards the bytes

@@ -9,7 +9,10 @@ public interface IBlobStore
     /// <summary>Short name stored with GitLab's <c>file_store</c> field: 1 local, 2 object storage.</summary>
     int FileStore { get; }
 
-    Task<IBlobWriter> CreateAsync(string key, CancellationToken cancellationToken);
+    /// <param name="key">the blob's key</param>
+    /// <param name="expectedLength">the length the client declared, when it did: a hint for buffering, never trusted</param>
+    /// <param name="cancellationToken">cancels the creation</param>
+    Task<IBlobWriter> CreateAsync(string key, long? expectedLength, CancellationToken cancellationToken);
 
     /// <summary>Opens a blob for reading; a seekable stream where the store can give one. Null when missing.</summary>
     Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken);

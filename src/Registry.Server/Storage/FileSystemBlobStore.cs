@@ -22,7 +22,7 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     public int FileStore => 1;
 
-    public Task<IBlobWriter> CreateAsync(string key, CancellationToken cancellationToken)
+    public Task<IBlobWriter> CreateAsync(string key, long? expectedLength, CancellationToken cancellationToken)
     {
         var temp = Path.Combine(_tmp, Guid.NewGuid().ToString("N") + ".part");
         var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);

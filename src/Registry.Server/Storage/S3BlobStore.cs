@@ -67,8 +67,8 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         }
     }
 
-    public Task<IBlobWriter> CreateAsync(string key, CancellationToken cancellationToken) =>
-        Task.FromResult<IBlobWriter>(new Writer(this, ObjectKey(key)));
+    public Task<IBlobWriter> CreateAsync(string key, long? expectedLength, CancellationToken cancellationToken) =>
+        Task.FromResult<IBlobWriter>(new Writer(this, ObjectKey(key), expectedLength));
 
     public async Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
@@ -120,27 +120,72 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    private sealed class Writer(S3BlobStore store, string key) : IBlobWriter
+    private sealed class Writer : IBlobWriter
     {
-        private byte[] _buffer = store._partBuffers.Rent(store._options.PartSize);
+        /// <summary>What a body of unknown length starts in; most files published are far smaller than a part.</summary>
+        private const int SmallBufferSize = 64 * 1024;
+
+        private readonly S3BlobStore store;
+        private readonly string key;
+
+        /// <summary>
+        /// The part being filled. A body declared (or, without a declared length, seen so far) to be smaller than a part
+        /// starts in a buffer of its own size and moves to a pooled part buffer only once it outgrows it: renting a
+        /// whole part for every small upload made 24 parallel uploads of 4 KiB take the server to 660 MB.
+        /// </summary>
+        private byte[] _buffer;
+        private BufferKind _bufferKind;
         private int _filled;
         private string? _uploadId;
         private readonly List<PartETag> _parts = [];
         private (Task<UploadPartResponse> Task, byte[] Buffer)? _inFlight;
         private bool _done;
 
+        private enum BufferKind { Part, Shared, Own }
+
+        public Writer(S3BlobStore store, string key, long? expectedLength)
+        {
+            this.store = store;
+            this.key = key;
+            (_buffer, _bufferKind) = expectedLength switch
+            {
+                null => (ArrayPool<byte>.Shared.Rent(SmallBufferSize), BufferKind.Shared),
+                <= SmallBufferSize and var n => (ArrayPool<byte>.Shared.Rent((int)Math.Max(n, 1)), BufferKind.Shared),
+                var n when n < store._options.PartSize => (GC.AllocateUninitializedArray<byte>((int)n), BufferKind.Own),
+                _ => (store._partBuffers.Rent(store._options.PartSize), BufferKind.Part),
+            };
+        }
+
         private int PartSize => store._options.PartSize;
+        private int Capacity => _bufferKind == BufferKind.Part ? PartSize : _buffer.Length;
 
         public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
         {
             while (data.Length > 0)
             {
-                var n = Math.Min(PartSize - _filled, data.Length);
+                if (_filled == Capacity && _bufferKind != BufferKind.Part) MoveToPartBuffer();
+                var n = Math.Min(Capacity - _filled, data.Length);
                 data.Span[..n].CopyTo(_buffer.AsSpan(_filled));
                 _filled += n;
                 data = data[n..];
-                if (_filled == PartSize) await SendPartAsync(ct);
+                if (_bufferKind == BufferKind.Part && _filled == PartSize) await SendPartAsync(ct);
             }
+        }
+
+        private void MoveToPartBuffer()
+        {
+            var part = store._partBuffers.Rent(PartSize);
+            _buffer.AsSpan(0, _filled).CopyTo(part);
+            ReleaseBuffer();
+            (_buffer, _bufferKind) = (part, BufferKind.Part);
+        }
+
+        private void ReleaseBuffer()
+        {
+            if (_bufferKind == BufferKind.Part) store._partBuffers.Return(_buffer);
+            else if (_bufferKind == BufferKind.Shared) ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+            _bufferKind = BufferKind.Own;
         }
 
         private async Task SendPartAsync(CancellationToken ct)
@@ -204,7 +249,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
                 store._partBuffers.Return(inFlight.Buffer);
                 _inFlight = null;
             }
-            store._partBuffers.Return(_buffer);
+            ReleaseBuffer();
             if (_done || _uploadId is null) return;
             try
             {
