@@ -151,7 +151,8 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             {
                 null => (ArrayPool<byte>.Shared.Rent(SmallBufferSize), BufferKind.Shared),
                 <= SmallBufferSize and var n => (ArrayPool<byte>.Shared.Rent((int)Math.Max(n, 1)), BufferKind.Shared),
-                var n when n < store._options.PartSize => (GC.AllocateUninitializedArray<byte>((int)n), BufferKind.Own),
+                // Up to half a part an array of its own; above that a pooled part buffer, nearly as small and reused.
+                var n when n <= store._options.PartSize / 2 => (GC.AllocateUninitializedArray<byte>((int)n), BufferKind.Own),
                 _ => (store._partBuffers.Rent(store._options.PartSize), BufferKind.Part),
             };
         }
@@ -163,12 +164,16 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         {
             while (data.Length > 0)
             {
-                if (_filled == Capacity && _bufferKind != BufferKind.Part) MoveToPartBuffer();
+                // A full part goes out only when more follows, so a body of exactly one part is a single PUT.
+                if (_filled == Capacity)
+                {
+                    if (_bufferKind == BufferKind.Part) await SendPartAsync(ct);
+                    else MoveToPartBuffer();
+                }
                 var n = Math.Min(Capacity - _filled, data.Length);
                 data.Span[..n].CopyTo(_buffer.AsSpan(_filled));
                 _filled += n;
                 data = data[n..];
-                if (_bufferKind == BufferKind.Part && _filled == PartSize) await SendPartAsync(ct);
             }
         }
 
