@@ -9,7 +9,7 @@
 # transfers (to attach dotnet-counters or dotnet-gcdump); ROUNDS=N uploads and downloads the file N times (as N versions)
 # on one server, to show whether memory levels off; SMALL_FILES=N then uploads N files of 4 KiB, 24 at a time; KEEP=1 keeps the temporary folder; MAX_RSS_MB (default 200) is the peak memory the run must stay under.
 # BACKEND=postgres-s3 runs the server on PostgreSQL and S3 instead of SQLite and files: the script starts its own
-# private PostgreSQL (Debian's package, /usr/lib/postgresql/*/bin) on BENCH_PG_PORT (default 55632) and s3rver
+# private PostgreSQL (Debian's package, /usr/lib/postgresql/*/bin) on BENCH_PG_PORT (default 25632) and s3rver
 # (node_modules, `npm ci`) on BENCH_S3_PORT (default 4769), both on 127.0.0.1 in the temporary folder, and stops them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,7 +48,7 @@ dotnet build src/Registry.Server -c Release -o "$work/bin" -v quiet -nologo >"$w
 
 backend_args=()
 if [[ "$backend" == postgres-s3 ]]; then
-    pg_port=${BENCH_PG_PORT:-55632} s3_port=${BENCH_S3_PORT:-4769}
+    pg_port=${BENCH_PG_PORT:-25632} s3_port=${BENCH_S3_PORT:-4769}
     pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
     [[ -n "$pg_bin" ]] || { echo "PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
     [[ -x node_modules/.bin/s3rver ]] || { echo "s3rver is not installed (npm ci)" >&2; exit 1; }

@@ -30,7 +30,9 @@ if [ -z "$pg_bin" ]; then note "installing postgresql"; apt_install postgresql |
 # --- services for the PostgreSQL + S3 configuration --------------------------------------------------------
 work=$(mktemp -d /tmp/registry-tests.XXXXXX)
 chmod 755 "$work"
-pg_port=55432 s3_port=4569
+# Below the kernel's ephemeral range (32768-60999): a port in it can be held by some outgoing connection of the moment,
+# and PostgreSQL then fails to listen ("could not start server", seen after a benchmark's burst of connections).
+pg_port=25432 s3_port=4569
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -47,7 +49,8 @@ start_services() {
   local run=(); [ "$(id -u)" = 0 ] && run=(runuser -u postgres --)
   mkdir -p "$work/pg" && chown "$pg_user" "$work/pg"
   "${run[@]}" "$pg_bin/initdb" -D "$work/pg" -U registry --auth=trust -E UTF8 >/dev/null || return 1
-  "${run[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off" -w start >/dev/null || return 1
+  "${run[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off" -w start >/dev/null \
+    || { note "PostgreSQL did not start:"; tail -n 5 "$work/pg/server.log" >&2; return 1; }
   pg_started=1
   [ -x node_modules/.bin/s3rver ] || { note "s3rver is not installed (npm ci)"; return 1; }
   mkdir -p "$work/s3"
