@@ -33,12 +33,12 @@ public sealed class RegistryServer : IAsyncDisposable
         DataPath = dataPath;
     }
 
-    /// <param name="restartOf">Start on the database, bucket prefix and data folder of a stopped server (a restart).</param>
-    public static async Task<RegistryServer> StartAsync(IDictionary<string, string>? settings = null, string? dataPath = null,
-        Action<IServiceCollection>? configureServices = null, RegistryServer? restartOf = null)
+    /// <summary>
+    /// A test server's command line: loopback on a free port, its data folder, the root token, quiet logs, then the
+    /// backend's settings and the test's own, each overriding what comes before.
+    /// </summary>
+    public static string[] Arguments(string dataPath, IDictionary<string, string> backend, IDictionary<string, string>? settings = null)
     {
-        dataPath ??= restartOf?.DataPath;
-        dataPath ??= Path.Combine(Path.GetTempPath(), "registry-tests", Guid.NewGuid().ToString("N"));
         var all = new Dictionary<string, string>
         {
             ["urls"] = "http://127.0.0.1:0",
@@ -47,11 +47,20 @@ public sealed class RegistryServer : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Error",
         };
-        var instance = restartOf?.Instance ?? Guid.NewGuid().ToString("N");
-        var backend = restartOf is null ? await TestBackend.SettingsForNewServerAsync(instance) : TestBackend.SettingsForExistingServer(instance);
         foreach (var (k, v) in backend) all[k] = v;
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) all[k] = v;
-        var app = RegistryApplication.Build(all.Select(kv => $"--{kv.Key}={kv.Value}").ToArray(), configureServices);
+        return all.Select(kv => $"--{kv.Key}={kv.Value}").ToArray();
+    }
+
+    /// <param name="restartOf">Start on the database, bucket prefix and data folder of a stopped server (a restart).</param>
+    public static async Task<RegistryServer> StartAsync(IDictionary<string, string>? settings = null, string? dataPath = null,
+        Action<IServiceCollection>? configureServices = null, RegistryServer? restartOf = null)
+    {
+        dataPath ??= restartOf?.DataPath;
+        dataPath ??= Path.Combine(Path.GetTempPath(), "registry-tests", Guid.NewGuid().ToString("N"));
+        var instance = restartOf?.Instance ?? Guid.NewGuid().ToString("N");
+        var backend = restartOf is null ? await TestBackend.SettingsForNewServerAsync(instance) : TestBackend.SettingsForExistingServer(instance);
+        var app = RegistryApplication.Build(Arguments(dataPath, backend, settings), configureServices);
         await app.InitializeRegistryAsync();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

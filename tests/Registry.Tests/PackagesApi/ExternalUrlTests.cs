@@ -46,10 +46,9 @@ public sealed class ExternalUrlTests
     public async Task A_relative_or_non_http_external_url_stops_the_start(string value)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), "registry-tests", Guid.NewGuid().ToString("N"));
-        await using var app = RegistryApplication.Build([
-            "--urls=http://127.0.0.1:0", $"--Registry:DataPath={dataPath}", "--Logging:LogLevel:Default=None",
-            $"--Registry:ExternalUrl={value}",
-        ]);
+        // Options are validated before anything touches the database, so the suite's backend does not matter here.
+        await using var app = RegistryApplication.Build(RegistryServer.Arguments(dataPath, new Dictionary<string, string>(),
+            new Dictionary<string, string> { ["Registry:ExternalUrl"] = value }));
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
         Assert.Contains("Registry:ExternalUrl must be an absolute http or https URL without query, fragment or user", error.Message);
     }

@@ -16,12 +16,9 @@ public sealed class ConcurrentStartTests
     {
         var instance = Guid.NewGuid().ToString("N");
         var dataPath = Path.Combine(Path.GetTempPath(), "registry-tests", instance);
-        var settings = new Dictionary<string, string>
-        {
-            ["urls"] = "http://127.0.0.1:0", ["Registry:DataPath"] = dataPath, ["Logging:LogLevel:Default"] = "None",
-        };
-        foreach (var (k, v) in await TestBackend.SettingsForNewServerAsync(instance)) settings[k] = v;
-        await using var app = RegistryApplication.Build(settings.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
+        // Built, not started: starting would bootstrap root, which is what the racers below do.
+        await using var app = RegistryApplication.Build(
+            RegistryServer.Arguments(dataPath, await TestBackend.SettingsForNewServerAsync(instance)));
         try
         {
             using (var scope = app.Services.CreateScope())
