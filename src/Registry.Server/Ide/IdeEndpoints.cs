@@ -7,8 +7,9 @@ namespace Registry.Server.Ide;
 /// <summary>
 /// The Banana Cake Pop GraphQL IDE on the GraphQL paths: a browser's GET (Accept includes <c>text/html</c>, no
 /// <c>query</c> parameter) of <c>{path}</c> is redirected to <c>{path}/</c>, which gets the IDE's <c>index.html</c>;
-/// its assets are static files under <c>{path}/</c>, and <c>{path}/bcp-config.json</c> tells the IDE to use the page's URL (it drops the trailing slash) as its GraphQL endpoint. Anything else on
-/// the GraphQL paths (GET with a query, POST, non-browser clients) goes on to the GraphQL endpoint unchanged.
+/// its assets are static files under <c>{path}/</c>, and <c>{path}/bcp-config.json</c> tells the IDE to use the
+/// page's URL (it drops the trailing slash) as its GraphQL endpoint. Anything else on the GraphQL paths (GET with a
+/// query, POST, non-browser clients) goes on to the GraphQL endpoint unchanged.
 /// </summary>
 /// <remarks>
 /// The files come from the npm package <c>@chillicream/bananacakepop-graphql-ide</c>; the build copies them to

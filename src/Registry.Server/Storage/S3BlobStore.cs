@@ -129,9 +129,9 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         private readonly string key;
 
         /// <summary>
-        /// The part being filled. A body declared (or, without a declared length, seen so far) to be smaller than a part
-        /// starts in a buffer of its own size and moves to a pooled part buffer only once it outgrows it: renting a
-        /// whole part for every small upload made 24 parallel uploads of 4 KiB take the server to 660 MB.
+        /// The part being filled. A body declared to be at most half a part (or, declared as nothing, seen so far to be
+        /// under 64 KiB) starts in a buffer of its own size and moves to a pooled part buffer only once it outgrows it:
+        /// renting a whole part for every small upload took 480 uploads of 4 KiB, 24 at a time, to 626 MB.
         /// </summary>
         private byte[] _buffer;
         private BufferKind _bufferKind;
