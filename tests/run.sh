@@ -32,7 +32,8 @@ work=$(mktemp -d /tmp/registry-tests.XXXXXX)
 chmod 755 "$work"
 # Below the kernel's ephemeral range (32768-60999): a port in it can be held by some outgoing connection of the moment,
 # and PostgreSQL then fails to listen ("could not start server", seen after a benchmark's burst of connections).
-pg_port=25432 s3_port=4569
+# REGISTRY_TEST_PG_PORT / REGISTRY_TEST_S3_PORT let two checkouts run their suites side by side.
+pg_port=${REGISTRY_TEST_PG_PORT:-25432} s3_port=${REGISTRY_TEST_S3_PORT:-4569}
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
