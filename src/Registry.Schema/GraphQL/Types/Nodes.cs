@@ -37,7 +37,7 @@ public class NamespaceNode(Namespace ns)
 
     [System.ComponentModel.Description("Package settings of this namespace; its defaults until somebody changes them.")]
     public async Task<PackageSettingsNode> PackageSettings([FromServices] PackageSettingsService settings, CancellationToken ct) =>
-        new(await settings.GetAsync(ns.Id, ct));
+        new(await settings.ViewAsync(ns, ct));
 }
 
 [Name("Group")]
