@@ -17,7 +17,11 @@ public abstract class MutationInput
     public string? ClientMutationId { get; set; }
 }
 
-public enum AccessTokenScope { Api, ReadApi }
+/// <summary>
+/// Token scopes, GitLab's names. READ_REGISTRY and WRITE_REGISTRY (GitLab's container registry) are accepted on project
+/// and group access tokens and open nothing here.
+/// </summary>
+public enum AccessTokenScope { Api, ReadApi, ReadRegistry, WriteRegistry }
 
 public enum DeployTokenScope { ReadPackageRegistry, WritePackageRegistry }
 
@@ -95,6 +99,28 @@ public sealed class CreateTokenPayload : MutationPayload
     [Id] public string? Id { get; set; }
     public string? Token { get; set; }
     public string? Username { get; set; }
+    public DateTime? ExpiresAt { get; set; }
+}
+
+public sealed class CreateProjectAccessTokenInput : MutationInput
+{
+    [Id] public required string ProjectPath { get; set; }
+    public required string Name { get; set; }
+    public required List<AccessTokenScope> Scopes { get; set; }
+    [System.ComponentModel.Description("Role of the token's bot user in the project; MAINTAINER by default (GitLab's).")]
+    public AccessLevel? AccessLevel { get; set; }
+    [System.ComponentModel.Description("Expiry (a date: the token stops working at its start, UTC); a year from today by default.")]
+    public DateTime? ExpiresAt { get; set; }
+}
+
+public sealed class CreateGroupAccessTokenInput : MutationInput
+{
+    [Id] public required string GroupPath { get; set; }
+    public required string Name { get; set; }
+    public required List<AccessTokenScope> Scopes { get; set; }
+    [System.ComponentModel.Description("Role of the token's bot user in the group and everything below it; MAINTAINER by default.")]
+    public AccessLevel? AccessLevel { get; set; }
+    [System.ComponentModel.Description("Expiry (a date: the token stops working at its start, UTC); a year from today by default.")]
     public DateTime? ExpiresAt { get; set; }
 }
 

@@ -302,6 +302,12 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<long?>("BotGroupId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("BotProjectId")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -315,6 +321,9 @@ namespace Registry.Schema.Data.Migrations.Postgres
                     b.Property<long>("NamespaceId")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("Type")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Username")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -322,6 +331,10 @@ namespace Registry.Schema.Data.Migrations.Postgres
                         .UseCollation("C");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("BotGroupId");
+
+                    b.HasIndex("BotProjectId");
 
                     b.HasIndex("NamespaceId");
 
@@ -579,6 +592,16 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
             modelBuilder.Entity("Registry.Schema.Identity.User", b =>
                 {
+                    b.HasOne("Registry.Schema.Identity.Namespace", null)
+                        .WithMany()
+                        .HasForeignKey("BotGroupId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Registry.Schema.Identity.Project", null)
+                        .WithMany()
+                        .HasForeignKey("BotProjectId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("Registry.Schema.Identity.Namespace", null)
                         .WithMany()
                         .HasForeignKey("NamespaceId")

@@ -1,0 +1,35 @@
+using GraphQL;
+using Registry.Schema.GraphQL.Mutations;
+using Registry.Schema.Identity;
+
+namespace Registry.Schema.GraphQL.Types;
+
+/// <summary>A project or group access token as its managers see it (never its value, which is shown once on creation).</summary>
+[Name("AccessToken")]
+public sealed class AccessTokenNode(ResourceAccessToken token)
+{
+    [Id] public string Id => GlobalId.For(GlobalId.PersonalAccessToken, token.Token.Id);
+    public string Name => token.Token.Name;
+    public IEnumerable<AccessTokenScope> Scopes => ScopeNames.Of(token.Token.Scopes);
+    [System.ComponentModel.Description("Role of the token's bot user in its project or group.")]
+    public AccessLevel AccessLevel => token.AccessLevel;
+    public DateTime CreatedAt => PackageNode.Utc(token.Token.CreatedAt);
+    public DateTime? ExpiresAt => token.Token.ExpiresAt is { } e ? PackageNode.Utc(e) : null;
+    public bool Revoked => token.Token.RevokedAt is not null;
+    [System.ComponentModel.Description("Neither revoked nor expired.")]
+    public bool Active([FromServices] TimeProvider clock) => token.Token.IsActive(clock.GetUtcNow().UtcDateTime);
+    [System.ComponentModel.Description("The token's bot user.")]
+    public UserNode User => new(token.Bot);
+}
+
+/// <summary>Token scopes in GitLab's names, in one order (REST writes them lower-case: <c>read_api</c>).</summary>
+public static class ScopeNames
+{
+    public static IEnumerable<AccessTokenScope> Of(TokenScopes scopes)
+    {
+        if (scopes.HasFlag(TokenScopes.Api)) yield return AccessTokenScope.Api;
+        if (scopes.HasFlag(TokenScopes.ReadApi)) yield return AccessTokenScope.ReadApi;
+        if (scopes.HasFlag(TokenScopes.ReadRegistry)) yield return AccessTokenScope.ReadRegistry;
+        if (scopes.HasFlag(TokenScopes.WriteRegistry)) yield return AccessTokenScope.WriteRegistry;
+    }
+}
