@@ -56,21 +56,21 @@ public sealed class Mutation
     [System.ComponentModel.Description("Creates a project access token: a bot user with that role in the project. Maintainers only.")]
     public static Task<CreateTokenPayload> CreateProjectAccessToken(CreateProjectAccessTokenInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] ResourceAccessTokens tokens, CancellationToken ct) =>
-        Run<CreateTokenPayload>(input, async p =>
-        {
-            var resource = await tokens.FindResourceAsync(ctx.Actor, input.ProjectPath, null, ct);
-            FillResourceToken(p, await tokens.CreateAsync(ctx.Actor, resource, input.Name, Scopes(input.Scopes),
-                input.AccessLevel ?? AccessLevel.Maintainer, input.ExpiresAt, ct));
-        });
+        CreateResourceTokenAsync(input, tokens, ctx.Actor, input.ProjectPath, null, ct);
 
     [System.ComponentModel.Description("Creates a group access token: a bot user with that role in the group. Owners only.")]
     public static Task<CreateTokenPayload> CreateGroupAccessToken(CreateGroupAccessTokenInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] ResourceAccessTokens tokens, CancellationToken ct) =>
+        CreateResourceTokenAsync(input, tokens, ctx.Actor, null, input.GroupPath, ct);
+
+    private static Task<CreateTokenPayload> CreateResourceTokenAsync(CreateAccessTokenInput input, ResourceAccessTokens tokens, Actor actor,
+        string? projectPath, string? groupPath, CancellationToken ct) =>
         Run<CreateTokenPayload>(input, async p =>
         {
-            var resource = await tokens.FindResourceAsync(ctx.Actor, null, input.GroupPath, ct);
-            FillResourceToken(p, await tokens.CreateAsync(ctx.Actor, resource, input.Name, Scopes(input.Scopes),
-                input.AccessLevel ?? AccessLevel.Maintainer, input.ExpiresAt, ct));
+            var resource = await tokens.FindResourceAsync(actor, projectPath, groupPath, ct);
+            var (token, secret) = await tokens.CreateAsync(actor, resource, input.Name, Scopes(input.Scopes),
+                input.AccessLevel ?? AccessLevel.Maintainer, input.ExpiresAt, ct);
+            Fill(p, GlobalId.PersonalAccessToken, new IssuedToken(token.Token.Id, secret, token.Bot.Username, token.Token.ExpiresAt));
         });
 
     public static Task<RevokeTokenPayload> RevokeProjectAccessToken(RevokeTokenInput input,
@@ -89,9 +89,6 @@ public sealed class Mutation
         if (resource is null || !await tokens.CanManageAsync(actor, resource, ct)) throw RegistryError.NotFound("Token", "Token not found");
         await tokens.RevokeAsync(actor, resource, id, ct);
     }
-
-    private static void FillResourceToken(CreateTokenPayload p, (ResourceAccessToken Token, string Secret) created) =>
-        Fill(p, GlobalId.PersonalAccessToken, new IssuedToken(created.Token.Token.Id, created.Secret, created.Token.Bot.Username, created.Token.Token.ExpiresAt));
 
     public static Task<RevokeTokenPayload> RevokePersonalAccessToken(RevokeTokenInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] IdentityAdmin admin, CancellationToken ct) =>

@@ -16,26 +16,24 @@ public static class AccessTokenEndpoints
 
     public static IEndpointRouteBuilder MapAccessTokens(this IEndpointRouteBuilder app)
     {
-        var project = app.MapGroup("/api/v4/projects/{id}/access_tokens").RequireUser().RequireProject(ProjectAction.View);
-        project.MapGet("", (ProjectScope s, OffsetPagination paging, HttpContext http, ResourceAccessTokens tokens, TimeProvider clock) =>
-            ListAsync(TokenResource.Of(s.Project), s.Actor, paging, http, tokens, clock));
-        project.MapGet("/{token_id}", (ProjectScope s, HttpContext http, ResourceAccessTokens tokens, TimeProvider clock) =>
-            GetAsync(TokenResource.Of(s.Project), s.Actor, http, tokens, clock));
-        project.MapPost("", (ProjectScope s, CreateAccessTokenRequest body, HttpContext http, ResourceAccessTokens tokens, TimeProvider clock) =>
-            CreateAsync(TokenResource.Of(s.Project), s.Actor, body, http, tokens, clock));
-        project.MapDelete("/{token_id}", (ProjectScope s, HttpContext http, ResourceAccessTokens tokens) =>
-            RevokeAsync(TokenResource.Of(s.Project), s.Actor, http, tokens));
-
-        var group = app.MapGroup("/api/v4/groups/{id}/access_tokens").RequireUser().RequireGroup(GroupAction.View);
-        group.MapGet("", (GroupScope s, OffsetPagination paging, HttpContext http, ResourceAccessTokens tokens, TimeProvider clock) =>
-            ListAsync(TokenResource.Of(s.Group), s.Actor, paging, http, tokens, clock));
-        group.MapGet("/{token_id}", (GroupScope s, HttpContext http, ResourceAccessTokens tokens, TimeProvider clock) =>
-            GetAsync(TokenResource.Of(s.Group), s.Actor, http, tokens, clock));
-        group.MapPost("", (GroupScope s, CreateAccessTokenRequest body, HttpContext http, ResourceAccessTokens tokens, TimeProvider clock) =>
-            CreateAsync(TokenResource.Of(s.Group), s.Actor, body, http, tokens, clock));
-        group.MapDelete("/{token_id}", (GroupScope s, HttpContext http, ResourceAccessTokens tokens) =>
-            RevokeAsync(TokenResource.Of(s.Group), s.Actor, http, tokens));
+        Map(app.MapGroup("/api/v4/projects/{id}/access_tokens").RequireUser().RequireProject(ProjectAction.View),
+            (ProjectScope s) => TokenResource.Of(s.Project));
+        Map(app.MapGroup("/api/v4/groups/{id}/access_tokens").RequireUser().RequireGroup(GroupAction.View),
+            (GroupScope s) => TokenResource.Of(s.Group));
         return app;
+    }
+
+    /// <summary>The four routes, once for each resource kind; <paramref name="resourceOf"/> reads the route's scope.</summary>
+    private static void Map<TScope>(RouteGroupBuilder routes, Func<TScope, TokenResource> resourceOf) where TScope : RouteScope
+    {
+        routes.MapGet("", (TScope s, OffsetPagination paging, HttpContext http, ResourceAccessTokens tokens, TimeProvider clock) =>
+            ListAsync(resourceOf(s), s.Actor, paging, http, tokens, clock));
+        routes.MapGet("/{token_id}", (TScope s, HttpContext http, ResourceAccessTokens tokens, TimeProvider clock) =>
+            GetAsync(resourceOf(s), s.Actor, http, tokens, clock));
+        routes.MapPost("", (TScope s, CreateAccessTokenRequest body, HttpContext http, ResourceAccessTokens tokens, TimeProvider clock) =>
+            CreateAsync(resourceOf(s), s.Actor, body, http, tokens, clock));
+        routes.MapDelete("/{token_id}", (TScope s, HttpContext http, ResourceAccessTokens tokens) =>
+            RevokeAsync(resourceOf(s), s.Actor, http, tokens));
     }
 
     private static async Task<IResult> ListAsync(TokenResource resource, Actor actor, OffsetPagination paging, HttpContext http,

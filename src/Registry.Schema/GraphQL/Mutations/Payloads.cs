@@ -102,26 +102,25 @@ public sealed class CreateTokenPayload : MutationPayload
     public DateTime? ExpiresAt { get; set; }
 }
 
-public sealed class CreateProjectAccessTokenInput : MutationInput
+/// <summary>What creating a project or group access token takes besides where (GitLab's arguments).</summary>
+public abstract class CreateAccessTokenInput : MutationInput
 {
-    [Id] public required string ProjectPath { get; set; }
     public required string Name { get; set; }
     public required List<AccessTokenScope> Scopes { get; set; }
-    [System.ComponentModel.Description("Role of the token's bot user in the project; MAINTAINER by default (GitLab's).")]
+    [System.ComponentModel.Description("Role of the token's bot user in the project or group (and below a group); MAINTAINER by default (GitLab's).")]
     public AccessLevel? AccessLevel { get; set; }
     [System.ComponentModel.Description("Expiry (a date: the token stops working at its start, UTC); a year from today by default.")]
     public DateTime? ExpiresAt { get; set; }
 }
 
-public sealed class CreateGroupAccessTokenInput : MutationInput
+public sealed class CreateProjectAccessTokenInput : CreateAccessTokenInput
+{
+    [Id] public required string ProjectPath { get; set; }
+}
+
+public sealed class CreateGroupAccessTokenInput : CreateAccessTokenInput
 {
     [Id] public required string GroupPath { get; set; }
-    public required string Name { get; set; }
-    public required List<AccessTokenScope> Scopes { get; set; }
-    [System.ComponentModel.Description("Role of the token's bot user in the group and everything below it; MAINTAINER by default.")]
-    public AccessLevel? AccessLevel { get; set; }
-    [System.ComponentModel.Description("Expiry (a date: the token stops working at its start, UTC); a year from today by default.")]
-    public DateTime? ExpiresAt { get; set; }
 }
 
 public sealed class RevokeTokenInput : MutationInput

@@ -20,6 +20,12 @@ public sealed class AccessTokenNode(ResourceAccessToken token)
     public bool Active([FromServices] TimeProvider clock) => token.Token.IsActive(clock.GetUtcNow().UtcDateTime);
     [System.ComponentModel.Description("The token's bot user.")]
     public UserNode User => new(token.Bot);
+
+    /// <summary><c>Project.accessTokens</c> and <c>Group.accessTokens</c>: null for those who may not manage them, as GitLab's authorized fields.</summary>
+    internal static async Task<List<AccessTokenNode>?> ListAsync(ResourceAccessTokens tokens, Actor actor, TokenResource resource, CancellationToken ct) =>
+        await tokens.CanManageAsync(actor, resource, ct)
+            ? (await tokens.ListAsync(actor, resource, null, ct)).Select(t => new AccessTokenNode(t)).ToList()
+            : null;
 }
 
 /// <summary>Token scopes in GitLab's names, in one order (REST writes them lower-case: <c>read_api</c>).</summary>

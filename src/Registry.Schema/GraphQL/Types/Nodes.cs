@@ -72,14 +72,8 @@ public sealed class GroupNode(Namespace ns) : NamespaceNode(ns)
     }
 
     [System.ComponentModel.Description("Group access tokens (active, expired and revoked); null unless you are an Owner of the group.")]
-    public async Task<List<AccessTokenNode>?> AccessTokens([FromServices] ResourceAccessTokens tokens, [FromUserContext] RegistryUserContext ctx,
-        CancellationToken ct)
-    {
-        var resource = TokenResource.Of(Entity);
-        return await tokens.CanManageAsync(ctx.Actor, resource, ct)
-            ? (await tokens.ListAsync(ctx.Actor, resource, null, ct)).Select(t => new AccessTokenNode(t)).ToList()
-            : null;
-    }
+    public Task<List<AccessTokenNode>?> AccessTokens([FromServices] ResourceAccessTokens tokens, [FromUserContext] RegistryUserContext ctx,
+        CancellationToken ct) => AccessTokenNode.ListAsync(tokens, ctx.Actor, TokenResource.Of(Entity), ct);
 
     [System.ComponentModel.Description("Packages of every project in this group and its subgroups that you can read.")]
     public async Task<PackageConnection> Packages([FromServices] PackageQueries queries, [FromUserContext] RegistryUserContext ctx,
@@ -132,14 +126,8 @@ public sealed class ProjectNode(Project project)
     }
 
     [System.ComponentModel.Description("Project access tokens (active, expired and revoked); null unless you are a Maintainer of the project.")]
-    public async Task<List<AccessTokenNode>?> AccessTokens([FromServices] ResourceAccessTokens tokens, [FromUserContext] RegistryUserContext ctx,
-        CancellationToken ct)
-    {
-        var resource = TokenResource.Of(project);
-        return await tokens.CanManageAsync(ctx.Actor, resource, ct)
-            ? (await tokens.ListAsync(ctx.Actor, resource, null, ct)).Select(t => new AccessTokenNode(t)).ToList()
-            : null;
-    }
+    public Task<List<AccessTokenNode>?> AccessTokens([FromServices] ResourceAccessTokens tokens, [FromUserContext] RegistryUserContext ctx,
+        CancellationToken ct) => AccessTokenNode.ListAsync(tokens, ctx.Actor, TokenResource.Of(project), ct);
 
     [System.ComponentModel.Description("Packages of this project. Hidden packages are listed only when a status is asked for.")]
     public Task<PackageConnection> Packages([FromServices] PackageQueries queries,
