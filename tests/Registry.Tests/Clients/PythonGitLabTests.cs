@@ -177,7 +177,8 @@ public sealed class PythonGitLabTests(PythonGitLabFixture fixture) : IClassFixtu
     {
         RequireClient();
         await Server.PublishAsync("acme/tools", "cli-pkg", "2.0.0", "cli.txt", "from the command line test");
-        var config = Path.Combine(Server.DataPath, "python-gitlab.cfg");
+        // Not in the server's data folder: on PostgreSQL + S3 the server never creates it.
+        var config = Path.Combine(Path.GetTempPath(), $"python-gitlab-{Guid.NewGuid():N}.cfg");
         await File.WriteAllTextAsync(config, $"""
             [global]
             default = registry
@@ -201,5 +202,6 @@ public sealed class PythonGitLabTests(PythonGitLabFixture fixture) : IClassFixtu
             new Dictionary<string, string> { ["PYTHON_GITLAB_CFG"] = config }));
         Assert.NotEqual(0, refused);
         Assert.Contains("401", why);
+        File.Delete(config);
     }
 }
