@@ -16,6 +16,9 @@ public static class RegistrySchemaSetup
         services.AddScoped<Permissions>();
         services.AddScoped<ProjectLocator>();
         services.AddScoped<IdentityAdmin>();
+        services.AddScoped<Passwords>();
+        services.AddScoped<SignInService>();
+        services.AddScoped<UserDirectory>();
         services.AddScoped<PackageAuthorizer>();
         services.AddScoped<PackagePublisher>();
         services.AddScoped<PackageFinder>();

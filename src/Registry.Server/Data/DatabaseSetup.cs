@@ -69,6 +69,11 @@ public static class DatabaseSetup
         var generated = await scope.ServiceProvider.GetRequiredService<IdentityAdmin>().BootstrapAsync(options.RootToken, CancellationToken.None);
         if (generated is not null)
             app.Logger.LogWarning("Created the root user. Its personal access token (shown only once): {Token}", generated);
+        string? rootPassword;
+        try { rootPassword = await scope.ServiceProvider.GetRequiredService<SignInService>().BootstrapRootPasswordAsync(CancellationToken.None); }
+        catch (AdminError e) { throw new InvalidOperationException("Registry:RootPassword: " + e.Message); }
+        if (rootPassword is not null)
+            app.Logger.LogWarning("The root user's password for the web UI (shown only once; change it after signing in): {Password}", rootPassword);
 
         switch (scope.ServiceProvider.GetRequiredService<Registry.Schema.Storage.IBlobStore>())
         {

@@ -7,6 +7,7 @@ using Registry.Server.GraphQL;
 using Registry.Server.Ide;
 using Registry.Server.PackagesApi;
 using Registry.Server.Storage;
+using Registry.Server.Web;
 
 namespace Registry.Server.Hosting;
 
@@ -50,6 +51,8 @@ public static class RegistryApplication
         app.MapPackagesApi();
         app.MapBananaCakePop("/graphql", "/api/graphql");
         app.MapGraphQLEndpoint("/api/graphql", "/graphql");
+        app.MapSignIn();
+        app.MapWebUi();
         return app;
     }
 }
