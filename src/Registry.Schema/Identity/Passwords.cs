@@ -21,8 +21,8 @@ public sealed class Passwords(RegistryDbContext db)
     /// <summary>The hash to store for a new password, after checking GitLab's length rule.</summary>
     public static string Hash(string password)
     {
-        if (password.Length < MinLength) throw new AdminError($"Password is too short (minimum is {MinLength} characters)");
-        if (password.Length > MaxLength) throw new AdminError($"Password is too long (maximum is {MaxLength} characters)");
+        if (password.Length < MinLength) throw RegistryError.BadRequest($"Password is too short (minimum is {MinLength} characters)");
+        if (password.Length > MaxLength) throw RegistryError.BadRequest($"Password is too long (maximum is {MaxLength} characters)");
         return Hasher.HashPassword(null!, password);
     }
 
@@ -47,15 +47,14 @@ public sealed class Passwords(RegistryDbContext db)
     public async Task<User> SetPasswordAsync(Actor actor, string? username, string? currentPassword, string password,
         long? keepSessionId, CancellationToken ct)
     {
-        if (actor is not { Kind: ActorKind.User, CanWriteApi: true, User: { } caller })
-            throw new AdminError("You must be signed in with a token that has the api scope");
+        var caller = actor.RequireApiWriter();
         var target = string.IsNullOrEmpty(username) || username == caller.Username
             ? await db.Users.FirstAsync(u => u.Id == caller.Id, ct)
-            : await db.Users.FirstOrDefaultAsync(u => u.Username == username, ct) ?? throw new AdminError($"User {username} not found");
-        if (target.Id != caller.Id && !caller.IsAdmin) throw new AdminError("Only administrators can set other users' passwords");
+            : await db.Users.FirstOrDefaultAsync(u => u.Username == username, ct) ?? throw RegistryError.NotFound("User", $"User {username} not found");
+        if (target.Id != caller.Id && !caller.IsAdmin) throw RegistryError.Forbidden("Only administrators can set other users' passwords", restDetail: true);
         if (target.Id == caller.Id && target.PasswordHash is not null && !caller.IsAdmin
             && !Verify(target, currentPassword ?? "", out _))
-            throw new AdminError("Current password is invalid");
+            throw RegistryError.BadRequest("Current password is invalid");
         target.PasswordHash = Hash(password);
         target.FailedSignInAttempts = 0;
         target.LockedUntil = null;

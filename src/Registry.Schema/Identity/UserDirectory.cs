@@ -76,10 +76,10 @@ public sealed class UserDirectory(RegistryDbContext db, Permissions permissions,
     /// <summary>An administrator changes a user's name or administrator flag; nobody removes the last administrator.</summary>
     public async Task<User> UpdateUserAsync(Actor actor, string username, string? name, bool? admin, CancellationToken ct)
     {
-        if (!actor.IsAdmin || !actor.CanWriteApi) throw new AdminError("Only administrators can change users");
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Username == username, ct) ?? throw new AdminError($"User {username} not found");
+        if (!actor.IsAdmin || !actor.CanWriteApi) throw RegistryError.Forbidden("Only administrators can change users", restDetail: true);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Username == username, ct) ?? throw RegistryError.NotFound("User", $"User {username} not found");
         if (admin == false && user.IsAdmin && await db.Users.CountAsync(u => u.IsAdmin, ct) <= 1)
-            throw new AdminError("The last administrator cannot lose administrator rights");
+            throw RegistryError.Conflict("The last administrator cannot lose administrator rights");
         if (name is not null) user.Name = string.IsNullOrWhiteSpace(name) ? user.Username : name.Trim();
         if (admin is { } a) user.IsAdmin = a;
         await db.SaveChangesAsync(ct);

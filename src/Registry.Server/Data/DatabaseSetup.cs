@@ -71,7 +71,7 @@ public static class DatabaseSetup
             app.Logger.LogWarning("Created the root user. Its personal access token (shown only once): {Token}", generated);
         string? rootPassword;
         try { rootPassword = await scope.ServiceProvider.GetRequiredService<SignInService>().BootstrapRootPasswordAsync(CancellationToken.None); }
-        catch (AdminError e) { throw new InvalidOperationException("Registry:RootPassword: " + e.Message); }
+        catch (Registry.Schema.RegistryError e) { throw new InvalidOperationException("Registry:RootPassword: " + e.Message); }
         if (rootPassword is not null)
             app.Logger.LogWarning("The root user's password for the web UI (shown only once; change it after signing in): {Password}", rootPassword);
 

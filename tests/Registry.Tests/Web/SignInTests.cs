@@ -15,13 +15,6 @@ public sealed class SignInTests(ServerFixture fixture) : IClassFixture<ServerFix
 {
     private RegistryServer Server => fixture.Server;
 
-    private async Task CreateUserWithPasswordAsync(string username, string password, bool admin = false)
-    {
-        var data = await Server.GraphQLAsync("mutation($i: CreateUserInput!) { createUser(input: $i) { user { username } errors } }",
-            new { i = new { username, password, admin } });
-        Assert.Equal(0, data.GetProperty("createUser").GetProperty("errors").GetArrayLength());
-    }
-
     [Fact]
     public async Task Root_signs_in_with_the_configured_password_and_gets_an_HttpOnly_SameSite_session_cookie()
     {
@@ -45,7 +38,7 @@ public sealed class SignInTests(ServerFixture fixture) : IClassFixture<ServerFix
     [Fact]
     public async Task Wrong_password_and_unknown_user_are_refused_alike_and_set_no_cookie()
     {
-        await CreateUserWithPasswordAsync("signin-wrong", "correct horse battery");
+        await Server.CreateUserAsync("signin-wrong", password: "correct horse battery");
         foreach (var (user, password) in new[] { ("signin-wrong", "not the password"), ("nobody-here", "whatever-password"), ("signin-wrong", "") })
         {
             using var browser = new BrowserSession(Server);
@@ -182,8 +175,8 @@ public sealed class SignInTests(ServerFixture fixture) : IClassFixture<ServerFix
     [Fact]
     public async Task Users_change_their_own_password_with_the_current_one_and_only_administrators_set_others()
     {
-        await CreateUserWithPasswordAsync("pw-alice", "alice-password-1");
-        await CreateUserWithPasswordAsync("pw-bob", "bob-password-1");
+        await Server.CreateUserAsync("pw-alice", password: "alice-password-1");
+        await Server.CreateUserAsync("pw-bob", password: "bob-password-1");
         using var alice = await BrowserSession.SignedInAsync(Server, "pw-alice", "alice-password-1");
         using var aliceElsewhere = await BrowserSession.SignedInAsync(Server, "pw-alice", "alice-password-1");
         const string set = "mutation($i: SetPasswordInput!) { setPassword(input: $i) { user { username } errors } }";

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
-using Registry.Tests.GraphQL;
 using Registry.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -34,13 +33,6 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         var path = Path.Combine(HeadlessChromium.ScreenshotFolder, name + ".png");
         await page.ScreenshotAsync(new() { Path = path, FullPage = true });
         output.WriteLine("screenshot: " + path);
-    }
-
-    private async Task CreateUserAsync(string username, string password, bool admin = false)
-    {
-        var data = await Server.GraphQLAsync("mutation($i: CreateUserInput!) { createUser(input: $i) { errors } }",
-            new { i = new { username, password, admin, name = username.Replace('-', ' ') } });
-        Assert.Equal(0, data.GetProperty("createUser").GetProperty("errors").GetArrayLength());
     }
 
     /// <summary>Signs in through the sign-in page, with the keyboard only.</summary>
@@ -140,9 +132,9 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
     {
         await SeedProjectAsync("hiding", "app", "PUBLIC");
         await Server.PublishAsync("hiding/app", "visible", "1.0.0");
-        await Server.PublishAsync("hiding/app", "secret-build", "0.1.0", query: "status=hidden");
-        await CreateUserAsync("hiding-member", "member-password");
-        await CreateUserAsync("hiding-outsider", "outsider-password");
+        await Server.PublishAsync("hiding/app", "secret-build", "0.1.0", status: "hidden");
+        await Server.CreateUserAsync("hiding-member", password: "member-password");
+        await Server.CreateUserAsync("hiding-outsider", password: "outsider-password");
         await Server.AddProjectMemberAsync("hiding/app", "hiding-member", "REPORTER");
 
         var member = await SignInAsync("hiding-member", "member-password");
@@ -214,7 +206,7 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await Assertions.Expect(page.GetByTestId("upload-item")).ToContainTextAsync("Duplicate package is not allowed");
 
         // A member who is not an Owner sees the settings read-only.
-        await CreateUserAsync("dupes-dev", "developer-password");
+        await Server.CreateUserAsync("dupes-dev", password: "developer-password");
         await Server.AddGroupMemberAsync("dupes", "dupes-dev", "DEVELOPER");
         var developer = await SignInAsync("dupes-dev", "developer-password");
         await developer.GotoAsync("/groups/dupes/-/settings/packages_and_registries");
@@ -223,18 +215,11 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         output.WriteLine($"took {clock.Elapsed.TotalSeconds:F1} s");
     }
 
-    private async Task WaitForSettingsAsync(string group, Func<JsonElement, bool> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var settings = (await Server.GraphQLAsync($"{{ group(fullPath: \"{group}\") {{ packageSettings {{ genericDuplicatesAllowed genericDuplicateExceptionRegex }} }} }}"))
-                .GetProperty("group").GetProperty("packageSettings");
-            if (condition(settings)) return;
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "settings never reached the expected state: " + settings);
-            await Task.Delay(100);
-        }
-    }
+    private Task WaitForSettingsAsync(string group, Func<JsonElement, bool> condition) =>
+        Eventually.ReturnsAsync(async () => (await Server.GraphQLAsync(
+                $"{{ group(fullPath: \"{group}\") {{ packageSettings {{ genericDuplicatesAllowed genericDuplicateExceptionRegex }} }} }}"))
+                .GetProperty("group").GetProperty("packageSettings"),
+            condition, $"the package settings of {group} saved from the UI");
 
     [Fact]
     public async Task Upload_a_file_from_the_browser_with_progress_and_download_it()
@@ -274,7 +259,7 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
     {
         await SeedProjectAsync("tokens", "app");
         await Server.PublishAsync("tokens/app", "tool", "1.0.0", "tool.txt", "tool v1"u8.ToArray());
-        await CreateUserAsync("token-maker", "token-maker-password");
+        await Server.CreateUserAsync("token-maker", password: "token-maker-password");
         await Server.AddProjectMemberAsync("tokens/app", "token-maker", "DEVELOPER");
         var page = await SignInAsync("token-maker", "token-maker-password");
         await page.GetByRole(AriaRole.Link, new() { Name = "Access tokens" }).ClickAsync();
@@ -287,25 +272,14 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await ScreenshotAsync(page, "08-personal-access-tokens");
 
         var url = Url(RegistryServer.GenericUrl("tokens%2Fapp", "tool", "1.0.0", "tool.txt"));
-        var (status, body) = await CurlAsync("--header", $"PRIVATE-TOKEN: {token}", url);
+        var (status, body) = await Curl.RunAsync("--header", $"PRIVATE-TOKEN: {token}", url);
         Assert.Equal(200, status);
         Assert.Equal("tool v1", body);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Revoke laptop curl" }).ClickAsync();
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("token-row").Filter(new() { HasText = "laptop curl" })).ToContainTextAsync("Revoked");
-        Assert.Equal(401, (await CurlAsync("--header", $"PRIVATE-TOKEN: {token}", url)).Status);
-    }
-
-    private static async Task<(int Status, string Body)> CurlAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "--silent", "--show-error", "--write-out", "\n%{http_code}" }.Concat(args)) start.ArgumentList.Add(a);
-        using var curl = Process.Start(start)!;
-        var stdout = await curl.StandardOutput.ReadToEndAsync();
-        await curl.WaitForExitAsync();
-        var cut = stdout.LastIndexOf('\n');
-        return (int.Parse(stdout[(cut + 1)..]), stdout[..cut]);
+        Assert.Equal(401, (await Curl.RunAsync("--header", $"PRIVATE-TOKEN: {token}", url)).Status);
     }
 
     [Fact]
@@ -314,7 +288,7 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await SeedProjectAsync("deleting", "app");
         await Server.PublishAsync("deleting/app", "pkg", "1.0.0", "keep.txt", "keep"u8.ToArray());
         await Server.PublishAsync("deleting/app", "pkg", "1.0.0", "drop.txt", "drop"u8.ToArray());
-        await CreateUserAsync("deleting-maintainer", "maintainer-password");
+        await Server.CreateUserAsync("deleting-maintainer", password: "maintainer-password");
         await Server.AddProjectMemberAsync("deleting/app", "deleting-maintainer", "MAINTAINER");
         var page = await SignInAsync("deleting-maintainer", "maintainer-password");
         await page.GotoAsync("/deleting/app/-/packages");
@@ -394,7 +368,11 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
             await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).WaitForAsync();
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
             var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - window.innerWidth");
-            Assert.True(overflow <= 0, $"{path} is {overflow}px wider than a phone screen");
+            var wide = overflow <= 0 ? "" : await page.EvaluateAsync<string>("""
+                [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+                  .slice(-5).map(e => e.tagName + '.' + e.className + ' "' + (e.textContent || '').trim().slice(0, 40) + '"').join('; ')
+                """);
+            Assert.True(overflow <= 0, $"{path} is {overflow}px wider than a phone screen: {wide}");
         }
         await page.GotoAsync("/phone/app/-/packages");
         await Assertions.Expect(page.GetByTestId("package-row")).ToBeVisibleAsync();
