@@ -81,11 +81,44 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task The_first_page_loads_less_than_250_KB_of_JavaScript_and_CSS_gzipped()
+    {
+        var page = await NewPageAsync();
+        var bodies = new List<Task<(string Url, byte[] Body)>>();
+        page.Response += (_, r) =>
+        {
+            if (r.Url.EndsWith(".js", StringComparison.Ordinal) || r.Url.EndsWith(".css", StringComparison.Ordinal))
+                bodies.Add(Task.Run(async () => (r.Url, await r.BodyAsync())));
+        };
+        await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.NetworkIdle });
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Explore" })).ToBeVisibleAsync();
+        long gzipped = 0;
+        foreach (var (url, body) in await Task.WhenAll(bodies))
+        {
+            using var sink = new MemoryStream();
+            using (var gzip = new System.IO.Compression.GZipStream(sink, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+                gzip.Write(body);
+            output.WriteLine($"{sink.Length,8} B gzipped  {body.Length,8} B  {url}");
+            gzipped += sink.Length;
+        }
+        output.WriteLine($"first page: {bodies.Count} files, {gzipped / 1024.0:F1} KiB of JavaScript and CSS gzipped");
+        Assert.True(bodies.Count >= 2, "the page loaded no script or style at all");
+        Assert.True(gzipped < 250 * 1024, $"the first page loads {gzipped / 1024.0:F1} KiB of JavaScript and CSS gzipped");
+    }
+
+    [Fact]
     public async Task Browse_from_the_list_to_a_package_and_open_its_web_path()
     {
         var clock = Stopwatch.StartNew();
         await SeedProjectAsync("browse", "tools");
-        for (var i = 1; i <= 3; i++) await Server.PublishAsync("browse/tools", "cli-tool", $"1.{i}.0", "cli.tar.gz", Encoding.UTF8.GetBytes($"cli {i}"));
+        for (var i = 1; i <= 3; i++)
+        {
+            var archive = new byte[150_000 + i * 20_000];
+            new Random(i).NextBytes(archive);
+            await Server.PublishAsync("browse/tools", "cli-tool", $"1.{i}.0", "cli-linux-amd64.tar.gz", archive);
+            await Server.PublishAsync("browse/tools", "cli-tool", $"1.{i}.0", "SHA256SUMS", Encoding.UTF8.GetBytes($"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(archive))}  cli-linux-amd64.tar.gz\n"));
+        }
+        await Server.PublishAsync("browse/tools", "cli-tool", "1.3.0", "cli-linux-amd64.tar.gz", new byte[170_000]);
         await Server.PublishAsync("browse/tools", "firmware", "0.9.1", "fw.bin", new byte[2048]);
         var page = await SignInAsync("root", RegistryServer.RootPassword);
 
@@ -116,6 +149,11 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await page.GotoAsync(webPath);
         await Assertions.Expect(page.GetByTestId("package-title")).ToContainTextAsync("cli-tool 1.3.0");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Other versions" })).ToContainTextAsync("2");
+        // The older file of a name uploaded twice is listed too, after the newer one.
+        await Assertions.Expect(page.GetByTestId("file-row")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByTestId("file-row").First).ToContainTextAsync("cli-linux-amd64.tar.gz");
+        await Assertions.Expect(page.GetByTestId("file-row").First).ToContainTextAsync("166.0 KiB");
+        await Assertions.Expect(page.GetByTestId("file-row").Last).ToContainTextAsync("205.1 KiB");
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "1.1.0" })).ToBeVisibleAsync();
         await ScreenshotAsync(page, "04-package-details");
 
