@@ -21,14 +21,18 @@ public static class SessionCookie
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
-            Secure = http.Request.IsHttps,
+            Secure = IsHttps(http),
             Path = "/",
             Expires = expiresAt,
             IsEssential = true,
         });
 
     public static void Clear(HttpContext http) =>
-        http.Response.Cookies.Delete(Name, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, Path = "/" });
+        http.Response.Cookies.Delete(Name, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = IsHttps(http), Path = "/" });
+
+    /// <summary>Behind a proxy that ends TLS the request itself is http; Registry:ExternalUrl says what browsers use.</summary>
+    private static bool IsHttps(HttpContext http) =>
+        http.Request.IsHttps || Hosting.PublicUrl.Root(http.Request).StartsWith("https:", StringComparison.OrdinalIgnoreCase);
 
     public static bool IsSafeMethod(string method) =>
         HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
