@@ -12,7 +12,7 @@ using Registry.Schema.Data;
 namespace Registry.Schema.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresRegistryDbContext))]
-    [Migration("20261130001536_AddWebSignIn")]
+    [Migration("20261130013721_AddWebSignIn")]
     partial class AddWebSignIn
     {
         /// <inheritdoc />
@@ -387,6 +387,48 @@ namespace Registry.Schema.Data.Migrations.Postgres
                     b.Property<bool>("GenericDuplicatesAllowed")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("LockMavenPackageRequestsForwarding")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("LockNpmPackageRequestsForwarding")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("LockPypiPackageRequestsForwarding")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("MavenDuplicateExceptionRegex")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<bool>("MavenDuplicatesAllowed")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("MavenPackageRequestsForwarding")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("NpmPackageRequestsForwarding")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("NugetDuplicateExceptionRegex")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<bool>("NugetDuplicatesAllowed")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("NugetSymbolServerEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("PypiPackageRequestsForwarding")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("TerraformModuleDuplicateExceptionRegex")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<bool>("TerraformModuleDuplicatesAllowed")
+                        .HasColumnType("boolean");
+
                     b.HasKey("NamespaceId");
 
                     b.ToTable("NamespacePackageSettings");
@@ -420,6 +462,10 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
                     b.Property<int>("Status")
                         .HasColumnType("integer");
+
+                    b.Property<string>("StatusMessage")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
