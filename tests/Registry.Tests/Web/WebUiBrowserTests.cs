@@ -188,6 +188,21 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         Assert.Equal(0, await member.GetByRole(AriaRole.Button, new() { Name = "Delete package" }).CountAsync());
         Assert.Equal(0, await member.GetByRole(AriaRole.Button, new() { Name = "Upload files" }).CountAsync());
 
+        // Explore: the member finds the project among theirs; an anonymous visitor sees public projects only.
+        await member.GotoAsync("/");
+        await Assertions.Expect(member.GetByTestId("project-row").Filter(new() { HasText = "hiding/app" })).ToBeVisibleAsync();
+        await Server.CreateGroupAsync("hiding-private");
+        await Server.CreateProjectAsync("hiding-private", "secret-app");
+        var anonymous = await NewPageAsync();
+        await anonymous.GotoAsync("/");
+        await anonymous.GetByLabel("Search projects and groups").FillAsync("hiding");
+        await Assertions.Expect(anonymous.GetByTestId("project-row")).ToHaveCountAsync(1);
+        await Assertions.Expect(anonymous.GetByTestId("project-row")).ToContainTextAsync("hiding/app");
+        await Assertions.Expect(anonymous.GetByTestId("group-row")).ToHaveCountAsync(1);
+        await Assertions.Expect(anonymous.GetByTestId("group-row")).ToContainTextAsync("hiding");
+        Assert.Equal(0, await anonymous.GetByText("secret-app").CountAsync());
+        await ScreenshotAsync(anonymous, "11-explore-anonymous");
+
         foreach (var outsider in new[] { await SignInAsync("hiding-outsider", "outsider-password"), await NewPageAsync() })
         {
             await outsider.GotoAsync("/hiding/app/-/packages");
