@@ -18,6 +18,9 @@ public static class RegistrySchemaSetup
         services.AddScoped<DirectoryQueries>();
         services.AddScoped<ResourceAccessTokens>();
         services.AddScoped<IdentityAdmin>();
+        services.AddScoped<Passwords>();
+        services.AddScoped<SignInService>();
+        services.AddScoped<UserDirectory>();
         services.AddScoped<PackageAuthorizer>();
         services.AddScoped<PackagePublisher>();
         services.AddScoped<PackageFinder>();

@@ -13,6 +13,7 @@ using Registry.Server.PackagesApi;
 using Registry.Server.Projects;
 using Registry.Server.Storage;
 using Registry.Server.Users;
+using Registry.Server.Web;
 
 namespace Registry.Server.Hosting;
 
@@ -62,6 +63,8 @@ public static class RegistryApplication
         app.MapAccessTokens();
         app.MapBananaCakePop("/graphql", "/api/graphql");
         app.MapGraphQLEndpoint("/api/graphql", "/graphql");
+        app.MapSignIn();
+        app.MapWebUi();
         return app;
     }
 }

@@ -10,7 +10,7 @@ public sealed class AccessTokenNode(ResourceAccessToken token)
 {
     [Id] public string Id => GlobalId.For(GlobalId.PersonalAccessToken, token.Token.Id);
     public string Name => token.Token.Name;
-    public IEnumerable<AccessTokenScope> Scopes => ScopeNames.Of(token.Token.Scopes);
+    public List<AccessTokenScope> Scopes => TokenScopeNames.Access(token.Token.Scopes);
     [System.ComponentModel.Description("Role of the token's bot user in its project or group.")]
     public AccessLevel AccessLevel => token.AccessLevel;
     public DateTime CreatedAt => PackageNode.Utc(token.Token.CreatedAt);
@@ -26,16 +26,4 @@ public sealed class AccessTokenNode(ResourceAccessToken token)
         await tokens.CanManageAsync(actor, resource, ct)
             ? (await tokens.ListAsync(actor, resource, null, ct)).Select(t => new AccessTokenNode(t)).ToList()
             : null;
-}
-
-/// <summary>Token scopes in GitLab's names, in one order (REST writes them lower-case: <c>read_api</c>).</summary>
-public static class ScopeNames
-{
-    public static IEnumerable<AccessTokenScope> Of(TokenScopes scopes)
-    {
-        if (scopes.HasFlag(TokenScopes.Api)) yield return AccessTokenScope.Api;
-        if (scopes.HasFlag(TokenScopes.ReadApi)) yield return AccessTokenScope.ReadApi;
-        if (scopes.HasFlag(TokenScopes.ReadRegistry)) yield return AccessTokenScope.ReadRegistry;
-        if (scopes.HasFlag(TokenScopes.WriteRegistry)) yield return AccessTokenScope.WriteRegistry;
-    }
 }
