@@ -47,6 +47,7 @@ public sealed class AdminValidationTests(AdminValidationFixture fixture) : IClas
         yield return ["createUser", User("two..dots"), "Username " + PathRule, "user"];
         yield return ["createUser", User("sl/ash"), "Username " + PathRule, "user"];
         yield return ["createUser", User("sp ace"), "Username " + PathRule, "user"];
+        yield return ["createUser", User("newline\n"), "Username " + PathRule, "user"]; // $ would match before it
         yield return ["createUser", User("ünïcode"), "Username " + PathRule, "user"];
         yield return ["createUser", User(""), "Username " + PathRule, "user"];
         yield return ["createUser", User(new string('u', 256)), "Username " + PathRule, "user"];
