@@ -1,6 +1,6 @@
 using Registry.Schema.Packages;
 
-namespace Registry.Tests.BeyondGitLab;
+namespace Registry.UnitTests;
 
 public sealed class VersionOrderTests
 {
