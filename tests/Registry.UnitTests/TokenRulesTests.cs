@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Registry.Schema;
 using Registry.Schema.Identity;
 
 namespace Registry.UnitTests;
@@ -70,5 +71,37 @@ public sealed class TokenRulesTests
         Assert.Equal(SHA256.HashData(Encoding.UTF8.GetBytes("glpat-é")), TokenSecrets.Digest("glpat-é"));
         Assert.True(TokenSecrets.Matches(TokenSecrets.Digest("x"), TokenSecrets.Digest("x")));
         Assert.False(TokenSecrets.Matches(TokenSecrets.Digest("x"), TokenSecrets.Digest("y")));
+    }
+
+    [Fact]
+    public void Changing_things_needs_an_api_token_401_for_nobody_403_for_too_small_a_scope()
+    {
+        var user = new User { Username = "u" };
+        Assert.Same(user, new Actor(ActorKind.User, user, TokenScopes.Api).RequireApiWriter());
+
+        var anonymous = Assert.Throws<RegistryError>(() => Actor.Anonymous.RequireApiWriter());
+        Assert.Equal(ErrorKind.Unauthorized, anonymous.Kind);
+        Assert.Equal("You must be signed in with a token that has the api scope", anonymous.Message);
+
+        foreach (var actor in new[]
+                 {
+                     new Actor(ActorKind.User, user, TokenScopes.ReadApi),
+                     new Actor(ActorKind.JobToken, user, TokenScopes.Api, JobToken: new CiJobToken { Digest = [1] }),
+                     new Actor(ActorKind.DeployToken, null, TokenScopes.WritePackageRegistry, DeployToken: new DeployToken { Username = "d", Digest = [1] }),
+                 })
+        {
+            var refused = Assert.Throws<RegistryError>(() => actor.RequireApiWriter());
+            Assert.Equal(ErrorKind.Forbidden, refused.Kind);
+            Assert.Equal("You must be signed in with a token that has the api scope", refused.Detail);
+        }
+    }
+
+    [Fact]
+    public void Display_names_default_to_empty()
+    {
+        Assert.Equal("", new User { Username = "u" }.Name);
+        Assert.Equal("", new Namespace { Path = "p", FullPath = "p", FullPathKey = "p" }.Name);
+        Assert.Equal("", new Project { Path = "p", FullPath = "p", FullPathKey = "p" }.Name);
+        Assert.Equal("", new PersonalAccessToken { Digest = [1] }.Name);
     }
 }
