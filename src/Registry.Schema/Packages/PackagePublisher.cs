@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Registry.Schema.Data;
+using Registry.Schema.Diagnostics;
 using Registry.Schema.Identity;
 using Registry.Schema.Storage;
 
@@ -25,7 +26,8 @@ public sealed record PublishResult(PackageFileRecord Record, bool Created);
 /// Everything that can be refused is refused before the first read of the body, so a refusal costs no transfer.
 /// </summary>
 public sealed class PackagePublisher(
-    RegistryDbContext db, IBlobStore blobs, PackageFinder finder, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log)
+    RegistryDbContext db, IBlobStore blobs, PackageFinder finder, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log,
+    RegistryMetrics metrics)
 {
     private const int BufferSize = 128 * 1024;
     private const int MaxCreateAttempts = 12;
@@ -100,6 +102,7 @@ public sealed class PackagePublisher(
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            metrics.Uploaded(hasher.Length);
         }
         return hasher.Finish();
     }
@@ -148,6 +151,7 @@ public sealed class PackagePublisher(
             {
                 await db.SaveChangesAsync(ct);
                 if (transaction is not null) await transaction.CommitAsync(ct);
+                metrics.Published();
                 return new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true);
             }
             catch (Exception ex) when (attempt < MaxCreateAttempts && IsConcurrencyConflict(ex))

@@ -117,14 +117,28 @@ public static class GraphQLHttpEndpoint
         if (status == StatusCodes.Status405MethodNotAllowed) http.Response.Headers.Allow = "POST";
         http.Response.StatusCode = status;
         http.Response.ContentType = ResponseMediaType(http);
+        TagErrors(http, result);
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    /// <summary>Each error names the request (its <c>X-Request-Id</c>), so a client's report leads to the log lines.</summary>
+    private static void TagErrors(HttpContext http, ExecutionResult result)
+    {
+        if (result.Errors is null) return;
+        foreach (var error in result.Errors)
+        {
+            error.Extensions ??= new Dictionary<string, object?>();
+            error.Extensions["correlationId"] = http.TraceIdentifier;
+        }
     }
 
     private static Task WriteErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, int status, string message)
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = ResponseMediaType(http);
-        return serializer.WriteAsync(http.Response.Body, new ExecutionResult { Errors = [new ExecutionError(message)] }, http.RequestAborted);
+        var result = new ExecutionResult { Errors = [new ExecutionError(message)] };
+        TagErrors(http, result);
+        return serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
     }
 
     private static string ResponseMediaType(HttpContext http) =>

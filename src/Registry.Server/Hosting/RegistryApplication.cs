@@ -4,7 +4,9 @@ using Registry.Schema.Storage;
 using Registry.Server.Data;
 using Registry.Server.Generic;
 using Registry.Server.GraphQL;
+using Registry.Server.Http;
 using Registry.Server.Ide;
+using Registry.Server.Operations;
 using Registry.Server.PackagesApi;
 using Registry.Server.Storage;
 
@@ -23,7 +25,14 @@ public static class RegistryApplication
         };
         besideBinary.ResolveFileProvider();
         builder.Configuration.Sources.Insert(0, besideBinary);
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        var registryOptions = builder.Configuration.GetSection(RegistryOptions.Section).Get<RegistryOptions>() ?? new RegistryOptions();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.RequestHeadersTimeout = registryOptions.RequestHeadersTimeout;
+        });
+        // The host's own stop timeout must outlast the uploads' grace period, or it cuts them off first.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = registryOptions.ShutdownGracePeriod + TimeSpan.FromSeconds(10));
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls("http://localhost:5000");
 
@@ -38,9 +47,16 @@ public static class RegistryApplication
         services.AddRegistryStorage(builder.Configuration);
         services.AddRegistryDomain();
         services.AddHostedService<DestroyedFileSweeper>();
+        services.AddHostedService<OperationsSweeper>();
+        services.AddSingleton<ShutdownDrain>();
+        services.AddHostedService(sp => sp.GetRequiredService<ShutdownDrain>());
+        services.AddRegistryHealthChecks();
+        services.AddRegistryMetrics(builder.Configuration);
         configureServices?.Invoke(services);
 
         var app = builder.Build();
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<ShutdownDrainMiddleware>();
         app.UseMiddleware<RawApiPathMiddleware>();
         // Route after the raw path is restored; without this call WebApplication routes first, on the path with
         // dot segments already collapsed, and `generic/%2e%2e/...` never reaches the generic endpoints.
@@ -50,6 +66,8 @@ public static class RegistryApplication
         app.MapPackagesApi();
         app.MapBananaCakePop("/graphql", "/api/graphql");
         app.MapGraphQLEndpoint("/api/graphql", "/graphql");
+        app.MapRegistryHealth();
+        app.MapRegistryMetrics();
         return app;
     }
 }
