@@ -44,7 +44,11 @@ public static class RegistrySchemaSetup
                         ? new global::GraphQL.Validation.Complexity.FieldComplexityResult(0, 0)
                         : measure(field);
             })
-            .ConfigureExecutionOptions(o => o.EnableMetrics = false));
+            .ConfigureExecutionOptions(o =>
+            {
+                o.EnableMetrics = false;
+                o.UnhandledExceptionDelegate = GraphQLErrors.TranslateUnhandled;
+            }));
         return services;
     }
 }

@@ -15,13 +15,11 @@ public sealed class PackageSettingsService(RegistryDbContext db, Permissions per
     public async Task<NamespacePackageSettings> UpdateAsync(Actor actor, string namespacePath, bool? duplicatesAllowed,
         string? exceptionRegex, bool regexGiven, CancellationToken ct)
     {
-        if (actor is not { Kind: ActorKind.User, CanWriteApi: true }) throw new AdminError("You must be signed in with a token that has the api scope");
+        var user = actor.RequireApiWriter();
         var ns = await locator.FindNamespaceAsync(namespacePath, ct);
-        if (ns is null || !await permissions.CanSeeNamespaceAsync(actor, ns, ct))
-            throw new AdminError("The resource that you are attempting to access does not exist or you don't have permission to perform this action");
-        if (await permissions.NamespaceRoleAsync(actor.User, ns, ct) is not AccessLevel.Owner)
-            throw new AdminError("The resource that you are attempting to access does not exist or you don't have permission to perform this action");
-        if (regexGiven && DuplicatePolicy.Validate(exceptionRegex) is { } why) throw new AdminError(why);
+        if (ns is null || !await permissions.CanSeeNamespaceAsync(actor, ns, ct)) throw RegistryError.NotFound("Namespace");
+        if (await permissions.NamespaceRoleAsync(user, ns, ct) is not AccessLevel.Owner) throw RegistryError.Forbidden();
+        if (regexGiven && DuplicatePolicy.Validate(exceptionRegex) is { } why) throw RegistryError.BadRequest(why);
 
         var settings = await db.NamespacePackageSettings.FirstOrDefaultAsync(s => s.NamespaceId == ns.Id, ct);
         if (settings is null)
