@@ -35,7 +35,7 @@ public sealed class PackagePublisher(
     public async Task<PublishResult> PublishAsync(PublishCommand cmd, Stream body, CancellationToken ct)
     {
         PackageNameRules.Validate(cmd.Name, cmd.Version);
-        if (cmd.DeclaredLength is long declared && options.Value.IsTooLarge(declared)) throw RegistryError.TooLarge();
+        if (cmd.DeclaredLength is long declared && options.Value.IsTooLarge(declared)) throw Refused(UploadRefusal.Size, RegistryError.TooLarge());
 
         if (await ForbiddenDuplicateOfAsync(cmd, ct) is { } existing)
             return await RetryOfExistingAsync(cmd, existing, body, ct);
@@ -45,7 +45,7 @@ public sealed class PackagePublisher(
         await using (var writer = await blobs.CreateAsync(key, cmd.DeclaredLength, ct))
         {
             digests = await CopyAsync(body, writer.WriteAsync, ct);
-            if (!cmd.Expected.Matches(digests)) throw RegistryError.ChecksumMismatch(); // the writer discards the bytes
+            if (!cmd.Expected.Matches(digests)) throw Refused(UploadRefusal.Checksum, RegistryError.ChecksumMismatch()); // the writer discards the bytes
             await writer.CommitAsync(ct);
         }
         try
@@ -69,12 +69,12 @@ public sealed class PackagePublisher(
     {
         if (cmd.Expected.Sha256 is { } declared)
         {
-            if (declared != existing.FileSha256) throw RegistryError.DuplicateNotAllowed();
+            if (declared != existing.FileSha256) throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
             return new PublishResult(existing, Created: false);
         }
         var digests = await CopyAsync(body, static (_, _) => ValueTask.CompletedTask, ct);
-        if (!cmd.Expected.Matches(digests)) throw RegistryError.ChecksumMismatch();
-        if (digests.Sha256 != existing.FileSha256) throw RegistryError.DuplicateNotAllowed();
+        if (!cmd.Expected.Matches(digests)) throw Refused(UploadRefusal.Checksum, RegistryError.ChecksumMismatch());
+        if (digests.Sha256 != existing.FileSha256) throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
         return new PublishResult(existing, Created: false);
     }
 
@@ -91,7 +91,7 @@ public sealed class PackagePublisher(
                 var read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), idle.Token);
                 if (read == 0) break;
                 hasher.Append(buffer.AsSpan(0, read));
-                if (options.Value.IsTooLarge(hasher.Length)) throw RegistryError.TooLarge();
+                if (options.Value.IsTooLarge(hasher.Length)) throw Refused(UploadRefusal.Size, RegistryError.TooLarge());
                 await write(buffer.AsMemory(0, read), ct);
             }
         }
@@ -134,7 +134,7 @@ public sealed class PackagePublisher(
                 if (await ForbiddenDuplicateOfAsync(cmd, ct) is { } existing)
                 {
                     await DeleteBlobQuietlyAsync(key);
-                    if (existing.FileSha256 != digests.Sha256) throw RegistryError.DuplicateNotAllowed();
+                    if (existing.FileSha256 != digests.Sha256) throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
                     return new PublishResult(existing, Created: false);
                 }
                 if (package.Status == PackageStatus.PendingDestruction) package.Status = cmd.Status ?? PackageStatus.Default;
@@ -163,6 +163,13 @@ public sealed class PackagePublisher(
                 await Task.Delay(Random.Shared.Next(5, 20 * attempt), CancellationToken.None);
             }
         }
+    }
+
+    /// <summary>Counts a refusal by its reason (the error alone does not tell a duplicate from a size refusal).</summary>
+    private RegistryError Refused(UploadRefusal reason, RegistryError error)
+    {
+        metrics.Refused(reason);
+        return error;
     }
 
     private static bool IsConcurrencyConflict(Exception ex) =>

@@ -10,7 +10,11 @@ public sealed class MetricsTests
     [Fact]
     public async Task A_known_sequence_of_requests_is_counted_exactly()
     {
-        await using var server = await RegistryServer.StartAsync(new Dictionary<string, string> { ["Registry:SweepInterval"] = "00:00:01" });
+        await using var server = await RegistryServer.StartAsync(new Dictionary<string, string>
+        {
+            ["Registry:SweepInterval"] = "00:00:01",
+            ["Registry:MaxFileSize"] = "1000",
+        });
         await server.CreateGroupAsync("metrics");
         await server.CreateProjectAsync("metrics", "tools");
         using var client = server.Client(RegistryServer.RootToken);
@@ -19,6 +23,16 @@ public sealed class MetricsTests
         {
             using var put = await client.PutAsync(RegistryServer.GenericUrl("metrics%2Ftools", "pkg", "1.0.0", $"f{i}.bin"), new ByteArrayContent(new byte[size]));
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+        // Refused: too large (declared, so never read) and a checksum mismatch (read, then discarded).
+        using (var tooLarge = await client.PutAsync(RegistryServer.GenericUrl("metrics%2Ftools", "pkg", "1.0.0", "big.bin"), new ByteArrayContent(new byte[2000])))
+            Assert.Equal(HttpStatusCode.BadRequest, tooLarge.StatusCode);
+        using (var mismatch = new HttpRequestMessage(HttpMethod.Put, RegistryServer.GenericUrl("metrics%2Ftools", "pkg", "1.0.0", "bad.bin")))
+        {
+            mismatch.Content = new ByteArrayContent(new byte[100]);
+            mismatch.Headers.Add("X-Checksum-Sha256", new string('0', 64));
+            using var refused = await client.SendAsync(mismatch);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         }
         for (var i = 0; i < 2; i++)
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(RegistryServer.GenericUrl("metrics%2Ftools", "pkg", "1.0.0", "f0.bin"))).StatusCode);
@@ -36,7 +50,12 @@ public sealed class MetricsTests
         // The latency histogram has its buckets, cumulative up to +Inf.
         Assert.Equal(3, scrape.Sum("http_server_request_duration_seconds_bucket", [.. puts, ("le", "+Inf")]));
 
-        Assert.Equal(600, scrape.Sum("registry_uploaded_bytes_total"));
+        Assert.Equal(2, scrape.Sum("http_server_request_duration_seconds_count", ("http_route", GenericRoute), ("http_response_status_code", "400")));
+        Assert.Equal(700, scrape.Sum("registry_uploaded_bytes_total"));
+        Assert.Equal(200, scrape.Sum("registry_downloaded_bytes_total"));
+        Assert.Equal(1, scrape.Sum("registry_uploads_refused_total", ("reason", "size")));
+        Assert.Equal(1, scrape.Sum("registry_uploads_refused_total", ("reason", "checksum")));
+        Assert.Equal(2, scrape.Sum("registry_uploads_refused_total"));
         Assert.Equal(3, scrape.Sum("registry_files_published_total"));
         Assert.Equal(1, scrape.Sum("registry_packages_stored"));
         Assert.Equal(3, scrape.Sum("registry_files_stored"));
