@@ -22,10 +22,17 @@ public static class RestErrors
             _ => (StatusCodes.Status400BadRequest, "400 Bad request"),
         };
         if (status == StatusCodes.Status401Unauthorized) http.Response.Headers.WWWAuthenticate = Realm;
+        if (AbandonsBody(error)) http.Response.Headers.Connection = "close";
         if (error.Parameter is not null) return GitLabJson.Status(new { error = error.Message }, status);
         if (error.Detail is not null && error.Kind != ErrorKind.NotFound) text += " - " + error.Detail;
         return Message(text, status);
     }
+
+    /// <summary>
+    /// Refusals that leave the request body part-read (a stalled upload, a full disk): the connection closes after the
+    /// answer instead of being kept for another request behind a body nobody will read.
+    /// </summary>
+    private static bool AbandonsBody(RegistryError error) => error.Kind is ErrorKind.Timeout or ErrorKind.InsufficientStorage;
 
     public static IResult Message(string message, int status) => GitLabJson.Status(new { message }, status);
 
