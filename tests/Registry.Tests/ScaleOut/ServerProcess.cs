@@ -30,6 +30,22 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public string Log => string.Join('\n', _log);
 
+    /// <summary>Sends SIGTERM, as a service manager stopping the server does.</summary>
+    public void Terminate()
+    {
+        if (Kill(_process.Id, 15) != 0) throw new InvalidOperationException($"kill -TERM {_process.Id} failed");
+    }
+
+    /// <summary>Waits for the process to end on its own; its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync(new CancellationTokenSource(timeout).Token);
+        return _process.ExitCode;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
     /// <summary>Starts the process; does not wait for it to be ready (see <see cref="WaitReadyAsync"/>).</summary>
     public static ServerProcess Start(string name, IDictionary<string, string> settings)
     {
