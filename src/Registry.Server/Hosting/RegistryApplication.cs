@@ -52,10 +52,12 @@ public static class RegistryApplication
         services.AddHostedService(sp => sp.GetRequiredService<ShutdownDrain>());
         services.AddRegistryHealthChecks();
         services.AddRegistryMetrics(builder.Configuration);
+        services.AddRegistryRateLimits(builder.Configuration);
         configureServices?.Invoke(services);
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
+        app.UseRegistryRateLimits();
         app.UseMiddleware<ShutdownDrainMiddleware>();
         app.UseMiddleware<RawApiPathMiddleware>();
         // Route after the raw path is restored; without this call WebApplication routes first, on the path with
