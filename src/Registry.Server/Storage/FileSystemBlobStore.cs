@@ -44,7 +44,9 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        File.Delete(PathOf(key));
+        // Deleting what is not there is done (a restored backup can name blobs destroyed while it was taken).
+        try { File.Delete(PathOf(key)); }
+        catch (DirectoryNotFoundException) { }
         return Task.CompletedTask;
     }
 
