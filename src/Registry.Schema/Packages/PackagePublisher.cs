@@ -42,11 +42,16 @@ public sealed class PackagePublisher(
 
         var key = NewBlobKey();
         ContentDigests digests;
-        await using (var writer = await blobs.CreateAsync(key, cmd.DeclaredLength, ct))
+        try
         {
+            await using var writer = await blobs.CreateAsync(key, cmd.DeclaredLength, ct);
             digests = await CopyAsync(body, writer.WriteAsync, ct);
             if (!cmd.Expected.Matches(digests)) throw Refused(UploadRefusal.Checksum, RegistryError.ChecksumMismatch()); // the writer discards the bytes
             await writer.CommitAsync(ct);
+        }
+        catch (Exception e) when (InsufficientStorage.Is(e))
+        {
+            throw OutOfStorage(cmd, e); // the writer discarded what it had written
         }
         try
         {
@@ -54,11 +59,20 @@ public sealed class PackagePublisher(
             // land between the database commit and the return, and the catch below would delete a recorded blob.
             return await RecordAsync(cmd, digests, key, CancellationToken.None);
         }
-        catch
+        catch (Exception e)
         {
             await DeleteBlobQuietlyAsync(key);
+            if (InsufficientStorage.Is(e)) throw OutOfStorage(cmd, e);
             throw;
         }
+    }
+
+    /// <summary>A full disk or database: one clear warning (no stack trace: nothing is broken) and a 507 for the client.</summary>
+    private RegistryError OutOfStorage(PublishCommand cmd, Exception e)
+    {
+        log.LogWarning("Out of storage: the upload of {Name}/{Version}/{File} to project {ProjectId} was refused with 507 ({Reason})",
+            cmd.Name, cmd.Version, cmd.FileName, cmd.Project.Id, e.GetBaseException().Message);
+        return Refused(UploadRefusal.DiskFull, RegistryError.InsufficientStorage());
     }
 
     /// <summary>
@@ -154,7 +168,7 @@ public sealed class PackagePublisher(
                 metrics.Published();
                 return new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true);
             }
-            catch (Exception ex) when (attempt < MaxCreateAttempts && IsConcurrencyConflict(ex))
+            catch (Exception ex) when (attempt < MaxCreateAttempts && IsConcurrencyConflict(ex) && !InsufficientStorage.Is(ex))
             {
                 // A racing upload created the package first (unique index) or won the serialization; go again.
                 log.LogDebug(ex, "Package {Name}/{Version} written concurrently, retrying", cmd.Name, cmd.Version);
