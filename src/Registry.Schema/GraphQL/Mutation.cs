@@ -68,9 +68,7 @@ public sealed class Mutation
     public static Task<UpdateNamespacePackageSettingsPayload> UpdateNamespacePackageSettings(UpdateNamespacePackageSettingsInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] PackageSettingsService settings, CancellationToken ct) =>
         Run<UpdateNamespacePackageSettingsPayload>(input, async p =>
-            // An explicit null clears the regex; an absent field leaves it alone.
-            p.PackageSettings = new PackageSettingsNode(await settings.UpdateAsync(ctx.Actor, input.NamespacePath,
-                input.GenericDuplicatesAllowed, input.GenericDuplicateExceptionRegex, input.GenericDuplicateExceptionRegexGiven, ct)));
+            p.PackageSettings = new PackageSettingsNode(await settings.UpdateAsync(ctx.Actor, input.NamespacePath, input.ToChange(), ct)));
 
     public static Task<DestroyPayload> DestroyPackage(DestroyPackageInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] PackageDestroyer destroyer, CancellationToken ct) =>

@@ -15,6 +15,7 @@ public static class RegistrySchemaSetup
         services.AddScoped<Authenticator>();
         services.AddScoped<Permissions>();
         services.AddScoped<ProjectLocator>();
+        services.AddScoped<DirectoryQueries>();
         services.AddScoped<IdentityAdmin>();
         services.AddScoped<PackageAuthorizer>();
         services.AddScoped<PackagePublisher>();

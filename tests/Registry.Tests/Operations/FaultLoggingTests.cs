@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
-using Registry.Tests.Generic;
 using Registry.Tests.Infrastructure;
 
 namespace Registry.Tests.Operations;
@@ -38,9 +37,9 @@ public sealed class FaultLoggingTests
             configureServices: logs.AddTo);
         await server.CreateGroupAsync("stall");
         var projectId = await server.CreateProjectAsync("stall", "app");
-        var (status, _) = await RawUpload.SendThenStallAsync(server.BaseAddress, RegistryServer.GenericUrl(projectId, "stalled", "1.0", "f.bin"),
+        var answer = await RawHttp.SendThenStallAsync(server.BaseAddress, RegistryServer.GenericUrl(projectId, "stalled", "1.0", "f.bin"),
             contentLength: 1024 * 1024, send: 100 * 1024, RegistryServer.RootToken);
-        Assert.Equal(408, status);
+        Assert.Equal(408, answer.Status);
         // Kestrel's line about the unread rest of the body comes as the connection winds down, after the answer.
         await server.StopKeepingDataAsync();
         Assert.Empty(logs.AtLeast(LogLevel.Error));

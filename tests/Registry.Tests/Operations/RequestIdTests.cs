@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Registry.Tests.Infrastructure;
-using Registry.Tests.ScaleOut;
 
 namespace Registry.Tests.Operations;
 
@@ -74,9 +73,9 @@ public sealed class RequestIdTests
             ["Logging:Console:FormatterName"] = "json",
             ["Logging:Console:FormatterOptions:IncludeScopes"] = "true",
         };
-        await using var process = ServerProcess.Start("json-logs", settings);
-        await process.WaitReadyAsync(TimeSpan.FromMinutes(1));
-        using var client = process.Client();
+        await using var process = ServerProcess.Start("json-logs", new Dictionary<string, string>(), settings);
+        await process.WaitReadyAsync();
+        using var client = process.Client(RegistryClient.RootToken);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v4/projects/1/packages");
         request.Headers.Add("X-Request-Id", "json-log-check-42");
         using var response = await client.SendAsync(request);

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Registry.Tests.Infrastructure;
-using Registry.Tests.ScaleOut;
 
 namespace Registry.Tests.Operations;
 
@@ -13,12 +12,12 @@ public sealed class ShutdownAndCrashTests
     [Fact]
     public async Task Sigterm_lets_the_upload_in_flight_finish_and_refuses_new_ones_with_503()
     {
-        await using var process = ServerProcess.Start("drain", new Dictionary<string, string>
+        await using var process = ServerProcess.Start("drain", new Dictionary<string, string>(), new Dictionary<string, string>
         {
             ["Registry:ShutdownGracePeriod"] = "00:00:30",
             ["Logging:LogLevel:Registry.Server.Operations"] = "Information",
         });
-        await process.WaitReadyAsync(TimeSpan.FromMinutes(1));
+        await process.WaitReadyAsync();
         await process.GraphQLAsync("mutation { createGroup(input: {path: \"drain\", visibility: PRIVATE}) { errors } }");
         await process.GraphQLAsync("mutation { createProject(input: {namespacePath: \"drain\", path: \"app\"}) { errors } }");
         var content = RandomNumberGenerator.GetBytes(256 * 1024);
@@ -37,7 +36,7 @@ public sealed class ShutdownAndCrashTests
         process.Terminate();
         using var client = process.Client();
         // Draining: readiness fails so the load balancer stops sending; a new upload is refused, downloads still work.
-        await EventuallyAsync(async () => (await client.GetAsync("/-/readiness")).StatusCode == HttpStatusCode.ServiceUnavailable);
+        await Eventually.HoldsAsync(async () => (await client.GetAsync("/-/readiness")).StatusCode == HttpStatusCode.ServiceUnavailable, "readiness fails while draining");
         using (var refused = await client.PutAsync(RegistryServer.GenericUrl("drain%2Fapp", "pkg", "1.0.0", "late.bin"), new ByteArrayContent([1, 2, 3])))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
@@ -50,7 +49,7 @@ public sealed class ShutdownAndCrashTests
         var answer = await ReadResponseAsync(stream);
         Assert.StartsWith("HTTP/1.1 201", answer);
 
-        Assert.Equal(0, await process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await process.WaitForExitAsync());
         Assert.Contains("waiting up to 00:00:30 for 1 uploads in flight", process.Log);
         Assert.Contains("the uploads in flight finished", process.Log);
 
@@ -74,8 +73,8 @@ public sealed class ShutdownAndCrashTests
         await a.CreateGroupAsync("crash");
         await a.CreateProjectAsync("crash", "app");
         var tmp = Path.Combine(a.DataPath, "blobs", "tmp");
-        await using var b = ServerProcess.Start("crashing", new Dictionary<string, string> { ["Registry:DataPath"] = a.DataPath });
-        await b.WaitReadyAsync(TimeSpan.FromMinutes(1));
+        await using var b = ServerProcess.Start("crashing", new Dictionary<string, string>(), new Dictionary<string, string> { ["Registry:DataPath"] = a.DataPath });
+        await b.WaitReadyAsync();
 
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(b.BaseAddress.Host, b.BaseAddress.Port);
@@ -95,7 +94,7 @@ public sealed class ShutdownAndCrashTests
 
         await b.DisposeAsync(); // kill -9: the partial file stays behind
         Assert.True(File.Exists(partial));
-        await EventuallyAsync(() => Task.FromResult(!File.Exists(partial)), TimeSpan.FromSeconds(30));
+        await Eventually.HoldsAsync(() => !File.Exists(partial), "the crashed upload's partial file is swept");
         Assert.Empty(Directory.GetFiles(tmp, "*.part"));
     }
 
@@ -144,15 +143,5 @@ public sealed class ShutdownAndCrashTests
         }
         catch (IOException) { }
         return Encoding.ASCII.GetString(received.ToArray());
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail("The condition did not become true in time");
-            await Task.Delay(100);
-        }
     }
 }
