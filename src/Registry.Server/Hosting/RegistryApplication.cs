@@ -53,6 +53,7 @@ public static class RegistryApplication
         services.AddRegistryHealthChecks();
         services.AddRegistryMetrics(builder.Configuration);
         services.AddRegistryRateLimits(builder.Configuration);
+        services.AddRegistryOpenApi();
         configureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -71,6 +72,7 @@ public static class RegistryApplication
         app.MapGraphQLEndpoint("/api/graphql", "/graphql");
         app.MapRegistryHealth();
         app.MapRegistryMetrics();
+        app.MapRegistryOpenApi();
         return app;
     }
 }
