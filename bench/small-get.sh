@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Small-download benchmark (not a test): what one request costs the server. Builds in Release (or uses BIN=folder with
 # a built Registry.Server.dll), starts the server on SQLite + files, publishes one 1 KiB file and runs wrk against its
-# download URL. Prints wrk's figures for each round; compare two builds by running it with BIN= for each.
+# download URL. Prints wrk's figures for each round and the server's CPU time per request (user + system, from
+# /proc), which a busy machine distorts far less than requests per second; compare builds by running it with BIN=.
 #
 #   bench/small-get.sh            DURATION=15s CONNECTIONS=32 THREADS=1 ROUNDS=3 PORT=5391
 #   SERVER_ARGS="--Registry:RateLimits:Enabled=true" bench/small-get.sh   extra server settings
@@ -43,8 +44,15 @@ curl -sf -H "PRIVATE-TOKEN: $token" --upload-file "$work/small.bin" "$url" >/dev
 
 echo "== warm-up"
 wrk -t"$threads" -c"$connections" -d5s "$url" >/dev/null
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+ticks_per_second=$(getconf CLK_TCK)
 for r in $(seq "$rounds"); do
     echo "== round $r: wrk -t$threads -c$connections -d$duration (anonymous GET of a 1 KiB public file)"
-    wrk -t"$threads" -c"$connections" -d"$duration" --latency "$url" | grep -E 'Requests/sec|Latency |  50%|  99%|Non-2xx'
+    before=$(cpu_ticks)
+    wrk -t"$threads" -c"$connections" -d"$duration" --latency "$url" >"$work/wrk.txt"
+    after=$(cpu_ticks)
+    grep -E 'Requests/sec|Latency |  50%|  99%|Non-2xx' "$work/wrk.txt"
+    requests=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
+    echo "server CPU per request: $(awk -v t=$((after - before)) -v hz="$ticks_per_second" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }') µs ($requests requests)"
 done
 grep -E '^(fail|crit):' "$work/server.log" && echo "!! the server logged failures" || true
