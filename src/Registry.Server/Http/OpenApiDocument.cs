@@ -12,7 +12,8 @@ namespace Registry.Server.Http;
 public static partial class OpenApiDocument
 {
     public const string Path = "/api/v4/openapi.json";
-    public const string Name = "openapi";
+    /// <summary>The name MapOpenApi serves on a path without a <c>{documentName}</c> value.</summary>
+    public const string Name = "v1";
 
     public static IServiceCollection AddRegistryOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(Name, o =>
@@ -77,8 +78,9 @@ public static partial class OpenApiDocument
 
     public static IEndpointRouteBuilder MapRegistryOpenApi(this IEndpointRouteBuilder app)
     {
-        // The document's name is the file name: only /api/v4/openapi.json matches.
-        app.MapOpenApi("/api/v4/{documentName:regex(^openapi$)}.json");
+        // A literal path: a {documentName} parameter would make every /api/v4/<x> a GET route to the matcher, and
+        // other methods there would answer 405 instead of GitLab's 404.
+        app.MapOpenApi(Path);
         return app;
     }
 }

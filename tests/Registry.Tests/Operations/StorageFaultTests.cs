@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -26,9 +25,9 @@ public sealed class StorageFaultTests
         await server.CreateGroupAsync("chunks");
         await server.CreateProjectAsync("chunks", "app");
         var url = RegistryServer.GenericUrl("chunks%2Fapp", "pkg", "1.0.0", "f.bin");
-        var answer = await SendChunkedAsync(server.BaseAddress, url, $"{chunkSize}\r\nhello\r\n0\r\n\r\n");
-        Assert.True(answer.StartsWith("HTTP/1.1 400", StringComparison.Ordinal), answer);
-        Assert.Contains("\"message\":\"400 Bad request", answer);
+        var answer = await RawHttp.SendChunkedAsync(server.BaseAddress, url, RegistryServer.RootToken, $"{chunkSize}\r\nhello\r\n0\r\n\r\n");
+        Assert.True(answer.Status == 400, answer.Status + " " + answer.Text);
+        Assert.StartsWith("400 Bad request", answer.Json.GetProperty("message").GetString());
         using var client = server.Client(RegistryServer.RootToken);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(url)).StatusCode);
     }
@@ -120,30 +119,6 @@ public sealed class StorageFaultTests
             catch (IOException) { }
         }
         File.Delete(Path.Combine(mount, "reserve"));
-    }
-
-    private static async Task<string> SendChunkedAsync(Uri server, string path, string body)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(server.Host, server.Port);
-        var stream = tcp.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes($"PUT {path} HTTP/1.1\r\nHost: {server.Authority}\r\nTransfer-Encoding: chunked\r\n" +
-            $"PRIVATE-TOKEN: {RegistryServer.RootToken}\r\n\r\n{body}"));
-        var received = new MemoryStream();
-        var buffer = new byte[8192];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            int read;
-            while ((read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
-            {
-                received.Write(buffer, 0, read);
-                var text = Encoding.ASCII.GetString(received.ToArray());
-                if (text.Contains("\r\n\r\n") && text.TrimEnd().EndsWith('}')) break;
-            }
-        }
-        catch (IOException) { }
-        return Encoding.ASCII.GetString(received.ToArray());
     }
 
     private static async Task RunAsync(string file, params string[] args)
