@@ -121,10 +121,12 @@ public static class GraphQLHttpEndpoint
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
     }
 
-    /// <summary>Each error names the request (its <c>X-Request-Id</c>), so a client's report leads to the log lines.</summary>
+    /// <summary>Each error of an executed request, or of the transport, names the request (its <c>X-Request-Id</c>), so a client's report leads to the log lines.</summary>
     private static void TagErrors(HttpContext http, ExecutionResult result)
     {
-        if (result.Errors is null) return;
+        // Not on validation errors: Banana Cake Pop probes the schema with queries that fail validation and stops
+        // loading it when those errors carry anything more (its browser test failed).
+        if (result.Errors is null || !result.Executed && result.Errors.Any(e => e is ValidationError)) return;
         foreach (var error in result.Errors)
         {
             error.Extensions ??= new Dictionary<string, object?>();

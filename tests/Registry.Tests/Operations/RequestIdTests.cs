@@ -60,7 +60,7 @@ public sealed class RequestIdTests
             Assert.True(ids.Add(Assert.Single(response.Headers.GetValues("X-Request-Id"))), path);
         }
 
-        using var graphql = await client.PostAsJsonAsync("/api/graphql", new { query = "{ noSuchField }" });
+        using var graphql = await client.PostAsync("/api/graphql", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
         var id = Assert.Single(graphql.Headers.GetValues("X-Request-Id"));
         var error = (await graphql.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0];
         Assert.Equal(id, error.GetProperty("extensions").GetProperty("correlationId").GetString());
