@@ -30,6 +30,7 @@ public static class RegistrySchemaSetup
         services.AddScoped<PackageDestroyer>();
         services.AddSingleton<DestroySignal>();
         services.AddScoped<OrphanBlobCollector>();
+        services.AddScoped<PackageFileVerifier>();
         services.AddScoped<Loading.RequestLoaders>();
         services.AddGraphQL(b => b
             .AddAutoSchema<Query>(s => s.WithMutation<Mutation>())

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Registry.Schema.Data;
+using Registry.Schema.Diagnostics;
 using Registry.Schema.Identity;
 using Registry.Schema.Storage;
 
@@ -25,7 +26,8 @@ public sealed record PublishResult(PackageFileRecord Record, bool Created);
 /// Everything that can be refused is refused before the first read of the body, so a refusal costs no transfer.
 /// </summary>
 public sealed class PackagePublisher(
-    RegistryDbContext db, IBlobStore blobs, PackageFinder finder, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log)
+    RegistryDbContext db, IBlobStore blobs, PackageFinder finder, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log,
+    RegistryMetrics metrics)
 {
     private const int BufferSize = 128 * 1024;
     private const int MaxCreateAttempts = 12;
@@ -33,18 +35,23 @@ public sealed class PackagePublisher(
     public async Task<PublishResult> PublishAsync(PublishCommand cmd, Stream body, CancellationToken ct)
     {
         PackageNameRules.Validate(cmd.Name, cmd.Version);
-        if (cmd.DeclaredLength is long declared && options.Value.IsTooLarge(declared)) throw RegistryError.TooLarge();
+        if (cmd.DeclaredLength is long declared && options.Value.IsTooLarge(declared)) throw Refused(UploadRefusal.Size, RegistryError.TooLarge());
 
         if (await ForbiddenDuplicateOfAsync(cmd, ct) is { } existing)
             return await RetryOfExistingAsync(cmd, existing, body, ct);
 
         var key = NewBlobKey();
         ContentDigests digests;
-        await using (var writer = await blobs.CreateAsync(key, cmd.DeclaredLength, ct))
+        try
         {
+            await using var writer = await blobs.CreateAsync(key, cmd.DeclaredLength, ct);
             digests = await CopyAsync(body, writer.WriteAsync, ct);
-            if (!cmd.Expected.Matches(digests)) throw RegistryError.ChecksumMismatch(); // the writer discards the bytes
+            if (!cmd.Expected.Matches(digests)) throw Refused(UploadRefusal.Checksum, RegistryError.ChecksumMismatch()); // the writer discards the bytes
             await writer.CommitAsync(ct);
+        }
+        catch (Exception e) when (InsufficientStorage.Is(e))
+        {
+            throw OutOfStorage(cmd, e); // the writer discarded what it had written
         }
         try
         {
@@ -52,11 +59,20 @@ public sealed class PackagePublisher(
             // land between the database commit and the return, and the catch below would delete a recorded blob.
             return await RecordAsync(cmd, digests, key, CancellationToken.None);
         }
-        catch
+        catch (Exception e)
         {
             await DeleteBlobQuietlyAsync(key);
+            if (InsufficientStorage.Is(e)) throw OutOfStorage(cmd, e);
             throw;
         }
+    }
+
+    /// <summary>A full disk or database: one clear warning (no stack trace: nothing is broken) and a 507 for the client.</summary>
+    private RegistryError OutOfStorage(PublishCommand cmd, Exception e)
+    {
+        log.LogWarning("Out of storage: the upload of {Name}/{Version}/{File} to project {ProjectId} was refused with 507 ({Reason})",
+            cmd.Name, cmd.Version, cmd.FileName, cmd.Project.Id, e.GetBaseException().Message);
+        return Refused(UploadRefusal.DiskFull, RegistryError.InsufficientStorage());
     }
 
     /// <summary>
@@ -67,12 +83,12 @@ public sealed class PackagePublisher(
     {
         if (cmd.Expected.Sha256 is { } declared)
         {
-            if (declared != existing.FileSha256) throw RegistryError.DuplicateNotAllowed();
+            if (declared != existing.FileSha256) throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
             return new PublishResult(existing, Created: false);
         }
         var digests = await CopyAsync(body, static (_, _) => ValueTask.CompletedTask, ct);
-        if (!cmd.Expected.Matches(digests)) throw RegistryError.ChecksumMismatch();
-        if (digests.Sha256 != existing.FileSha256) throw RegistryError.DuplicateNotAllowed();
+        if (!cmd.Expected.Matches(digests)) throw Refused(UploadRefusal.Checksum, RegistryError.ChecksumMismatch());
+        if (digests.Sha256 != existing.FileSha256) throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
         return new PublishResult(existing, Created: false);
     }
 
@@ -89,7 +105,7 @@ public sealed class PackagePublisher(
                 var read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), idle.Token);
                 if (read == 0) break;
                 hasher.Append(buffer.AsSpan(0, read));
-                if (options.Value.IsTooLarge(hasher.Length)) throw RegistryError.TooLarge();
+                if (options.Value.IsTooLarge(hasher.Length)) throw Refused(UploadRefusal.Size, RegistryError.TooLarge());
                 await write(buffer.AsMemory(0, read), ct);
             }
         }
@@ -100,6 +116,7 @@ public sealed class PackagePublisher(
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            metrics.Uploaded(hasher.Length);
         }
         return hasher.Finish();
     }
@@ -131,7 +148,7 @@ public sealed class PackagePublisher(
                 if (await ForbiddenDuplicateOfAsync(cmd, ct) is { } existing)
                 {
                     await DeleteBlobQuietlyAsync(key);
-                    if (existing.FileSha256 != digests.Sha256) throw RegistryError.DuplicateNotAllowed();
+                    if (existing.FileSha256 != digests.Sha256) throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
                     return new PublishResult(existing, Created: false);
                 }
                 if (package.Status == PackageStatus.PendingDestruction) package.Status = cmd.Status ?? PackageStatus.Default;
@@ -148,9 +165,10 @@ public sealed class PackagePublisher(
             {
                 await db.SaveChangesAsync(ct);
                 if (transaction is not null) await transaction.CommitAsync(ct);
+                metrics.Published();
                 return new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true);
             }
-            catch (Exception ex) when (attempt < MaxCreateAttempts && IsConcurrencyConflict(ex))
+            catch (Exception ex) when (attempt < MaxCreateAttempts && IsConcurrencyConflict(ex) && !InsufficientStorage.Is(ex))
             {
                 // A racing upload created the package first (unique index) or won the serialization; go again.
                 log.LogDebug(ex, "Package {Name}/{Version} written concurrently, retrying", cmd.Name, cmd.Version);
@@ -159,6 +177,13 @@ public sealed class PackagePublisher(
                 await Task.Delay(Random.Shared.Next(5, 20 * attempt), CancellationToken.None);
             }
         }
+    }
+
+    /// <summary>Counts a refusal by its reason (the error alone does not tell a duplicate from a size refusal).</summary>
+    private RegistryError Refused(UploadRefusal reason, RegistryError error)
+    {
+        metrics.Refused(reason);
+        return error;
     }
 
     private static bool IsConcurrencyConflict(Exception ex) =>

@@ -37,7 +37,7 @@ public sealed class BananaCakePopBrowserTests(ServerFixture fixture, ITestOutput
                 Timeout = 60_000,
             });
             var page = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
-            page.SetDefaultTimeout(60_000);
+            page.SetDefaultTimeout(HeadlessChromium.Deadline);
             page.PageError += (_, e) => output.WriteLine("page error: " + e);
             page.RequestFailed += (_, r) => output.WriteLine($"request failed: {r.Method} {r.Url} {r.Failure}");
 

@@ -22,7 +22,8 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
     {
         var context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, AcceptDownloads = true, BaseURL = Server.BaseAddress.ToString() });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(30_000);
+        page.SetDefaultTimeout(HeadlessChromium.Deadline);
+        page.SetDefaultNavigationTimeout(HeadlessChromium.Deadline);
         page.PageError += (_, e) => output.WriteLine("page error: " + e);
         page.Console += (_, m) => { if (m.Type == "error") output.WriteLine("console error: " + m.Text); };
         return page;
