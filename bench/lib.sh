@@ -195,3 +195,16 @@ wrk_check() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# CPU time (user + system, in clock ticks) a process and its children threads used so far; nginx counts its workers.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+nginx_cpu_ticks() {
+    local master total=0 pid
+    master=$(cat "$work/nginx/nginx.pid")
+    for pid in $master $(pgrep -P "$master"); do total=$(( total + $(cpu_ticks "$pid") )); done
+    echo "$total"
+}
+clk_tck=$(getconf CLK_TCK)
+# Microseconds of CPU per request from a tick difference and a request count: load from other processes on the
+# machine changes rates a lot, CPU per request much less.
+us_per_request() { awk -v t="$1" -v n="$2" -v hz="$clk_tck" 'BEGIN { printf "%.0f", (n > 0 ? t * 1e6 / hz / n : 0) }'; }

@@ -56,17 +56,20 @@ for entry in "${lists[@]}"; do
     printf '   %-28s ok (%s)\n' "$name" "${total:+X-Total $total}${count:+count $count}"
 done
 
-declare -A p50s p95s
+declare -A p50s p95s cpus
 for round in $(seq 1 "$rounds"); do
     say "round $round of $rounds"
     for entry in "${lists[@]}"; do
         IFS='|' read -r name method url body expect <<<"$entry"
+        ticks=$(cpu_ticks "$server_pid")
         line=$(METHOD=$method BODY=$body AUTH_HEADER="PRIVATE-TOKEN: $dev_token" \
-            wrk -t1 -c1 -d"$duration" -s bench/wrk/latency.lua "$url" | tail -n 1)
+            wrk -t1 -c1 -d"$duration" --timeout 30s -s bench/wrk/latency.lua "$url" | tail -n 1)
         read -r _ p50 _ p95 _ p99 _ n _ errors <<<"$line"
+        cpu=$(us_per_request $(( $(cpu_ticks "$server_pid") - ticks )) "$n")
+        cpus[$name]+=" $cpu"
         [[ "$errors" == 0 ]] || { echo "$name: $errors errors" >&2; exit 1; }
         p50s[$name]+=" $p50"; p95s[$name]+=" $p95"
-        printf '   %-28s p50 %7.2f ms  p95 %7.2f ms  p99 %7.2f ms  (%s requests)\n' "$name" "$p50" "$p95" "$p99" "$n"
+        printf '   %-28s p50 %7.2f ms  p95 %7.2f ms  p99 %7.2f ms  (%s requests, server CPU %s us each)\n' "$name" "$p50" "$p95" "$p99" "$n" "$cpu"
     done
 done
 
@@ -76,7 +79,7 @@ worst=0
 for entry in "${lists[@]}"; do
     IFS='|' read -r name _ <<<"$entry"
     p95=$(echo "${p95s[$name]}" | median)
-    printf '%-28s p50 %7.2f ms  p95 %7.2f ms\n' "$name" "$(echo "${p50s[$name]}" | median)" "$p95"
+    printf '%-28s p50 %7.2f ms  p95 %7.2f ms  server CPU %6.0f us/request\n' "$name" "$(echo "${p50s[$name]}" | median)" "$p95" "$(echo "${cpus[$name]}" | median)"
     worst=$(awk -v a="$worst" -v b="$p95" 'BEGIN { print (b > a ? b : a) }')
 done
 echo "worst p95: $worst ms (target: under 20 ms)"
