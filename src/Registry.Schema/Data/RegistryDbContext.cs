@@ -79,6 +79,7 @@ public class RegistryDbContext : DbContext
         {
             e.Property(x => x.Name).HasMaxLength(255);
             e.Property(x => x.Version).HasMaxLength(255);
+            e.Property(x => x.StatusMessage).HasMaxLength(255);
             // One package per (project, type, name, version): racing first uploads collide here and retry.
             e.HasIndex(x => new { x.ProjectId, x.PackageType, x.Name, x.Version }).IsUnique();
             e.HasOne(x => x.Project).WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
@@ -98,6 +99,9 @@ public class RegistryDbContext : DbContext
         {
             e.HasKey(x => x.NamespaceId);
             e.Property(x => x.GenericDuplicateExceptionRegex).HasMaxLength(255);
+            e.Property(x => x.MavenDuplicateExceptionRegex).HasMaxLength(255);
+            e.Property(x => x.NugetDuplicateExceptionRegex).HasMaxLength(255);
+            e.Property(x => x.TerraformModuleDuplicateExceptionRegex).HasMaxLength(255);
             e.HasOne<Namespace>().WithMany().HasForeignKey(x => x.NamespaceId).OnDelete(DeleteBehavior.Cascade);
         });
     }

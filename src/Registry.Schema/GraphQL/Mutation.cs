@@ -68,9 +68,7 @@ public sealed class Mutation
     public static Task<UpdateNamespacePackageSettingsPayload> UpdateNamespacePackageSettings(UpdateNamespacePackageSettingsInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] PackageSettingsService settings, CancellationToken ct) =>
         Run<UpdateNamespacePackageSettingsPayload>(input, async p =>
-            // An explicit null clears the regex; an absent field leaves it alone.
-            p.PackageSettings = new PackageSettingsNode(await settings.UpdateAsync(ctx.Actor, input.NamespacePath,
-                input.GenericDuplicatesAllowed, input.GenericDuplicateExceptionRegex, input.GenericDuplicateExceptionRegexGiven, ct)));
+            p.PackageSettings = new PackageSettingsNode(await settings.UpdateAsync(ctx.Actor, input.NamespacePath, input.ToChange(), ct)));
 
     public static Task<DestroyPayload> DestroyPackage(DestroyPackageInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] PackageDestroyer destroyer, CancellationToken ct) =>
@@ -89,24 +87,12 @@ public sealed class Mutation
         Run<DestroyPayload>(input, async p =>
         {
             var project = await locator.FindProjectAsync(input.ProjectPath, ct);
-            if (project is null || !await permissions.CanSeeProjectAsync(ctx.Actor, project, ct)) throw new AdminError("Project not found");
+            if (project is null || !await permissions.CanSeeProjectAsync(ctx.Actor, project, ct)) throw RegistryError.NotFound("Project", "Project not found");
             await destroyer.DestroyFilesAsync(ctx.Actor, input.Ids.Select(id => ParseId(id, GlobalId.PackageFile)).ToList(), project.Id, ct);
         });
 
-    private static async Task<TPayload> Run<TPayload>(MutationInput input, Func<TPayload, Task> action)
-        where TPayload : MutationPayload, new()
-    {
-        var payload = new TPayload { ClientMutationId = input.ClientMutationId };
-        try
-        {
-            await action(payload);
-        }
-        catch (AdminError e)
-        {
-            return new TPayload { ClientMutationId = input.ClientMutationId, Errors = [e.Message] };
-        }
-        return payload;
-    }
+    private static Task<TPayload> Run<TPayload>(MutationInput input, Func<TPayload, Task> action)
+        where TPayload : MutationPayload, new() => GraphQLErrors.RunMutationAsync(input, action);
 
     private static void Fill(CreateTokenPayload p, string model, IssuedToken issued)
     {
@@ -117,7 +103,7 @@ public sealed class Mutation
     }
 
     private static long ParseId(string gid, string model) =>
-        GlobalId.TryParse(gid, model, out var id) ? id : throw new AdminError($"{gid} is not a valid {model} id");
+        GlobalId.TryParse(gid, model, out var id) ? id : throw RegistryError.BadRequest($"{gid} is not a valid {model} id");
 
     private static TokenScopes Scopes(IEnumerable<AccessTokenScope> scopes) =>
         scopes.Aggregate(TokenScopes.None, (acc, s) => acc | (s == AccessTokenScope.Api ? TokenScopes.Api : TokenScopes.ReadApi));

@@ -15,6 +15,7 @@ public static class RegistrySchemaSetup
         services.AddScoped<Authenticator>();
         services.AddScoped<Permissions>();
         services.AddScoped<ProjectLocator>();
+        services.AddScoped<DirectoryQueries>();
         services.AddScoped<IdentityAdmin>();
         services.AddScoped<PackageAuthorizer>();
         services.AddScoped<PackagePublisher>();
@@ -44,7 +45,11 @@ public static class RegistrySchemaSetup
                         ? new global::GraphQL.Validation.Complexity.FieldComplexityResult(0, 0)
                         : measure(field);
             })
-            .ConfigureExecutionOptions(o => o.EnableMetrics = false));
+            .ConfigureExecutionOptions(o =>
+            {
+                o.EnableMetrics = false;
+                o.UnhandledExceptionDelegate = GraphQLErrors.TranslateUnhandled;
+            }));
         return services;
     }
 }

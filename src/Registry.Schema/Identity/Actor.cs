@@ -12,6 +12,14 @@ public sealed record Actor(ActorKind Kind, User? User = null, TokenScopes Scopes
 
     /// <summary>A personal token with the <c>api</c> scope may write; <c>read_api</c> may only read.</summary>
     public bool CanWriteApi => Kind == ActorKind.User && Scopes.HasFlag(TokenScopes.Api);
+
+    /// <summary>The user behind a token that may change things through the API: 401 for nobody, 403 for too small a scope.</summary>
+    public User RequireApiWriter()
+    {
+        const string why = "You must be signed in with a token that has the api scope";
+        if (CanWriteApi) return User!;
+        throw Kind == ActorKind.Anonymous ? RegistryError.Unauthorized(why) : RegistryError.Forbidden(why, restDetail: true);
+    }
 }
 
 /// <summary>What a request presented, before it is checked.</summary>

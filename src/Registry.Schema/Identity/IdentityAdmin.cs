@@ -4,9 +4,6 @@ using Registry.Schema.Data;
 
 namespace Registry.Schema.Identity;
 
-/// <summary>A refused administration request; GraphQL returns the message in the payload's <c>errors</c>.</summary>
-public sealed class AdminError(string message) : Exception(message);
-
 public sealed record IssuedToken(long Id, string Token, string? Username, DateTime? ExpiresAt);
 
 /// <summary>Users, groups, projects, memberships and tokens, with GitLab's rules on who may change what.</summary>
@@ -19,7 +16,7 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
 
     public async Task<User> CreateUserAsync(Actor actor, string username, string? name, bool admin, CancellationToken ct)
     {
-        if (!actor.IsAdmin || !actor.CanWriteApi) throw new AdminError("Only administrators can create users");
+        if (!actor.IsAdmin || !actor.CanWriteApi) throw RegistryError.Forbidden("Only administrators can create users", restDetail: true);
         return await CreateUserCoreAsync(username, name, admin, ct);
     }
 
@@ -50,9 +47,9 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
         {
             parent = await locator.FindNamespaceAsync(parentPath, ct);
             if (parent is null || parent.Kind != NamespaceKind.Group || !await permissions.CanSeeNamespaceAsync(actor, parent, ct))
-                throw new AdminError("Parent group not found");
+                throw RegistryError.NotFound("Group", "Parent group not found");
             if (await permissions.NamespaceRoleAsync(user, parent, ct) is not >= AccessLevel.Maintainer)
-                throw new AdminError("You do not have permission to create a subgroup in this group");
+                throw RegistryError.Forbidden("You do not have permission to create a subgroup in this group", restDetail: true);
             fullPath = parent.FullPath + "/" + path;
         }
         await EnsurePathFreeAsync(fullPath, ct);
@@ -76,9 +73,9 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
         var user = RequireWriter(actor);
         ValidatePath(path, "Path");
         var ns = await locator.FindNamespaceAsync(namespacePath, ct);
-        if (ns is null || !await permissions.CanSeeNamespaceAsync(actor, ns, ct)) throw new AdminError("Namespace not found");
+        if (ns is null || !await permissions.CanSeeNamespaceAsync(actor, ns, ct)) throw RegistryError.NotFound("Namespace", "Namespace not found");
         if (await permissions.NamespaceRoleAsync(user, ns, ct) is not >= AccessLevel.Maintainer)
-            throw new AdminError("You do not have permission to create a project in this namespace");
+            throw RegistryError.Forbidden("You do not have permission to create a project in this namespace", restDetail: true);
         var fullPath = ns.FullPath + "/" + path;
         await EnsurePathFreeAsync(fullPath, ct);
         var project = new Project
@@ -96,9 +93,9 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
         var user = RequireWriter(actor);
         var group = await locator.FindNamespaceAsync(groupPath, ct);
         if (group is null || group.Kind != NamespaceKind.Group || !await permissions.CanSeeNamespaceAsync(actor, group, ct))
-            throw new AdminError("Group not found");
+            throw RegistryError.NotFound("Group", "Group not found");
         if (await permissions.NamespaceRoleAsync(user, group, ct) is not AccessLevel.Owner)
-            throw new AdminError("Only the group's owners can add members");
+            throw RegistryError.Forbidden("Only the group's owners can add members", restDetail: true);
         var member = await FindUserAsync(username, ct);
         await UpsertMembershipAsync(member.Id, group.Id, null, level, ct);
     }
@@ -107,10 +104,10 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
     {
         var user = RequireWriter(actor);
         var project = await locator.FindProjectAsync(projectPath, ct);
-        if (project is null || !await permissions.CanSeeProjectAsync(actor, project, ct)) throw new AdminError("Project not found");
+        if (project is null || !await permissions.CanSeeProjectAsync(actor, project, ct)) throw RegistryError.NotFound("Project", "Project not found");
         var role = await permissions.ProjectRoleAsync(user, project, ct);
         if (role is not >= AccessLevel.Maintainer || (level == AccessLevel.Owner && role != AccessLevel.Owner))
-            throw new AdminError("You do not have permission to add this member");
+            throw RegistryError.Forbidden("You do not have permission to add this member", restDetail: true);
         var member = await FindUserAsync(username, ct);
         await UpsertMembershipAsync(member.Id, null, project.Id, level, ct);
     }
@@ -119,8 +116,8 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
     {
         var caller = RequireWriter(actor);
         var owner = await FindUserAsync(username, ct);
-        if (owner.Id != caller.Id && !caller.IsAdmin) throw new AdminError("You can only create tokens for yourself");
-        if ((scopes & (TokenScopes.Api | TokenScopes.ReadApi)) == 0) throw new AdminError("Scopes can't be blank");
+        if (owner.Id != caller.Id && !caller.IsAdmin) throw RegistryError.Forbidden("You can only create tokens for yourself", restDetail: true);
+        if ((scopes & (TokenScopes.Api | TokenScopes.ReadApi)) == 0) throw RegistryError.BadRequest("Scopes can't be blank");
         expiresAt = Utc(expiresAt);
         CheckExpiry(expiresAt);
         var secret = TokenSecrets.New(TokenSecrets.PersonalPrefix);
@@ -134,26 +131,26 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
         TokenScopes scopes, DateTime? expiresAt, CancellationToken ct)
     {
         var caller = RequireWriter(actor);
-        if (string.IsNullOrEmpty(projectPath) == string.IsNullOrEmpty(groupPath)) throw new AdminError("Give exactly one of projectPath and groupPath");
-        if ((scopes & (TokenScopes.ReadPackageRegistry | TokenScopes.WritePackageRegistry)) == 0) throw new AdminError("Scopes can't be blank");
+        if (string.IsNullOrEmpty(projectPath) == string.IsNullOrEmpty(groupPath)) throw RegistryError.BadRequest("Give exactly one of projectPath and groupPath");
+        if ((scopes & (TokenScopes.ReadPackageRegistry | TokenScopes.WritePackageRegistry)) == 0) throw RegistryError.BadRequest("Scopes can't be blank");
         expiresAt = Utc(expiresAt);
         CheckExpiry(expiresAt);
         long? projectId = null, namespaceId = null;
         if (!string.IsNullOrEmpty(projectPath))
         {
             var project = await locator.FindProjectAsync(projectPath, ct);
-            if (project is null || !await permissions.CanSeeProjectAsync(actor, project, ct)) throw new AdminError("Project not found");
+            if (project is null || !await permissions.CanSeeProjectAsync(actor, project, ct)) throw RegistryError.NotFound("Project", "Project not found");
             if (await permissions.ProjectRoleAsync(caller, project, ct) is not >= AccessLevel.Maintainer)
-                throw new AdminError("You do not have permission to create deploy tokens in this project");
+                throw RegistryError.Forbidden("You do not have permission to create deploy tokens in this project", restDetail: true);
             projectId = project.Id;
         }
         else
         {
             var group = await locator.FindNamespaceAsync(groupPath!, ct);
             if (group is null || group.Kind != NamespaceKind.Group || !await permissions.CanSeeNamespaceAsync(actor, group, ct))
-                throw new AdminError("Group not found");
+                throw RegistryError.NotFound("Group", "Group not found");
             if (await permissions.NamespaceRoleAsync(caller, group, ct) is not >= AccessLevel.Maintainer)
-                throw new AdminError("You do not have permission to create deploy tokens in this group");
+                throw RegistryError.Forbidden("You do not have permission to create deploy tokens in this group", restDetail: true);
             namespaceId = group.Id;
         }
         var secret = TokenSecrets.New(TokenSecrets.DeployPrefix);
@@ -176,9 +173,9 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
     {
         var caller = RequireWriter(actor);
         var project = await locator.FindProjectAsync(projectPath, ct);
-        if (project is null || !await permissions.CanSeeProjectAsync(actor, project, ct)) throw new AdminError("Project not found");
+        if (project is null || !await permissions.CanSeeProjectAsync(actor, project, ct)) throw RegistryError.NotFound("Project", "Project not found");
         if (await permissions.ProjectRoleAsync(caller, project, ct) is not >= AccessLevel.Developer)
-            throw new AdminError("You do not have permission to run jobs in this project");
+            throw RegistryError.Forbidden("You do not have permission to run jobs in this project", restDetail: true);
         var secret = TokenSecrets.New(TokenSecrets.JobPrefix);
         var expires = Now + JobTokenLifetime;
         var token = new CiJobToken { ProjectId = project.Id, UserId = caller.Id, Scopes = TokenScopes.Api, Digest = TokenSecrets.Digest(secret), CreatedAt = Now, ExpiresAt = expires };
@@ -191,7 +188,7 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
     {
         var caller = RequireWriter(actor);
         var token = await db.PersonalAccessTokens.FirstOrDefaultAsync(t => t.Id == id, ct);
-        if (token is null || (token.UserId != caller.Id && !caller.IsAdmin)) throw new AdminError("Token not found");
+        if (token is null || (token.UserId != caller.Id && !caller.IsAdmin)) throw RegistryError.NotFound("Token", "Token not found");
         token.RevokedAt ??= Now;
         await db.SaveChangesAsync(ct);
     }
@@ -200,13 +197,13 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
     {
         var caller = RequireWriter(actor);
         var token = await db.DeployTokens.FirstOrDefaultAsync(t => t.Id == id, ct);
-        if (token is null) throw new AdminError("Token not found");
+        if (token is null) throw RegistryError.NotFound("Token", "Token not found");
         AccessLevel? role = null;
         if (token.ProjectId is long pid && await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == pid, ct) is { } project)
             role = await permissions.ProjectRoleAsync(caller, project, ct);
         else if (token.NamespaceId is long nid && await db.Namespaces.AsNoTracking().FirstOrDefaultAsync(n => n.Id == nid, ct) is { } ns)
             role = await permissions.NamespaceRoleAsync(caller, ns, ct);
-        if (role is not >= AccessLevel.Maintainer) throw new AdminError("Token not found");
+        if (role is not >= AccessLevel.Maintainer) throw RegistryError.NotFound("Token", "Token not found");
         token.RevokedAt ??= Now;
         await db.SaveChangesAsync(ct);
     }
@@ -215,7 +212,7 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
     {
         var caller = RequireWriter(actor);
         var token = await db.CiJobTokens.FirstOrDefaultAsync(t => t.Id == id, ct);
-        if (token is null || (token.UserId != caller.Id && !caller.IsAdmin)) throw new AdminError("Token not found");
+        if (token is null || (token.UserId != caller.Id && !caller.IsAdmin)) throw RegistryError.NotFound("Token", "Token not found");
         token.RevokedAt ??= Now;
         await db.SaveChangesAsync(ct);
     }
@@ -236,7 +233,7 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
-        catch (Exception e) when (e is DbUpdateException or AdminError)
+        catch (Exception e) when (e is DbUpdateException or RegistryError)
         {
             // Another instance created root first: its commit shows either as a unique-index violation here or, when
             // it landed before our path check, as "root has already been taken".
@@ -259,14 +256,13 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
     }
 
     private async Task<User> FindUserAsync(string username, CancellationToken ct) =>
-        await db.Users.FirstOrDefaultAsync(u => u.Username == username, ct) ?? throw new AdminError($"User {username} not found");
+        await db.Users.FirstOrDefaultAsync(u => u.Username == username, ct) ?? throw RegistryError.NotFound("User", $"User {username} not found");
 
-    private static User RequireWriter(Actor actor) =>
-        actor is { Kind: ActorKind.User, CanWriteApi: true } ? actor.User! : throw new AdminError("You must be signed in with a token that has the api scope");
+    private static User RequireWriter(Actor actor) => actor.RequireApiWriter();
 
     private void CheckExpiry(DateTime? expiresAt)
     {
-        if (expiresAt is { } e && e <= Now) throw new AdminError("Expiration date must be in the future");
+        if (expiresAt is { } e && e <= Now) throw RegistryError.BadRequest("Expiration date must be in the future");
     }
 
     /// <summary>Stored times are UTC on every provider; GraphQL may hand over local or unspecified times.</summary>
@@ -281,13 +277,13 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
     private static void ValidatePath(string path, string what)
     {
         if (string.IsNullOrEmpty(path) || !PathRegex().IsMatch(path) || path.EndsWith('.') || path.Contains(".."))
-            throw new AdminError($"{what} can contain only letters, digits, '_', '-' and '.', and cannot start with '-' or end with '.'");
+            throw RegistryError.BadRequest($"{what} can contain only letters, digits, '_', '-' and '.', and cannot start with '-' or end with '.'");
     }
 
     private async Task EnsurePathFreeAsync(string fullPath, CancellationToken ct)
     {
         var key = ProjectLocator.PathKey(fullPath);
         if (await db.Namespaces.AnyAsync(n => n.FullPathKey == key, ct) || await db.Projects.AnyAsync(p => p.FullPathKey == key, ct))
-            throw new AdminError($"{fullPath} has already been taken");
+            throw RegistryError.Conflict($"{fullPath} has already been taken");
     }
 }

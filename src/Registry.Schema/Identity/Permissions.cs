@@ -3,8 +3,11 @@ using Registry.Schema.Data;
 
 namespace Registry.Schema.Identity;
 
-/// <summary>What an actor may do with one project's packages. <see cref="CanSee"/> separates 404 from 403.</summary>
-public sealed record ProjectAccess(bool CanSee, bool CanRead, bool CanPublish, bool CanDelete, AccessLevel? Role)
+/// <summary>
+/// What an actor may do with one project: see it (<see cref="CanSee"/> separates 404 from 403), read, publish and
+/// delete its packages, and maintain it (settings, tokens, rules: a Maintainer's user token with the api scope).
+/// </summary>
+public sealed record ProjectAccess(bool CanSee, bool CanRead, bool CanPublish, bool CanDelete, AccessLevel? Role, bool CanMaintain = false)
 {
     public static readonly ProjectAccess None = new(false, false, false, false, null);
 }
@@ -46,7 +49,8 @@ public sealed class Permissions(RegistryDbContext db)
         return new ProjectAccess(true, true,
             writeScope && role >= AccessLevel.Developer,
             writeScope && role >= AccessLevel.Maintainer,
-            role);
+            role,
+            CanMaintain: actor.CanWriteApi && role >= AccessLevel.Maintainer);
     }
 
     /// <summary>

@@ -8,6 +8,4 @@ public sealed record ExpectedDigests(string? Sha256 = null, string? Md5 = null)
     public bool Matches(ContentDigests actual) =>
         (Sha256 is null || string.Equals(Sha256, actual.Sha256, StringComparison.Ordinal))
         && (Md5 is null || string.Equals(Md5, actual.Md5, StringComparison.Ordinal));
-
-    public static RegistryProblem Mismatch() => RegistryProblem.BadRequest("Checksum mismatch");
 }

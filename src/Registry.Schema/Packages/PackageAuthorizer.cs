@@ -2,7 +2,17 @@ using Registry.Schema.Identity;
 
 namespace Registry.Schema.Packages;
 
-public enum PackageAction { Read, Publish, Delete }
+/// <summary>What a request wants to do with a project; <see cref="PackageAuthorizer"/> decides whether it may.</summary>
+public enum ProjectAction
+{
+    /// <summary>See the project itself (GitLab's <c>GET /projects/:id</c>).</summary>
+    View,
+    ReadPackages,
+    PublishPackages,
+    DeletePackages,
+    /// <summary>Change what Maintainers manage: tokens, rules, settings.</summary>
+    Maintain,
+}
 
 /// <summary>
 /// The status-code rules of CONTRACT section 2, shared by every transport: 401 for missing or invalid credentials
@@ -11,33 +21,36 @@ public enum PackageAction { Read, Publish, Delete }
 public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permissions)
 {
     public async Task<(Project Project, ProjectAccess Access)> AuthorizeAsync(
-        AuthenticationResult auth, string projectIdOrPath, PackageAction action, CancellationToken ct)
+        AuthenticationResult auth, string projectIdOrPath, ProjectAction action, CancellationToken ct)
     {
         var project = await locator.FindProjectAsync(projectIdOrPath, ct);
         var actor = auth.Actor;
         if (auth.Outcome == AuthenticationOutcome.Invalid)
         {
             // GitLab lets a public download through when a tool sends a stale Basic password.
-            var basicOnPublicRead = action == PackageAction.Read && auth.Credentials?.Source == CredentialSource.Basic
+            var basicOnPublicRead = action is ProjectAction.View or ProjectAction.ReadPackages && auth.Credentials?.Source == CredentialSource.Basic
                 && project?.Visibility == Visibility.Public;
-            if (!basicOnPublicRead) throw RegistryProblem.Unauthorized();
+            if (!basicOnPublicRead) throw RegistryError.Unauthorized();
             actor = Actor.Anonymous;
         }
 
-        if (actor.Kind == ActorKind.Anonymous && action != PackageAction.Read) throw RegistryProblem.Unauthorized();
+        var reads = action is ProjectAction.View or ProjectAction.ReadPackages;
+        if (actor.Kind == ActorKind.Anonymous && !reads) throw RegistryError.Unauthorized();
         if (project is null)
-            throw actor.Kind == ActorKind.Anonymous ? RegistryProblem.Unauthorized() : RegistryProblem.NotFound("Project");
+            throw actor.Kind == ActorKind.Anonymous ? RegistryError.Unauthorized() : RegistryError.NotFound("Project");
 
         var access = await permissions.ForProjectAsync(actor, project, ct);
         if (!access.CanSee)
-            throw actor.Kind == ActorKind.Anonymous ? RegistryProblem.Unauthorized() : RegistryProblem.NotFound("Project");
+            throw actor.Kind == ActorKind.Anonymous ? RegistryError.Unauthorized() : RegistryError.NotFound("Project");
         var allowed = action switch
         {
-            PackageAction.Read => access.CanRead,
-            PackageAction.Publish => access.CanPublish,
-            _ => access.CanDelete,
+            ProjectAction.View => access.CanSee,
+            ProjectAction.ReadPackages => access.CanRead,
+            ProjectAction.PublishPackages => access.CanPublish,
+            ProjectAction.DeletePackages => access.CanDelete,
+            _ => access.CanMaintain,
         };
-        if (!allowed) throw actor.Kind == ActorKind.Anonymous ? RegistryProblem.Unauthorized() : RegistryProblem.Forbidden();
+        if (!allowed) throw actor.Kind == ActorKind.Anonymous ? RegistryError.Unauthorized() : RegistryError.Forbidden();
         return (project, access);
     }
 
@@ -47,10 +60,10 @@ public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permis
     /// </summary>
     public async Task<Namespace> AuthorizeGroupAsync(AuthenticationResult auth, string groupIdOrPath, CancellationToken ct)
     {
-        if (auth.Outcome == AuthenticationOutcome.Invalid) throw RegistryProblem.Unauthorized();
+        if (auth.Outcome == AuthenticationOutcome.Invalid) throw RegistryError.Unauthorized();
         var group = await locator.FindGroupAsync(groupIdOrPath, ct);
         if (group is null || !await permissions.CanSeeNamespaceAsync(auth.Actor, group, ct))
-            throw auth.Actor.Kind == ActorKind.Anonymous ? RegistryProblem.Unauthorized() : RegistryProblem.NotFound("Group");
+            throw auth.Actor.Kind == ActorKind.Anonymous ? RegistryError.Unauthorized() : RegistryError.NotFound("Group");
         return group;
     }
 }

@@ -18,8 +18,8 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
 
     public async Task DestroyPackagesAsync(Actor actor, IReadOnlyCollection<long> ids, CancellationToken ct)
     {
-        if (ids.Count == 0) throw new AdminError("ids can't be blank");
-        if (ids.Count > MaxPackagesPerRequest) throw new AdminError($"Cannot delete more than {MaxPackagesPerRequest} packages at once");
+        if (ids.Count == 0) throw RegistryError.BadRequest("ids can't be blank");
+        if (ids.Count > MaxPackagesPerRequest) throw RegistryError.BadRequest($"Cannot delete more than {MaxPackagesPerRequest} packages at once");
         var packages = await db.Packages.Include(p => p.Project)
             .Where(p => ids.Contains(p.Id) && p.Status != PackageStatus.PendingDestruction).ToListAsync(ct);
         await RequireDeleteAsync(actor, packages.Select(p => p.Project), packages.Count == ids.Distinct().Count(), ct);
@@ -34,8 +34,8 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
     /// <summary>Marks files; with <paramref name="projectId"/> every file must belong to that project.</summary>
     public async Task DestroyFilesAsync(Actor actor, IReadOnlyCollection<long> ids, long? projectId, CancellationToken ct)
     {
-        if (ids.Count == 0) throw new AdminError("ids can't be blank");
-        if (ids.Count > MaxFilesPerRequest) throw new AdminError($"Cannot delete more than {MaxFilesPerRequest} files at once");
+        if (ids.Count == 0) throw RegistryError.BadRequest("ids can't be blank");
+        if (ids.Count > MaxFilesPerRequest) throw RegistryError.BadRequest($"Cannot delete more than {MaxFilesPerRequest} files at once");
         var files = await db.PackageFiles.Include(f => f.Package).ThenInclude(p => p.Project)
             .Where(f => ids.Contains(f.Id) && f.Status == PackageFileStatus.Default && f.Package.Status != PackageStatus.PendingDestruction)
             .ToListAsync(ct);
@@ -50,12 +50,11 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
 
     private async Task RequireDeleteAsync(Actor actor, IEnumerable<Project> projects, bool allFound, CancellationToken ct)
     {
-        const string notFound = "The resource that you are attempting to access does not exist or you don't have permission to perform this action";
-        if (!allFound) throw new AdminError(notFound);
+        if (!allFound) throw RegistryError.NotFound();
         foreach (var project in projects.DistinctBy(p => p.Id))
         {
             var access = await permissions.ForProjectAsync(actor, project, ct);
-            if (!access.CanDelete) throw new AdminError(notFound);
+            if (!access.CanDelete) throw RegistryError.NotFound();
         }
     }
 

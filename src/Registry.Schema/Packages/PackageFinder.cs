@@ -15,7 +15,7 @@ public sealed class PackageFinder(RegistryDbContext db, IBlobStore blobs)
         PackageNameRules.Validate(name, version);
         if (await FindNewestAsync(project.Id, name, version, fileName, ct) is { } file) return file;
         var packageExists = await VisiblePackages(project.Id, name).AnyAsync(p => p.Version == version, ct);
-        throw packageExists ? RegistryProblem.NotFound("Package file") : RegistryProblem.NotFound("Package");
+        throw packageExists ? RegistryError.NotFound("Package file") : RegistryError.NotFound("Package");
     }
 
     /// <summary>The newest visible file of that name in that package version, or null (downloads, duplicate checks).</summary>
@@ -41,7 +41,7 @@ public sealed class PackageFinder(RegistryDbContext db, IBlobStore blobs)
     {
         PackageNameRules.Validate(name, version);
         return await VisiblePackages(project.Id, name).FirstOrDefaultAsync(p => p.Version == version, ct)
-            ?? throw RegistryProblem.NotFound("Package");
+            ?? throw RegistryError.NotFound("Package");
     }
 
     /// <summary>A visible file by id within one package (the Packages API's download), or null.</summary>
@@ -70,7 +70,7 @@ public sealed class PackageFinder(RegistryDbContext db, IBlobStore blobs)
             .Where(p => p.Status == PackageStatus.Default
                 && p.Files.Any(f => f.Status == PackageFileStatus.Default && (fileName == null || f.FileName == fileName)))
             .Select(p => p.Version).ToListAsync(ct);
-        return versions.Count == 0 ? throw RegistryProblem.NotFound("Package") : versions.Max(VersionOrder.Instance)!;
+        return versions.Count == 0 ? throw RegistryError.NotFound("Package") : versions.Max(VersionOrder.Instance)!;
     }
 
     /// <summary>The newest file of each name in one package version, ordered by name.</summary>
@@ -91,7 +91,7 @@ public sealed class PackageFinder(RegistryDbContext db, IBlobStore blobs)
         var ids = await db.PackageFiles.AsNoTracking()
             .Where(f => f.PackageId == package.Id && f.Status == PackageFileStatus.Default && (fileName == null || f.FileName == fileName))
             .Select(f => f.Id).ToListAsync(ct);
-        if (fileName is not null && ids.Count == 0) throw RegistryProblem.NotFound("Package file");
+        if (fileName is not null && ids.Count == 0) throw RegistryError.NotFound("Package file");
         return (package.Id, ids);
     }
 }

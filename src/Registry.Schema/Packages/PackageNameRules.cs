@@ -27,18 +27,18 @@ public static partial class PackageNameRules
     /// <summary>Validates the folder segments and file name, and joins them as stored: <c>path/to/file</c>.</summary>
     public static string ValidateFilePath(IReadOnlyList<string> segments)
     {
-        if (segments.Count == 0) throw RegistryProblem.Invalid("file_name");
+        if (segments.Count == 0) throw RegistryError.Invalid("file_name");
         foreach (var s in segments)
-            if (!IsValidFileSegment(s)) throw RegistryProblem.Invalid(segments.Count > 1 && !ReferenceEquals(s, segments[^1]) ? "path" : "file_name");
+            if (!IsValidFileSegment(s)) throw RegistryError.Invalid(segments.Count > 1 && !ReferenceEquals(s, segments[^1]) ? "path" : "file_name");
         var joined = string.Join('/', segments);
-        if (joined.Length > 1024) throw RegistryProblem.Invalid("file_name");
+        if (joined.Length > 1024) throw RegistryError.Invalid("file_name");
         return joined;
     }
 
     public static void Validate(string name, string version)
     {
-        if (!IsValidName(name)) throw RegistryProblem.Invalid("package_name");
-        if (!IsValidVersion(version)) throw RegistryProblem.Invalid("package_version");
+        if (!IsValidName(name)) throw RegistryError.Invalid("package_name");
+        if (!IsValidVersion(version)) throw RegistryError.Invalid("package_version");
     }
 
     private static bool IsDotSegment(string s) => s is "." or "..";

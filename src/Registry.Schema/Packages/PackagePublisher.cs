@@ -33,7 +33,7 @@ public sealed class PackagePublisher(
     public async Task<PublishResult> PublishAsync(PublishCommand cmd, Stream body, CancellationToken ct)
     {
         PackageNameRules.Validate(cmd.Name, cmd.Version);
-        if (cmd.DeclaredLength is long declared && options.Value.IsTooLarge(declared)) throw RegistryProblem.TooLarge();
+        if (cmd.DeclaredLength is long declared && options.Value.IsTooLarge(declared)) throw RegistryError.TooLarge();
 
         if (await ForbiddenDuplicateOfAsync(cmd, ct) is { } existing)
             return await RetryOfExistingAsync(cmd, existing, body, ct);
@@ -43,7 +43,7 @@ public sealed class PackagePublisher(
         await using (var writer = await blobs.CreateAsync(key, cmd.DeclaredLength, ct))
         {
             digests = await CopyAsync(body, writer.WriteAsync, ct);
-            if (!cmd.Expected.Matches(digests)) throw ExpectedDigests.Mismatch(); // the writer discards the bytes
+            if (!cmd.Expected.Matches(digests)) throw RegistryError.ChecksumMismatch(); // the writer discards the bytes
             await writer.CommitAsync(ct);
         }
         try
@@ -67,12 +67,12 @@ public sealed class PackagePublisher(
     {
         if (cmd.Expected.Sha256 is { } declared)
         {
-            if (declared != existing.FileSha256) throw RegistryProblem.DuplicateNotAllowed();
+            if (declared != existing.FileSha256) throw RegistryError.DuplicateNotAllowed();
             return new PublishResult(existing, Created: false);
         }
         var digests = await CopyAsync(body, static (_, _) => ValueTask.CompletedTask, ct);
-        if (!cmd.Expected.Matches(digests)) throw ExpectedDigests.Mismatch();
-        if (digests.Sha256 != existing.FileSha256) throw RegistryProblem.DuplicateNotAllowed();
+        if (!cmd.Expected.Matches(digests)) throw RegistryError.ChecksumMismatch();
+        if (digests.Sha256 != existing.FileSha256) throw RegistryError.DuplicateNotAllowed();
         return new PublishResult(existing, Created: false);
     }
 
@@ -89,13 +89,13 @@ public sealed class PackagePublisher(
                 var read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), idle.Token);
                 if (read == 0) break;
                 hasher.Append(buffer.AsSpan(0, read));
-                if (options.Value.IsTooLarge(hasher.Length)) throw RegistryProblem.TooLarge();
+                if (options.Value.IsTooLarge(hasher.Length)) throw RegistryError.TooLarge();
                 await write(buffer.AsMemory(0, read), ct);
             }
         }
         catch (OperationCanceledException) when (idle.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            throw RegistryProblem.Stalled();
+            throw RegistryError.Stalled();
         }
         finally
         {
@@ -131,7 +131,7 @@ public sealed class PackagePublisher(
                 if (await ForbiddenDuplicateOfAsync(cmd, ct) is { } existing)
                 {
                     await DeleteBlobQuietlyAsync(key);
-                    if (existing.FileSha256 != digests.Sha256) throw RegistryProblem.DuplicateNotAllowed();
+                    if (existing.FileSha256 != digests.Sha256) throw RegistryError.DuplicateNotAllowed();
                     return new PublishResult(existing, Created: false);
                 }
                 if (package.Status == PackageStatus.PendingDestruction) package.Status = cmd.Status ?? PackageStatus.Default;

@@ -18,7 +18,7 @@ public static class DigestHeaders
         }
         if (Single(request, "Content-Digest") is { } digest && ContentDigestSha256(digest) is { } fromDigest)
         {
-            if (sha256 is not null && sha256 != fromDigest) throw ExpectedDigests.Mismatch();
+            if (sha256 is not null && sha256 != fromDigest) throw RegistryError.ChecksumMismatch();
             sha256 = fromDigest;
         }
         if (Single(request, "Content-MD5") is { } contentMd5) md5 = Base64Hex(contentMd5, 16) ?? throw Invalid("Content-MD5");
@@ -50,5 +50,5 @@ public static class DigestHeaders
     private static string? Single(HttpRequest request, string name) =>
         request.Headers.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v.ToString()) ? v.ToString().Trim() : null;
 
-    private static RegistryProblem Invalid(string header) => RegistryProblem.BadRequest($"{header} header is invalid");
+    private static RegistryError Invalid(string header) => RegistryError.BadRequest($"{header} header is invalid");
 }

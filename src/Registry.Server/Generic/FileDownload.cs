@@ -25,7 +25,7 @@ public static class FileDownload
         }
         // Opened last: nothing below can fail before the result owns (and disposes) the stream.
         var stream = await blobs.OpenReadAsync(stored.BlobKey, http.RequestAborted)
-            ?? throw RegistryProblem.NotFound("Package file");
+            ?? throw RegistryError.NotFound("Package file");
         http.Response.Headers.ContentDisposition = AttachmentHeader(baseName);
         http.Response.Headers["X-Checksum-SHA256"] = record.FileSha256;
         return Results.File(stream, "application/octet-stream",

@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Http.Features;
+using Registry.Server.Http;
 using Registry.Schema.Packages;
 
 namespace Registry.Server.Generic;
@@ -11,23 +11,15 @@ public sealed record GenericPath(string ProjectId, string Name, string Version, 
 {
     public const string Prefix = "/api/v4/projects/";
 
-    public static string RawPath(HttpContext http)
-    {
-        var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? http.Request.Path.ToUriComponent();
-        if (Uri.TryCreate(raw, UriKind.Absolute, out var absolute) && absolute.Scheme.StartsWith("http")) raw = absolute.AbsolutePath;
-        var q = raw.IndexOf('?');
-        return q < 0 ? raw : raw[..q];
-    }
-
     /// <summary>Segments after <c>generic/</c>: name, version, then the folders and file name, each decoded once.</summary>
     public static GenericPath Parse(HttpContext http, bool requireFile = true)
     {
-        var segments = RawPath(http).Split('/');
+        var segments = RawApiPathMiddleware.RawPath(http).Split('/');
         // "", api, v4, projects, :id, packages, generic, name, version, ...file
-        if (segments.Length < 9) throw RegistryProblem.Invalid(segments.Length < 8 ? "package_name" : "package_version");
+        if (segments.Length < 9) throw RegistryError.Invalid(segments.Length < 8 ? "package_name" : "package_version");
         var decoded = segments.Select(Decode).ToArray();
         var file = decoded[9..];
-        if (requireFile && file.Length == 0) throw RegistryProblem.Invalid("file_name");
+        if (requireFile && file.Length == 0) throw RegistryError.Invalid("file_name");
         return new GenericPath(decoded[4], decoded[7], decoded[8], file);
     }
 
@@ -35,16 +27,5 @@ public sealed record GenericPath(string ProjectId, string Name, string Version, 
     {
         try { return Uri.UnescapeDataString(segment); }
         catch (UriFormatException) { return "\0"; }
-    }
-}
-
-/// <summary>Routes <c>/api/v4/projects/...</c> on the path exactly as sent, with no dot-segment collapsing.</summary>
-public sealed class RawApiPathMiddleware(RequestDelegate next)
-{
-    public Task InvokeAsync(HttpContext http)
-    {
-        var raw = GenericPath.RawPath(http);
-        if (raw.StartsWith(GenericPath.Prefix, StringComparison.OrdinalIgnoreCase)) http.Request.Path = new PathString(raw);
-        return next(http);
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Registry.Schema.Packages;
 using Registry.Schema.Storage;
 using Registry.Server.Hosting;
+using Registry.Server.Http;
 
 namespace Registry.Server.Generic;
 
@@ -22,7 +23,7 @@ public static class VersionArchive
         || request.Headers.Accept.ToString().Contains("application/zip", StringComparison.OrdinalIgnoreCase);
 
     public static IResult Json(HttpRequest request, IEnumerable<StoredFile> files) =>
-        Results.Json(files.Select(f => new FileEntry(f.Record.FileName, f.Record.Size, f.Record.FileSha256,
+        GitLabJson.Ok(files.Select(f => new FileEntry(f.Record.FileName, f.Record.Size, f.Record.FileSha256,
             PackageFileJson.Timestamp(f.Record.CreatedAt), PublicUrl.Root(request) + f.Record.DownloadPath)));
 
     /// <summary>Streams each blob into the archive as it is read: no file is held in memory, no archive is staged on disk.</summary>
@@ -38,7 +39,7 @@ public static class VersionArchive
         var sums = new StringBuilder();
         foreach (var file in files)
         {
-            await using var source = await blobs.OpenReadAsync(file.BlobKey, ct) ?? throw RegistryProblem.NotFound("Package file");
+            await using var source = await blobs.OpenReadAsync(file.BlobKey, ct) ?? throw RegistryError.NotFound("Package file");
             var entry = zip.CreateEntry(file.Record.FileName, CompressionLevel.Fastest);
             entry.LastWriteTime = DateTime.SpecifyKind(file.Record.CreatedAt, DateTimeKind.Utc);
             await using (var target = await entry.OpenAsync(ct))

@@ -4,6 +4,7 @@ using Registry.Schema.Storage;
 using Registry.Server.Data;
 using Registry.Server.Generic;
 using Registry.Server.GraphQL;
+using Registry.Server.Http;
 using Registry.Server.Ide;
 using Registry.Server.PackagesApi;
 using Registry.Server.Storage;
@@ -45,7 +46,8 @@ public static class RegistryApplication
         // Route after the raw path is restored; without this call WebApplication routes first, on the path with
         // dot segments already collapsed, and `generic/%2e%2e/...` never reaches the generic endpoints.
         app.UseRouting();
-        app.Use(ProblemResponses.Middleware);
+        app.Use(RestErrors.Middleware);
+        app.Use(ApiFallback.Middleware);
         app.MapGenericPackages();
         app.MapPackagesApi();
         app.MapBananaCakePop("/graphql", "/api/graphql");

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Registry.Server.Generic;
 using Registry.Server.Hosting;
+using Registry.Server.Http;
 
 namespace Registry.Server.PackagesApi;
 
@@ -13,6 +13,8 @@ public sealed record OffsetPagination(int Page, int PerPage)
 {
     public const int DefaultPerPage = 20;
     public const int MaxPerPage = 100;
+
+    public static ValueTask<OffsetPagination?> BindAsync(HttpContext http) => ValueTask.FromResult<OffsetPagination?>(Parse(http.Request.Query));
 
     public static OffsetPagination Parse(IQueryCollection query) => new(
         QueryParameters.Integer(query, "page", 1, 1, int.MaxValue),
@@ -66,6 +68,6 @@ public sealed record OffsetPagination(int Page, int PerPage)
             .Append(("per_page", PerPage.ToString()))
             .Select(kv => $"{Uri.EscapeDataString(kv.Item1)}={Uri.EscapeDataString(kv.Item2)}")
             .Order(StringComparer.Ordinal);
-        return $"{PublicUrl.Root(request)}{GenericPath.RawPath(http)}?{string.Join('&', parameters)}";
+        return $"{PublicUrl.Root(request)}{RawApiPathMiddleware.RawPath(http)}?{string.Join('&', parameters)}";
     }
 }

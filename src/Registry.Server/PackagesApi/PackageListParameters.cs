@@ -6,7 +6,7 @@ namespace Registry.Server.PackagesApi;
 /// The package-list parameters of GitLab's project and group endpoints, turned into the terms of
 /// <see cref="PackageQueries"/> (the same filter and orders GraphQL uses).
 /// </summary>
-public sealed record PackageListParameters(PackageFilter Filter, PackageOrder Order, bool Descending, bool OtherPackageType)
+public sealed record PackageListParameters(PackageFilter Filter, PackageOrder Order, bool Descending, bool OtherPackageType, bool IncludeSubgroups)
 {
     private static readonly Dictionary<string, PackageOrder> ProjectOrders = new()
     {
@@ -29,6 +29,10 @@ public sealed record PackageListParameters(PackageFilter Filter, PackageOrder Or
     private static readonly Dictionary<string, PackageStatus?> Statuses =
         Enum.GetValues<PackageStatus>().ToDictionary(PackageJson.StatusName, s => (PackageStatus?)s);
 
+    /// <summary>Parsed before the caller is authorized, as GitLab validates list parameters first.</summary>
+    public static ValueTask<PackageListParameters?> BindAsync(HttpContext http) =>
+        ValueTask.FromResult<PackageListParameters?>(Parse(http.Request.Query, forGroup: http.Request.Path.StartsWithSegments("/api/v4/groups")));
+
     public static PackageListParameters Parse(IQueryCollection query, bool forGroup)
     {
         var order = QueryParameters.OneOf(query, "order_by", PackageOrder.CreatedAt, forGroup ? GroupOrders : ProjectOrders);
@@ -40,7 +44,8 @@ public sealed record PackageListParameters(PackageFilter Filter, PackageOrder Or
         QueryParameters.Boolean(query, "include_versionless", false);
         var filter = new PackageFilter(QueryParameters.Value(query, "package_name"), type,
             QueryParameters.Value(query, "package_version"), status);
-        return new PackageListParameters(filter, order, descending, typeGiven && type is null);
+        var includeSubgroups = !forGroup || !QueryParameters.Boolean(query, "exclude_subgroups", false);
+        return new PackageListParameters(filter, order, descending, typeGiven && type is null, includeSubgroups);
     }
 
     public IQueryable<Package> Apply(IQueryable<Package> filtered)

@@ -1,32 +1,30 @@
+using Registry.Schema.Packages;
+using Registry.Server.Http;
+
 namespace Registry.Server.PackagesApi;
 
 /// <summary>
 /// GitLab's Packages API (CONTRACT section 4): lists, details, files, downloads and deletes by id. Every handler is a
-/// thin layer over the services GraphQL uses (<c>PackageAuthorizer</c>, <c>PackageQueries</c>, <c>PackageFinder</c>,
-/// <c>PackageDestroyer</c>).
+/// thin layer over the services GraphQL uses (<c>PackageQueries</c>, <c>PackageFinder</c>, <c>PackageDestroyer</c>);
+/// the route groups declare what the caller needs.
 /// </summary>
 public static class PackagesApiEndpoints
 {
     public static IEndpointRouteBuilder MapPackagesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v4/groups/{id}/packages", GroupPackageEndpoints.List);
+        app.MapGet("/api/v4/groups/{id}/packages", GroupPackageEndpoints.List).RequireGroup();
 
         // "generic" below /packages is the generic-package route's literal segment, which routing prefers.
-        var packages = app.MapGroup("/api/v4/projects/{id}/packages");
-        packages.MapGet("", ProjectPackageEndpoints.List);
-        packages.MapGet("/{package_id}", ProjectPackageEndpoints.Get);
-        packages.MapDelete("/{package_id}", ProjectPackageEndpoints.Delete);
-        packages.MapGet("/{package_id}/package_files", PackageFileEndpoints.List);
-        packages.MapDelete("/{package_id}/package_files/{package_file_id}", PackageFileEndpoints.Delete);
-        packages.MapMethods("/{package_id}/package_files/{package_file_id}/download", [HttpMethods.Get, HttpMethods.Head],
+        var read = app.MapGroup("/api/v4/projects/{id}/packages").RequireProject(ProjectAction.ReadPackages);
+        read.MapGet("", ProjectPackageEndpoints.List);
+        read.MapGet("/{package_id}", ProjectPackageEndpoints.Get);
+        read.MapGet("/{package_id}/package_files", PackageFileEndpoints.List);
+        read.MapMethods("/{package_id}/package_files/{package_file_id}/download", [HttpMethods.Get, HttpMethods.Head],
             PackageFileEndpoints.Download);
-        return app;
-    }
 
-    /// <summary>Route values of <c>/api/v4/projects/:id</c> and <c>/groups/:id</c> arrive still percent-encoded.</summary>
-    internal static string Decode(string id)
-    {
-        try { return Uri.UnescapeDataString(id); }
-        catch (UriFormatException) { return id; }
+        var delete = app.MapGroup("/api/v4/projects/{id}/packages").RequireProject(ProjectAction.DeletePackages);
+        delete.MapDelete("/{package_id}", ProjectPackageEndpoints.Delete);
+        delete.MapDelete("/{package_id}/package_files/{package_file_id}", PackageFileEndpoints.Delete);
+        return app;
     }
 }

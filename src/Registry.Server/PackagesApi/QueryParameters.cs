@@ -21,8 +21,8 @@ public static class QueryParameters
     {
         if (Value(query, name) is not { } text) return fallback;
         if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
-            throw RegistryProblem.Invalid(name);
-        return n < min || n > max ? throw RegistryProblem.Invalid(name, "does not have a valid value") : n;
+            throw RegistryError.Invalid(name);
+        return n < min || n > max ? throw RegistryError.Invalid(name, "does not have a valid value") : n;
     }
 
     public static bool Boolean(IQueryCollection query, string name, bool fallback)
@@ -30,18 +30,14 @@ public static class QueryParameters
         if (Value(query, name) is not { } text) return fallback;
         if (TrueValues.Contains(text, StringComparer.OrdinalIgnoreCase)) return true;
         if (FalseValues.Contains(text, StringComparer.OrdinalIgnoreCase)) return false;
-        throw RegistryProblem.Invalid(name);
+        throw RegistryError.Invalid(name);
     }
 
     /// <summary>One of <paramref name="allowed"/> (exact, as Grape's <c>values:</c>), or the fallback when absent.</summary>
     public static T OneOf<T>(IQueryCollection query, string name, T fallback, IReadOnlyDictionary<string, T> allowed) =>
         Value(query, name) is not { } text ? fallback
         : allowed.TryGetValue(text, out var value) ? value
-        : throw RegistryProblem.Invalid(name, "does not have a valid value");
-
-    /// <summary>A path segment that must be a positive integer id (<c>:package_id</c>, <c>:package_file_id</c>).</summary>
-    public static long Id(string? segment, string name) =>
-        long.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : throw RegistryProblem.Invalid(name);
+        : throw RegistryError.Invalid(name, "does not have a valid value");
 
     public static readonly IReadOnlyDictionary<string, bool> Sort =
         new Dictionary<string, bool> { ["asc"] = false, ["desc"] = true };

@@ -343,6 +343,48 @@ namespace Registry.Schema.Data.Migrations.Postgres
                     b.Property<bool>("GenericDuplicatesAllowed")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("LockMavenPackageRequestsForwarding")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("LockNpmPackageRequestsForwarding")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("LockPypiPackageRequestsForwarding")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("MavenDuplicateExceptionRegex")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<bool>("MavenDuplicatesAllowed")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("MavenPackageRequestsForwarding")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("NpmPackageRequestsForwarding")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("NugetDuplicateExceptionRegex")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<bool>("NugetDuplicatesAllowed")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("NugetSymbolServerEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("PypiPackageRequestsForwarding")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("TerraformModuleDuplicateExceptionRegex")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<bool>("TerraformModuleDuplicatesAllowed")
+                        .HasColumnType("boolean");
+
                     b.HasKey("NamespaceId");
 
                     b.ToTable("NamespacePackageSettings");
@@ -376,6 +418,10 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
                     b.Property<int>("Status")
                         .HasColumnType("integer");
+
+                    b.Property<string>("StatusMessage")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");

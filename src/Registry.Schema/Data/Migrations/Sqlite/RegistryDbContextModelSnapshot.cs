@@ -319,6 +319,48 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                     b.Property<bool>("GenericDuplicatesAllowed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("LockMavenPackageRequestsForwarding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("LockNpmPackageRequestsForwarding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("LockPypiPackageRequestsForwarding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MavenDuplicateExceptionRegex")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("MavenDuplicatesAllowed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("MavenPackageRequestsForwarding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("NpmPackageRequestsForwarding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NugetDuplicateExceptionRegex")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("NugetDuplicatesAllowed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("NugetSymbolServerEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("PypiPackageRequestsForwarding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TerraformModuleDuplicateExceptionRegex")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("TerraformModuleDuplicatesAllowed")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("NamespaceId");
 
                     b.ToTable("NamespacePackageSettings");
@@ -349,6 +391,10 @@ namespace Registry.Schema.Data.Migrations.Sqlite
 
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("StatusMessage")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");

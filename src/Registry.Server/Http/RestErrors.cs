@@ -1,0 +1,60 @@
+namespace Registry.Server.Http;
+
+/// <summary>
+/// REST's one translation of <see cref="RegistryError"/> into GitLab's status codes and bodies, and the middleware
+/// that applies it to whatever an endpoint throws.
+/// </summary>
+public static class RestErrors
+{
+    public const string Realm = "Basic realm=\"GitLab Packages Registry\"";
+
+    public static IResult ToResult(RegistryError error, HttpContext http)
+    {
+        var (status, text) = error.Kind switch
+        {
+            ErrorKind.Unauthorized => (StatusCodes.Status401Unauthorized, "401 Unauthorized"),
+            ErrorKind.Forbidden => (StatusCodes.Status403Forbidden, "403 Forbidden"),
+            ErrorKind.NotFound => (StatusCodes.Status404NotFound,
+                "404 " + (error.Detail ?? (error.Subject is null ? "Not Found" : error.Subject + " Not Found"))),
+            ErrorKind.Conflict => (StatusCodes.Status409Conflict, "409 Conflict"),
+            ErrorKind.Timeout => (StatusCodes.Status408RequestTimeout, "408 Request Timeout"),
+            ErrorKind.InsufficientStorage => (StatusCodes.Status507InsufficientStorage, "507 Insufficient Storage"),
+            _ => (StatusCodes.Status400BadRequest, "400 Bad request"),
+        };
+        if (status == StatusCodes.Status401Unauthorized) http.Response.Headers.WWWAuthenticate = Realm;
+        if (error.Parameter is not null) return GitLabJson.Status(new { error = error.Message }, status);
+        if (error.Detail is not null && error.Kind != ErrorKind.NotFound) text += " - " + error.Detail;
+        return Message(text, status);
+    }
+
+    public static IResult Message(string message, int status) => GitLabJson.Status(new { message }, status);
+
+    /// <summary>Turns a <see cref="RegistryError"/> anywhere below into its response; other failures stay failures.</summary>
+    public static async Task Middleware(HttpContext http, RequestDelegate next)
+    {
+        try
+        {
+            await next(http);
+        }
+        catch (RegistryError error) when (!http.Response.HasStarted)
+        {
+            await ToResult(error, http).ExecuteAsync(http);
+        }
+        catch (BadHttpRequestException bad) when (!http.Response.HasStarted)
+        {
+            // Malformed or truncated bodies (a Content-Length the client did not honour, a broken chunk).
+            await Message($"400 Bad request - {bad.Message}", bad.StatusCode).ExecuteAsync(http);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+        catch (Exception e) when (!http.Response.HasStarted)
+        {
+            // A bug, not the client's fault: log it and answer in GitLab's shape rather than with an empty body.
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Registry.Server").LogError(e,
+                "Unhandled error in {Method} {Path}", http.Request.Method, http.Request.Path);
+            await Message("500 Internal Server Error", StatusCodes.Status500InternalServerError).ExecuteAsync(http);
+        }
+    }
+}

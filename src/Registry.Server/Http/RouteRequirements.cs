@@ -1,0 +1,19 @@
+using Registry.Schema.Packages;
+
+namespace Registry.Server.Http;
+
+/// <summary>
+/// One declaration of what a route (or a group of routes) needs, as Gitea's <c>reqPackageAccess(...)</c>: the filter
+/// authenticates, validates, authorizes and looks up, then hands the handler its <see cref="ProjectScope"/> or
+/// <see cref="GroupScope"/>.
+/// </summary>
+public static class RouteRequirements
+{
+    /// <summary>The caller must be allowed <paramref name="action"/> on the project <c>:id</c>.</summary>
+    public static TBuilder RequireProject<TBuilder>(this TBuilder builder, ProjectAction action) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter((context, next) => ProjectScope.FilterAsync(context, next, action));
+
+    /// <summary>The caller must be able to see the group <c>:id</c>.</summary>
+    public static TBuilder RequireGroup<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(GroupScope.FilterAsync);
+}
