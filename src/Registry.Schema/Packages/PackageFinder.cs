@@ -77,9 +77,10 @@ public sealed class PackageFinder(RegistryDbContext db, IBlobStore blobs)
     public async Task<List<StoredFile>> FilesOfVersionAsync(Project project, string name, string version, CancellationToken ct)
     {
         var package = await VisiblePackageAsync(project, name, version, ct);
-        var files = await db.PackageFiles.AsNoTracking()
+        // Sorted here: see PackageQueries.FilesOfAsync.
+        var files = (await db.PackageFiles.AsNoTracking()
             .Where(f => f.PackageId == package.Id && f.Status == PackageFileStatus.Default)
-            .OrderByDescending(f => f.Id).ToListAsync(ct);
+            .ToListAsync(ct)).OrderByDescending(f => f.Id);
         return files.DistinctBy(f => f.FileName).OrderBy(f => f.FileName, StringComparer.Ordinal)
             .Select(f => new StoredFile(PackageFileRecord.From(f, package, blobs.FileStore), f.BlobKey)).ToList();
     }
