@@ -3,7 +3,7 @@
 # beside it where nginx has an equivalent, prints figures and stops everything it started.
 #
 # Ports (override when they collide): BENCH_PORT (registry, 38101), BENCH_NGINX_PORT (38102), BENCH_S3_PORT (38103),
-# BENCH_PG_PORT (28532, below the ephemeral range). BENCH_WORK keeps a folder of your choosing instead of a temporary one.
+# BENCH_PG_PORT (28532, below the ephemeral range). KEEP=1 keeps the temporary folder.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -52,7 +52,9 @@ ensure_tools() {
     fi
 }
 
+# BENCH_BIN=<folder> runs a server already built there (dotnet build -c Release -o <folder>) instead of building.
 build_release() {
+    if [[ -n "${BENCH_BIN:-}" ]]; then ln -s "$(realpath "$BENCH_BIN")" "$work/bin"; return 0; fi
     say "building (Release)"
     dotnet build src/Registry.Server -c Release -o "$work/bin" -v quiet -nologo >"$work/build.log" 2>&1 \
         || { cat "$work/build.log"; exit 1; }
