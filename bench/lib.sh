@@ -26,7 +26,12 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || tr
 bench_cleanup() {
     [[ -n "$sampler_pid" ]] && kill "$sampler_pid" 2>/dev/null || true
     stop_server
-    [[ -n "$nginx_started" ]] && nginx -p "$work/nginx" -c nginx.conf -s stop 2>/dev/null || true
+    if [[ -n "$nginx_started" ]]; then
+        local nginx_pid; nginx_pid=$(cat "$work/nginx/nginx.pid" 2>/dev/null || true)
+        nginx -p "$work/nginx" -c nginx.conf -s stop 2>/dev/null || true
+        # The stop is a signal: wait for the master to go, or the next benchmark finds the port taken.
+        for _ in $(seq 50); do [[ -n "$nginx_pid" ]] && kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
+    fi
     if [[ -n "$s3_pid" ]]; then kill "$s3_pid" 2>/dev/null || true; wait "$s3_pid" 2>/dev/null || true; fi
     [[ -n "$pg_started" ]] && "${pg_run[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
     if [[ "${KEEP:-0}" != 1 ]]; then rm -rf "$work"; else echo "kept $work"; fi
