@@ -22,6 +22,7 @@ public class RegistryDbContext : DbContext
     public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
     public DbSet<DeployToken> DeployTokens => Set<DeployToken>();
     public DbSet<CiJobToken> CiJobTokens => Set<CiJobToken>();
+    public DbSet<WebSession> WebSessions => Set<WebSession>();
     public DbSet<Package> Packages => Set<Package>();
     public DbSet<PackageFile> PackageFiles => Set<PackageFile>();
     public DbSet<NamespacePackageSettings> NamespacePackageSettings => Set<NamespacePackageSettings>();
@@ -32,6 +33,7 @@ public class RegistryDbContext : DbContext
         b.Entity<User>(e =>
         {
             e.Property(x => x.Username).HasMaxLength(255);
+            e.Property(x => x.PasswordHash).HasMaxLength(512);
             e.HasIndex(x => x.Username).IsUnique();
             e.HasOne<Namespace>().WithMany().HasForeignKey(x => x.NamespaceId).OnDelete(DeleteBehavior.Restrict);
         });
@@ -75,6 +77,12 @@ public class RegistryDbContext : DbContext
             e.HasIndex(x => x.Digest).IsUnique();
             e.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Project>().WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<WebSession>(e =>
+        {
+            e.HasIndex(x => x.Digest).IsUnique();
+            e.HasIndex(x => x.UserId);
+            e.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<Package>(e =>
         {

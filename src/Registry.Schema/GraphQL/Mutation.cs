@@ -7,7 +7,7 @@ using Registry.Schema.Packages;
 namespace Registry.Schema.GraphQL;
 
 /// <summary>The mutation root: administration of CONTRACT section 6. Refusals come back in <c>errors</c>.</summary>
-public sealed class Mutation
+public sealed partial class Mutation
 {
     public static Task<CreateGroupPayload> CreateGroup(CreateGroupInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] IdentityAdmin admin, CancellationToken ct) =>
@@ -21,7 +21,7 @@ public sealed class Mutation
 
     public static Task<CreateUserPayload> CreateUser(CreateUserInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] IdentityAdmin admin, CancellationToken ct) =>
-        Run<CreateUserPayload>(input, async p => p.User = new UserNode(await admin.CreateUserAsync(ctx.Actor, input.Username, input.Name, input.Admin ?? false, ct)));
+        Run<CreateUserPayload>(input, async p => p.User = new UserNode(await admin.CreateUserAsync(ctx.Actor, input.Username, input.Name, input.Admin ?? false, ct, input.Password)));
 
     public static Task<AddMemberPayload> AddGroupMember(AddGroupMemberInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] IdentityAdmin admin, CancellationToken ct) =>

@@ -20,6 +20,9 @@ public static class RegistrySchemaSetup
         services.AddScoped<ProjectLocator>();
         services.AddScoped<DirectoryQueries>();
         services.AddScoped<IdentityAdmin>();
+        services.AddScoped<Passwords>();
+        services.AddScoped<SignInService>();
+        services.AddScoped<UserDirectory>();
         services.AddScoped<PackageAuthorizer>();
         services.AddScoped<PackagePublisher>();
         services.AddScoped<PackageFinder>();

@@ -8,6 +8,7 @@ using Registry.Server.Http;
 using Registry.Server.Ide;
 using Registry.Server.PackagesApi;
 using Registry.Server.Storage;
+using Registry.Server.Web;
 
 namespace Registry.Server.Hosting;
 
@@ -52,6 +53,8 @@ public static class RegistryApplication
         app.MapPackagesApi();
         app.MapBananaCakePop("/graphql", "/api/graphql");
         app.MapGraphQLEndpoint("/api/graphql", "/graphql");
+        app.MapSignIn();
+        app.MapWebUi();
         return app;
     }
 }

@@ -46,6 +46,8 @@ public sealed class CreateUserInput : MutationInput
     public required string Username { get; set; }
     public string? Name { get; set; }
     public bool? Admin { get; set; }
+    [System.ComponentModel.Description("The user's password for the web UI (8 to 128 characters); without one the user signs in only with tokens until a password is set.")]
+    public string? Password { get; set; }
 }
 
 public sealed class CreateUserPayload : MutationPayload { public UserNode? User { get; set; } }

@@ -10,7 +10,7 @@ using Registry.Schema.Packages;
 namespace Registry.Schema.GraphQL.Types;
 
 [Name("UserCore")]
-public sealed class UserNode(User user)
+public sealed partial class UserNode(User user)
 {
     [Id] public string Id => GlobalId.For(GlobalId.User, user.Id);
     public string Username => user.Username;
@@ -41,7 +41,7 @@ public class NamespaceNode(Namespace ns)
 }
 
 [Name("Group")]
-public sealed class GroupNode(Namespace ns) : NamespaceNode(ns)
+public sealed partial class GroupNode(Namespace ns) : NamespaceNode(ns)
 {
     [System.ComponentModel.Description("Web URL of the group.")]
     public string WebUrl([FromUserContext] RegistryUserContext ctx) => ctx.WebUrl(WebPaths.Group(Entity));
@@ -82,7 +82,7 @@ public sealed class GroupNode(Namespace ns) : NamespaceNode(ns)
 }
 
 [Name("Project")]
-public sealed class ProjectNode(Project project)
+public sealed partial class ProjectNode(Project project)
 {
     [Ignore] public Project Entity => project;
     [Id] public string Id => GlobalId.For(GlobalId.Project, project.Id);
