@@ -1,3 +1,4 @@
+using Registry.Schema.Caching;
 using Registry.Schema.Identity;
 
 namespace Registry.Schema.Packages;
@@ -18,13 +19,18 @@ public enum ProjectAction
 /// The status-code rules of CONTRACT section 2, shared by every transport: 401 for missing or invalid credentials
 /// where some are needed, 404 where the caller may not know the project exists, 403 where the role or scope is too low.
 /// </summary>
-public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permissions)
+public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permissions, HotPathCache cache)
 {
     public async Task<(Project Project, ProjectAccess Access)> AuthorizeAsync(
         AuthenticationResult auth, string projectIdOrPath, ProjectAction action, CancellationToken ct)
     {
-        var project = await locator.FindProjectAsync(projectIdOrPath, ct);
         var actor = auth.Actor;
+        Project? project;
+        ProjectAccess? known = null;
+        if (auth.Outcome != AuthenticationOutcome.Invalid)
+            (project, known) = await ProjectAndAccessAsync(actor, projectIdOrPath, ct);
+        else
+            project = await locator.FindProjectAsync(projectIdOrPath, ct);
         if (auth.Outcome == AuthenticationOutcome.Invalid)
         {
             // GitLab lets a public download through when a tool sends a stale Basic password.
@@ -41,7 +47,7 @@ public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permis
         var askToSignIn = actor.Kind == ActorKind.Anonymous && action != ProjectAction.View;
         if (project is null) throw askToSignIn ? RegistryError.Unauthorized() : RegistryError.NotFound("Project");
 
-        var access = await permissions.ForProjectAsync(actor, project, ct);
+        var access = known ?? await permissions.ForProjectAsync(actor, project, ct);
         if (!access.CanSee) throw askToSignIn ? RegistryError.Unauthorized() : RegistryError.NotFound("Project");
         var allowed = action switch
         {
@@ -54,6 +60,27 @@ public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permis
         if (!allowed) throw actor.Kind == ActorKind.Anonymous ? RegistryError.Unauthorized() : RegistryError.Forbidden();
         return (project, access);
     }
+
+    /// <summary>
+    /// The project and what the actor may do there, cached (<see cref="HotPathCache"/>): every download and upload
+    /// starts here, and the answer changes only when identities, memberships or projects do.
+    /// </summary>
+    private Task<(Project?, ProjectAccess?)> ProjectAndAccessAsync(Actor actor, string projectIdOrPath, CancellationToken ct) =>
+        cache.GetOrLoadAsync<(Project?, ProjectAccess?)>(("project-access", ActorKey(actor), projectIdOrPath.ToLowerInvariant()), CacheScope.Identity, async () =>
+        {
+            var project = await locator.FindProjectAsync(projectIdOrPath, ct);
+            var access = project is null ? null : await permissions.ForProjectAsync(actor, project, ct);
+            return ((project, access), true, null);
+        });
+
+    /// <summary>What a project's access depends on: the user and the token's scopes, or the token itself.</summary>
+    private static (ActorKind, long, TokenScopes) ActorKey(Actor actor) => actor.Kind switch
+    {
+        ActorKind.User => (actor.Kind, actor.User!.Id, actor.Scopes),
+        ActorKind.JobToken => (actor.Kind, actor.JobToken!.Id, actor.Scopes),
+        ActorKind.DeployToken => (actor.Kind, actor.DeployToken!.Id, actor.Scopes),
+        _ => (actor.Kind, 0, TokenScopes.None),
+    };
 
     /// <summary>
     /// A group the caller may see: 401 for invalid credentials; for a group they cannot see, 404, except that the package

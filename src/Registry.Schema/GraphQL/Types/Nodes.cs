@@ -81,9 +81,9 @@ public sealed partial class GroupNode(Namespace ns) : NamespaceNode(ns)
         PackageGroupSort? sort = null, bool? includeVersionless = null,
         int? first = null, string? after = null, int? last = null, string? before = null, CancellationToken ct = default)
     {
-        var query = await queries.ForGroupAsync(ctx.Actor, Entity, PackageArguments.Filter(packageName, packageType, packageVersion, status), true, ct);
+        var list = await queries.ListForGroupAsync(ctx.Actor, Entity, PackageArguments.Filter(packageName, packageType, packageVersion, status), true, ct);
         var (order, descending) = PackageArguments.Order(sort ?? PackageGroupSort.CreatedDesc);
-        return await PackagePager.PageAsync(query, order, descending, first, after, last, before, ct);
+        return await PackagePager.PageAsync(list, order, descending, first, after, last, before, ct);
     }
 }
 
@@ -130,14 +130,14 @@ public sealed partial class ProjectNode(Project project)
         CancellationToken ct) => AccessTokenNode.ListAsync(tokens, ctx.Actor, TokenResource.Of(project), ct);
 
     [System.ComponentModel.Description("Packages of this project. Hidden packages are listed only when a status is asked for.")]
-    public Task<PackageConnection> Packages([FromServices] PackageQueries queries,
+    public async Task<PackageConnection> Packages([FromServices] PackageQueries queries,
         string? packageName = null, PackageTypeEnum? packageType = null, string? packageVersion = null, PackageStatus? status = null,
         PackageSort? sort = null, bool? includeVersionless = null,
         int? first = null, string? after = null, int? last = null, string? before = null, CancellationToken ct = default)
     {
-        var query = queries.ForProject(project.Id, PackageArguments.Filter(packageName, packageType, packageVersion, status));
+        var list = await queries.ListForProjectAsync(project.Id, PackageArguments.Filter(packageName, packageType, packageVersion, status), ct);
         var (order, descending) = PackageArguments.Order((PackageGroupSort)(int)(sort ?? PackageSort.CreatedDesc));
-        return PackagePager.PageAsync(query, order, descending, first, after, last, before, ct);
+        return await PackagePager.PageAsync(list, order, descending, first, after, last, before, ct);
     }
 
     private async Task<Namespace> NamespaceOfAsync(RequestLoaders loaders, CancellationToken ct) =>

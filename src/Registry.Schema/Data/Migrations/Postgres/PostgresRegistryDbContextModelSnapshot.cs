@@ -488,10 +488,41 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ProjectId", "CreatedAt", "Id", "Status");
+
+                    b.HasIndex("ProjectId", "Name", "Id", "Status");
+
+                    b.HasIndex("ProjectId", "PackageType", "Id", "Status");
+
                     b.HasIndex("ProjectId", "PackageType", "Name", "Version")
                         .IsUnique();
 
+                    b.HasIndex("ProjectId", "Version", "Id", "Status");
+
                     b.ToTable("Packages");
+
+                    b.HasAnnotation("Sqlite:UseSqlReturningClause", false);
+                });
+
+            modelBuilder.Entity("Registry.Schema.Packages.PackageCount", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .UseCollation("C");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ProjectId", "Name", "Status");
+
+                    b.ToTable("PackageCounts");
                 });
 
             modelBuilder.Entity("Registry.Schema.Packages.PackageFile", b =>
@@ -543,9 +574,9 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Status");
-
                     b.HasIndex("PackageId", "FileName");
+
+                    b.HasIndex("Status", "PackageId");
 
                     b.ToTable("PackageFiles");
                 });
@@ -679,6 +710,15 @@ namespace Registry.Schema.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Project");
+                });
+
+            modelBuilder.Entity("Registry.Schema.Packages.PackageCount", b =>
+                {
+                    b.HasOne("Registry.Schema.Identity.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Registry.Schema.Packages.PackageFile", b =>

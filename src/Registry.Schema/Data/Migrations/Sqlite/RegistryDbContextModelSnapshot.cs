@@ -458,10 +458,40 @@ namespace Registry.Schema.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ProjectId", "CreatedAt", "Id", "Status");
+
+                    b.HasIndex("ProjectId", "Name", "Id", "Status");
+
+                    b.HasIndex("ProjectId", "PackageType", "Id", "Status");
+
                     b.HasIndex("ProjectId", "PackageType", "Name", "Version")
                         .IsUnique();
 
+                    b.HasIndex("ProjectId", "Version", "Id", "Status");
+
                     b.ToTable("Packages");
+
+                    b.HasAnnotation("Sqlite:UseSqlReturningClause", false);
+                });
+
+            modelBuilder.Entity("Registry.Schema.Packages.PackageCount", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProjectId", "Name", "Status");
+
+                    b.ToTable("PackageCounts");
                 });
 
             modelBuilder.Entity("Registry.Schema.Packages.PackageFile", b =>
@@ -510,9 +540,9 @@ namespace Registry.Schema.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Status");
-
                     b.HasIndex("PackageId", "FileName");
+
+                    b.HasIndex("Status", "PackageId");
 
                     b.ToTable("PackageFiles");
                 });
@@ -646,6 +676,15 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Project");
+                });
+
+            modelBuilder.Entity("Registry.Schema.Packages.PackageCount", b =>
+                {
+                    b.HasOne("Registry.Schema.Identity.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Registry.Schema.Packages.PackageFile", b =>

@@ -12,7 +12,7 @@ using Registry.Schema.Data;
 namespace Registry.Schema.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresRegistryDbContext))]
-    [Migration("20261130023416_AddProjectAndGroupAccessTokens")]
+    [Migration("20261130032614_AddProjectAndGroupAccessTokens")]
     partial class AddProjectAndGroupAccessTokens
     {
         /// <inheritdoc />
@@ -491,10 +491,41 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ProjectId", "CreatedAt", "Id", "Status");
+
+                    b.HasIndex("ProjectId", "Name", "Id", "Status");
+
+                    b.HasIndex("ProjectId", "PackageType", "Id", "Status");
+
                     b.HasIndex("ProjectId", "PackageType", "Name", "Version")
                         .IsUnique();
 
+                    b.HasIndex("ProjectId", "Version", "Id", "Status");
+
                     b.ToTable("Packages");
+
+                    b.HasAnnotation("Sqlite:UseSqlReturningClause", false);
+                });
+
+            modelBuilder.Entity("Registry.Schema.Packages.PackageCount", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .UseCollation("C");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ProjectId", "Name", "Status");
+
+                    b.ToTable("PackageCounts");
                 });
 
             modelBuilder.Entity("Registry.Schema.Packages.PackageFile", b =>
@@ -546,9 +577,9 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Status");
-
                     b.HasIndex("PackageId", "FileName");
+
+                    b.HasIndex("Status", "PackageId");
 
                     b.ToTable("PackageFiles");
                 });
@@ -682,6 +713,15 @@ namespace Registry.Schema.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Project");
+                });
+
+            modelBuilder.Entity("Registry.Schema.Packages.PackageCount", b =>
+                {
+                    b.HasOne("Registry.Schema.Identity.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Registry.Schema.Packages.PackageFile", b =>
