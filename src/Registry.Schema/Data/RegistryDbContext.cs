@@ -36,6 +36,8 @@ public class RegistryDbContext : DbContext
             e.Property(x => x.PasswordHash).HasMaxLength(512);
             e.HasIndex(x => x.Username).IsUnique();
             e.HasOne<Namespace>().WithMany().HasForeignKey(x => x.NamespaceId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Project>().WithMany().HasForeignKey(x => x.BotProjectId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Namespace>().WithMany().HasForeignKey(x => x.BotGroupId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<Namespace>(e =>
         {

@@ -19,6 +19,7 @@ public static class RegistrySchemaSetup
         services.AddScoped<Permissions>();
         services.AddScoped<ProjectLocator>();
         services.AddScoped<DirectoryQueries>();
+        services.AddScoped<ResourceAccessTokens>();
         services.AddScoped<IdentityAdmin>();
         services.AddScoped<Passwords>();
         services.AddScoped<SignInService>();

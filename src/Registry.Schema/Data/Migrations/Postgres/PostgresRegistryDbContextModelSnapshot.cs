@@ -302,6 +302,12 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<long?>("BotGroupId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("BotProjectId")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -325,6 +331,9 @@ namespace Registry.Schema.Data.Migrations.Postgres
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
 
+                    b.Property<int>("Type")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Username")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -332,6 +341,10 @@ namespace Registry.Schema.Data.Migrations.Postgres
                         .UseCollation("C");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("BotGroupId");
+
+                    b.HasIndex("BotProjectId");
 
                     b.HasIndex("NamespaceId");
 
@@ -651,6 +664,16 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
             modelBuilder.Entity("Registry.Schema.Identity.User", b =>
                 {
+                    b.HasOne("Registry.Schema.Identity.Namespace", null)
+                        .WithMany()
+                        .HasForeignKey("BotGroupId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Registry.Schema.Identity.Project", null)
+                        .WithMany()
+                        .HasForeignKey("BotProjectId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("Registry.Schema.Identity.Namespace", null)
                         .WithMany()
                         .HasForeignKey("NamespaceId")

@@ -279,6 +279,12 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("BotGroupId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("BotProjectId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -302,12 +308,19 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Type")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Username")
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("BotGroupId");
+
+                    b.HasIndex("BotProjectId");
 
                     b.HasIndex("NamespaceId");
 
@@ -617,6 +630,16 @@ namespace Registry.Schema.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Registry.Schema.Identity.User", b =>
                 {
+                    b.HasOne("Registry.Schema.Identity.Namespace", null)
+                        .WithMany()
+                        .HasForeignKey("BotGroupId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Registry.Schema.Identity.Project", null)
+                        .WithMany()
+                        .HasForeignKey("BotProjectId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("Registry.Schema.Identity.Namespace", null)
                         .WithMany()
                         .HasForeignKey("NamespaceId")
