@@ -337,6 +337,84 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task A_maintainer_creates_a_project_access_token_that_downloads_with_curl_until_it_is_revoked()
+    {
+        await SeedProjectAsync("project-tokens", "app");
+        await Server.PublishAsync("project-tokens/app", "tool", "2.0.0", "tool.txt", "tool v2"u8.ToArray());
+        await Server.CreateUserAsync("pat-maintainer", password: "maintainer-password");
+        await Server.AddProjectMemberAsync("project-tokens/app", "pat-maintainer", "MAINTAINER");
+        await Server.CreateUserAsync("pat-developer", password: "developer-password");
+        await Server.AddProjectMemberAsync("project-tokens/app", "pat-developer", "DEVELOPER");
+
+        var page = await SignInAsync("pat-maintainer", "maintainer-password");
+        await page.GotoAsync("/project-tokens/app/-/packages");
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Access tokens" }).ClickAsync();
+        await page.GetByLabel("Token name").FillAsync("release download");
+        await page.GetByLabel("Role").SelectOptionAsync(new SelectOptionValue { Label = "Reporter" });
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "read_api" }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create project access token" }).ClickAsync();
+        var token = await page.GetByTestId("new-token").InputValueAsync();
+        Assert.StartsWith("glpat-", token);
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copy your new project access token" })).ToBeVisibleAsync();
+        var row = page.GetByTestId("token-row").Filter(new() { HasText = "release download" });
+        await Assertions.Expect(row).ToContainTextAsync("Reporter");
+        await Assertions.Expect(row).ToContainTextAsync("read_api");
+        await Assertions.Expect(row).ToContainTextAsync("Active");
+        await ScreenshotAsync(page, "12-project-access-tokens");
+
+        // The secret works as GitLab's curl snippets use it; a Reporter's read_api token reads but does not publish.
+        var url = Url(RegistryServer.GenericUrl("project-tokens%2Fapp", "tool", "2.0.0", "tool.txt"));
+        var (status, body) = await Curl.RunAsync("--header", $"PRIVATE-TOKEN: {token}", url);
+        Assert.Equal(200, status);
+        Assert.Equal("tool v2", body);
+        var publish = Url(RegistryServer.GenericUrl("project-tokens%2Fapp", "tool", "2.0.1", "tool.txt"));
+        Assert.Equal(403, (await Curl.RunAsync("--header", $"PRIVATE-TOKEN: {token}", "--request", "PUT", "--data-binary", "tool v2.0.1", publish)).Status);
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Revoke release download" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("release download");
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Assertions.Expect(row).ToContainTextAsync("Revoked");
+        Assert.Equal(401, (await Curl.RunAsync("--header", $"PRIVATE-TOKEN: {token}", url)).Status);
+
+        // A Developer sees neither the tokens nor the form.
+        var developer = await SignInAsync("pat-developer", "developer-password");
+        await developer.GotoAsync("/project-tokens/app/-/settings/access_tokens");
+        await Assertions.Expect(developer.GetByText("Only the project's Maintainers and Owners can see and manage its access tokens.")).ToBeVisibleAsync();
+        Assert.Equal(0, await developer.GetByText("release download").CountAsync());
+        Assert.Equal(0, await developer.GetByRole(AriaRole.Button, new() { Name = "Create project access token" }).CountAsync());
+    }
+
+    [Fact]
+    public async Task A_group_owner_creates_a_group_access_token_that_publishes_into_the_groups_projects()
+    {
+        await SeedProjectAsync("group-tokens", "app");
+        await Server.CreateUserAsync("gat-maintainer", password: "maintainer-password");
+        await Server.AddGroupMemberAsync("group-tokens", "gat-maintainer", "MAINTAINER");
+
+        var page = await SignInAsync("root", RegistryServer.RootPassword);
+        await page.GotoAsync("/groups/group-tokens/-/packages");
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Access tokens" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("This group has no access tokens.")).ToBeVisibleAsync();
+        await page.GetByLabel("Token name").FillAsync("ci publisher");
+        await page.GetByLabel("Role").SelectOptionAsync(new SelectOptionValue { Label = "Developer" });
+        await page.GetByRole(AriaRole.Checkbox, new() { NameRegex = new System.Text.RegularExpressions.Regex("^api ") }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create group access token" }).ClickAsync();
+        var token = await page.GetByTestId("new-token").InputValueAsync();
+        await Assertions.Expect(page.GetByTestId("token-row").Filter(new() { HasText = "ci publisher" })).ToContainTextAsync("Developer");
+        await ScreenshotAsync(page, "13-group-access-tokens");
+
+        var url = Url(RegistryServer.GenericUrl("group-tokens%2Fapp", "built", "1.0.0", "out.bin"));
+        Assert.Equal(201, (await Curl.RunAsync("--header", $"PRIVATE-TOKEN: {token}", "--request", "PUT", "--data-binary", "built by ci", url)).Status);
+        Assert.Equal("built by ci", (await Curl.RunAsync("--header", $"PRIVATE-TOKEN: {token}", url)).Body);
+
+        // A Maintainer of the group is not an Owner: no tokens, no form.
+        var maintainer = await SignInAsync("gat-maintainer", "maintainer-password");
+        await maintainer.GotoAsync("/groups/group-tokens/-/settings/access_tokens");
+        await Assertions.Expect(maintainer.GetByText("Only the group's Owners can see and manage its access tokens.")).ToBeVisibleAsync();
+        Assert.Equal(0, await maintainer.GetByText("ci publisher").CountAsync());
+    }
+
+    [Fact]
     public async Task A_maintainer_deletes_a_file_after_confirming()
     {
         await SeedProjectAsync("deleting", "app");
@@ -416,7 +494,7 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await SeedProjectAsync("phone", "app");
         await Server.PublishAsync("phone/app", "mobile-package-with-a-long-name", "1.0.0-rc.1+build.42", "artifact-with-a-long-file-name.tar.gz");
         var page = await SignInAsync("root", RegistryServer.RootPassword, width: 390);
-        foreach (var path in new[] { "/phone/app/-/packages", "/groups/phone/-/settings/packages_and_registries" })
+        foreach (var path in new[] { "/phone/app/-/packages", "/groups/phone/-/settings/packages_and_registries", "/phone/app/-/settings/access_tokens" })
         {
             await page.GotoAsync(path);
             await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).WaitForAsync();
