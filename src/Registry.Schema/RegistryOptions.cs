@@ -31,5 +31,11 @@ public sealed class RegistryOptions
     /// </summary>
     public Uri? ExternalUrl { get; set; }
 
+    /// <summary>
+    /// How often each instance looks for due cleanup policies and retention rules (each runs every 12 hours; among
+    /// instances sharing a database one at a time) and measures storage.
+    /// </summary>
+    public TimeSpan LifecycleInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     public bool IsTooLarge(long size) => MaxFileSize > 0 && size >= MaxFileSize;
 }

@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Audit;
 using Registry.Schema.Data;
 using Registry.Schema.Identity;
 
 namespace Registry.Schema.Packages;
 
 /// <summary>Per-namespace package settings. Defaults apply until the first update creates the row.</summary>
-public sealed class PackageSettingsService(RegistryDbContext db, Permissions permissions, ProjectLocator locator)
+public sealed class PackageSettingsService(RegistryDbContext db, Permissions permissions, ProjectLocator locator, AuditLog audit)
 {
     public async Task<NamespacePackageSettings> GetAsync(long namespaceId, CancellationToken ct) =>
         await db.NamespacePackageSettings.AsNoTracking().FirstOrDefaultAsync(s => s.NamespaceId == namespaceId, ct)
@@ -29,6 +30,12 @@ public sealed class PackageSettingsService(RegistryDbContext db, Permissions per
         }
         if (duplicatesAllowed is { } allowed) settings.GenericDuplicatesAllowed = allowed;
         if (regexGiven) settings.GenericDuplicateExceptionRegex = string.IsNullOrEmpty(exceptionRegex) ? null : exceptionRegex;
+        audit.Add(actor, AuditEntity.For(ns), AuditEventNames.PackageSettingsUpdated, new AuditTarget("Namespace::PackageSetting", ns.Id, ns.FullPath),
+            new Dictionary<string, object?>
+            {
+                ["generic_duplicates_allowed"] = settings.GenericDuplicatesAllowed,
+                ["generic_duplicate_exception_regex"] = settings.GenericDuplicateExceptionRegex,
+            });
         try
         {
             await db.SaveChangesAsync(ct);
