@@ -9,7 +9,7 @@ using GraphQL.Types;
 namespace Registry.Schema.GraphQL;
 
 /// <summary>The query root. A private project or group answers null to those who may not see it, never an error.</summary>
-public sealed class Query
+public sealed partial class Query
 {
     public static UserNode? CurrentUser([FromUserContext] RegistryUserContext ctx) =>
         ctx.Actor is { Kind: ActorKind.User, User: { } u } ? new UserNode(u) : null;

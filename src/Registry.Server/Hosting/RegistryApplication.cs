@@ -6,6 +6,7 @@ using Registry.Server.Generic;
 using Registry.Server.GraphQL;
 using Registry.Server.Http;
 using Registry.Server.Ide;
+using Registry.Server.Lifecycle;
 using Registry.Server.PackagesApi;
 using Registry.Server.Storage;
 
@@ -39,6 +40,9 @@ public static class RegistryApplication
         services.AddRegistryStorage(builder.Configuration);
         services.AddRegistryDomain();
         services.AddHostedService<DestroyedFileSweeper>();
+        services.AddHostedService<LifecycleScheduler>();
+        services.AddSingleton<ContentMigrationService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ContentMigrationService>());
         configureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -47,9 +51,12 @@ public static class RegistryApplication
         // dot segments already collapsed, and `generic/%2e%2e/...` never reaches the generic endpoints.
         app.UseRouting();
         app.Use(RestErrors.Middleware);
+        app.Use(AuditRequest.Middleware);
         app.Use(ApiFallback.Middleware);
         app.MapGenericPackages();
         app.MapPackagesApi();
+        app.MapProtectionRules();
+        app.MapRetention();
         app.MapBananaCakePop("/graphql", "/api/graphql");
         app.MapGraphQLEndpoint("/api/graphql", "/graphql");
         return app;

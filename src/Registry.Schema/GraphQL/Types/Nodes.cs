@@ -33,7 +33,7 @@ public class NamespaceNode(Namespace ns)
 }
 
 [Name("Group")]
-public sealed class GroupNode(Namespace ns) : NamespaceNode(ns)
+public sealed partial class GroupNode(Namespace ns) : NamespaceNode(ns)
 {
     [System.ComponentModel.Description("Packages of every project in this group and its subgroups that you can read.")]
     public async Task<PackageConnection> Packages([FromServices] PackageQueries queries, [FromUserContext] RegistryUserContext ctx,
@@ -48,7 +48,7 @@ public sealed class GroupNode(Namespace ns) : NamespaceNode(ns)
 }
 
 [Name("Project")]
-public sealed class ProjectNode(Project project)
+public sealed partial class ProjectNode(Project project)
 {
     [Ignore] public Project Entity => project;
     [Id] public string Id => GlobalId.For(GlobalId.Project, project.Id);
