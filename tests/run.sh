@@ -3,13 +3,26 @@
 # Debian's chromium and postgresql), starts a private PostgreSQL and an S3 test server (s3rver) on loopback, and
 # runs the whole suite twice: on the embedded defaults (SQLite + file system) and on PostgreSQL + S3.
 # Extra arguments go to `dotnet test` (e.g. --filter).
+#
+# A configuration that cannot start fails the run with the reason: a green run always includes PostgreSQL + S3.
+# Locally (never on CI, where CI=true), REGISTRY_TEST_SKIP=postgres-s3 skips that configuration on purpose.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-# A missing Snapshooter snapshot must fail, not be written.
+# A missing Snapshooter snapshot must fail, not be written (the test project sets this too, for a plain dotnet test).
 export SNAPSHOOTER_STRICT_MODE=true
+
+on_ci=""; case "${CI:-}" in true|1|yes) on_ci=1 ;; esac
+skip=${REGISTRY_TEST_SKIP:-}
+case "$skip" in
+  ""|postgres-s3) ;;
+  *) echo "[tests/run.sh] REGISTRY_TEST_SKIP=$skip: the only configuration that can be skipped is postgres-s3" >&2; exit 2 ;;
+esac
+if [ -n "$skip" ] && [ -n "$on_ci" ]; then
+  echo "[tests/run.sh] REGISTRY_TEST_SKIP=$skip is refused on CI (CI=$CI): CI must check every configuration" >&2; exit 2
+fi
 
 note() { echo "[tests/run.sh] $*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
@@ -42,25 +55,39 @@ cleanup() {
 }
 trap cleanup EXIT
 
-backend_ok=""
+backend_ok="" backend_reason=""
 start_services() {
-  [ -n "$pg_bin" ] || { note "PostgreSQL is not installed"; return 1; }
+  [ -n "$pg_bin" ] || { backend_reason="PostgreSQL is not installed and could not be installed (apt-get install postgresql)"; return 1; }
   # initdb refuses to run as root: the cluster belongs to the postgres user (or to us when not root).
   local pg_user; pg_user=$(id -un); [ "$(id -u)" = 0 ] && pg_user=postgres
   local run=(); [ "$(id -u)" = 0 ] && run=(runuser -u postgres --)
   mkdir -p "$work/pg" && chown "$pg_user" "$work/pg"
-  "${run[@]}" "$pg_bin/initdb" -D "$work/pg" -U registry --auth=trust -E UTF8 >/dev/null || return 1
+  "${run[@]}" "$pg_bin/initdb" -D "$work/pg" -U registry --auth=trust -E UTF8 >"$work/initdb.log" 2>&1 \
+    || { backend_reason="initdb failed: $(tail -n 3 "$work/initdb.log" | tr '\n' ' ')"; return 1; }
   "${run[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off" -w start >/dev/null \
-    || { note "PostgreSQL did not start:"; tail -n 5 "$work/pg/server.log" >&2; return 1; }
+    || { backend_reason="PostgreSQL did not start on port $pg_port (REGISTRY_TEST_PG_PORT): $(tail -n 3 "$work/pg/server.log" | tr '\n' ' ')"; return 1; }
   pg_started=1
-  [ -x node_modules/.bin/s3rver ] || { note "s3rver is not installed (npm ci)"; return 1; }
+  [ -x node_modules/.bin/s3rver ] || { backend_reason="s3rver is not installed (npm ci did not provide node_modules/.bin/s3rver)"; return 1; }
   mkdir -p "$work/s3"
   node_modules/.bin/s3rver --directory "$work/s3" --address 127.0.0.1 --port "$s3_port" --silent >"$work/s3rver.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$s3_port/" && return 0; sleep 0.2; done
-  note "s3rver did not start"; return 1
+  local s3_pid=$!
+  pids+=("$s3_pid")
+  for _ in $(seq 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$s3_port/" && kill -0 "$s3_pid" 2>/dev/null && return 0
+    kill -0 "$s3_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  backend_reason="s3rver did not start on port $s3_port (REGISTRY_TEST_S3_PORT): $(tail -n 3 "$work/s3rver.log" | tr '\n' ' ')"
+  return 1
 }
-if start_services; then backend_ok=1; else note "PostgreSQL + S3 configuration unavailable"; fi
+if [ "$skip" = postgres-s3 ]; then
+  note "REGISTRY_TEST_SKIP=postgres-s3: the PostgreSQL + S3 configuration is skipped on purpose"
+elif start_services; then
+  backend_ok=1
+else
+  # The SQLite suite still runs, for what it can tell; the run fails at the end all the same.
+  note "the PostgreSQL + S3 configuration cannot start: $backend_reason"
+fi
 
 # --- the test runs -----------------------------------------------------------------------------------------
 total_passed=0 total_failed=0 total_skipped=0 status=0
@@ -72,11 +99,13 @@ run_suite() {
   dotnet test "$root/Registry.sln" "$@" 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
   set -e
-  local summary; summary=$(grep -E '^(Passed|Failed)!' "$log" | tail -n 1 || true)
-  local p f s
-  p=$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$summary"); f=$(sed -nE 's/.*Failed: *([0-9]+),.*/\1/p' <<<"$summary")
-  s=$(sed -nE 's/.*Skipped: *([0-9]+).*/\1/p' <<<"$summary")
-  total_passed=$((total_passed + ${p:-0})); total_failed=$((total_failed + ${f:-0})); total_skipped=$((total_skipped + ${s:-0}))
+  # One summary line per test project: add them all up.
+  local line p f s
+  while IFS= read -r line; do
+    p=$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$line"); f=$(sed -nE 's/.*Failed: *([0-9]+),.*/\1/p' <<<"$line")
+    s=$(sed -nE 's/.*Skipped: *([0-9]+).*/\1/p' <<<"$line")
+    total_passed=$((total_passed + ${p:-0})); total_failed=$((total_failed + ${f:-0})); total_skipped=$((total_skipped + ${s:-0}))
+  done < <(grep -E '^(Passed|Failed)!' "$log" || true)
   [ "$rc" = 0 ] || status=$rc
   rm -f "$log"
 }
@@ -87,9 +116,15 @@ if [ -n "$backend_ok" ]; then
   REGISTRY_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=registry;Database=postgres;Maximum Pool Size=20" \
   REGISTRY_TEST_S3="http://127.0.0.1:$s3_port" \
     run_suite "PostgreSQL + S3" --no-build "$@"
-else
-  note "SKIPPED: the PostgreSQL + S3 configuration (its servers could not be installed or started)"
+elif [ "$skip" = postgres-s3 ]; then
+  note "SKIPPED on purpose (REGISTRY_TEST_SKIP=postgres-s3): the PostgreSQL + S3 configuration"
 fi
 
 echo "${total_passed} passed, ${total_failed} failed, ${total_skipped} skipped"
+if [ -z "$backend_ok" ] && [ "$skip" != postgres-s3 ]; then
+  # A run that could not check both configurations must not look green.
+  echo "[tests/run.sh] FAILED: the PostgreSQL + S3 configuration did not run: $backend_reason" >&2
+  [ -n "$on_ci" ] || echo "[tests/run.sh] To run only SQLite + file system locally, set REGISTRY_TEST_SKIP=postgres-s3 (refused on CI)." >&2
+  [ "$status" = 0 ] && status=3
+fi
 exit "$status"

@@ -30,9 +30,9 @@ public sealed class BeyondGitLabTests(ServerFixture fixture) : IClassFixture<Ser
         await Server.CreateUserWithTokenAsync("bg-delete-dev");
         await Server.AddProjectMemberAsync("bg-delete/app", "bg-delete-dev", "DEVELOPER");
         var devToken = await Server.CreatePersonalAccessTokenAsync("bg-delete-dev", ["API"]);
-        await root.PublishAsync(pid, "tool", "1.0", "a.bin", "first");
-        await root.PublishAsync(pid, "tool", "1.0", "a.bin", "second");
-        await root.PublishAsync(pid, "tool", "1.0", "b.bin", "other");
+        await Server.PublishAsync(pid, "tool", "1.0", "a.bin", "first");
+        await Server.PublishAsync(pid, "tool", "1.0", "a.bin", "second");
+        await Server.PublishAsync(pid, "tool", "1.0", "b.bin", "other");
 
         using var dev = Server.Client(devToken);
         Assert.Equal(HttpStatusCode.Forbidden, (await dev.DeleteAsync(Url(pid, "tool", "1.0", "a.bin"))).StatusCode);
@@ -55,9 +55,9 @@ public sealed class BeyondGitLabTests(ServerFixture fixture) : IClassFixture<Ser
     public async Task Latest_resolves_by_semver_precedence_skipping_hidden_versions()
     {
         var (pid, root) = await ProjectAsync("bg-latest");
-        foreach (var v in new[] { "1.9.0", "1.10.0", "1.10.0-rc.1", "2.0.0-beta" }) await root.PublishAsync(pid, "app", v, "app.bin", v);
-        await root.PublishAsync(pid, "app", "3.0.0", "app.bin", "3.0.0", status: "hidden");
-        await root.PublishAsync(pid, "app", "9.9.9", "other.bin", "no app.bin here");
+        foreach (var v in new[] { "1.9.0", "1.10.0", "1.10.0-rc.1", "2.0.0-beta" }) await Server.PublishAsync(pid, "app", v, "app.bin", v);
+        await Server.PublishAsync(pid, "app", "3.0.0", "app.bin", "3.0.0", status: "hidden");
+        await Server.PublishAsync(pid, "app", "9.9.9", "other.bin", "no app.bin here");
 
         var response = await root.GetAsync(Url(pid, "app", "latest", "app.bin"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -67,7 +67,7 @@ public sealed class BeyondGitLabTests(ServerFixture fixture) : IClassFixture<Ser
             response.Content.Headers.ContentLocation!.OriginalString);
 
         // A version literally named "latest" is served as itself.
-        await root.PublishAsync(pid, "app", "latest", "app.bin", "literal");
+        await Server.PublishAsync(pid, "app", "latest", "app.bin", "literal");
         Assert.Equal("literal", await root.GetStringAsync(Url(pid, "app", "latest", "app.bin")));
         Assert.Equal(HttpStatusCode.NotFound, (await root.GetAsync(Url(pid, "nothing", "latest", "app.bin"))).StatusCode);
     }
@@ -78,8 +78,8 @@ public sealed class BeyondGitLabTests(ServerFixture fixture) : IClassFixture<Ser
         var (pid, root) = await ProjectAsync("bg-zip");
         var big = RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 17);
         await root.PutAsync(Url(pid, "bundle", "1.0", "big.bin"), new ByteArrayContent(big));
-        await root.PublishAsync(pid, "bundle", "1.0", "docs/readme.txt", "old");
-        await root.PublishAsync(pid, "bundle", "1.0", "docs/readme.txt", "new");
+        await Server.PublishAsync(pid, "bundle", "1.0", "docs/readme.txt", "old");
+        await Server.PublishAsync(pid, "bundle", "1.0", "docs/readme.txt", "new");
 
         var listing = await root.GetOkAsync(Url(pid, "bundle", "1.0"));
         Assert.Equal(["big.bin", "docs/readme.txt"], listing.EnumerateArray().Select(f => f.GetProperty("file_name").GetString()!).ToArray());
@@ -151,12 +151,12 @@ public sealed class BeyondGitLabTests(ServerFixture fixture) : IClassFixture<Ser
         var data = await Server.GraphQLAsync("""mutation { updateNamespacePackageSettings(input: {namespacePath: "bg-retry", genericDuplicatesAllowed: false}) { errors } }""");
         Assert.Equal(0, data.GetProperty("updateNamespacePackageSettings").GetProperty("errors").GetArrayLength());
 
-        var first = await root.PublishAsync(pid, "ci", "1.0", "out.tar", "payload");
+        var first = await Server.PublishAsync(pid, "ci", "1.0", "out.tar", "payload");
         var blobsBefore = (await TestBackend.BlobKeysAsync(Server)).Count;
 
         var plain = await root.PutAsync(Url(pid, "ci", "1.0", "out.tar"), new ByteArrayContent(Encoding.UTF8.GetBytes("payload")));
         Assert.Equal(HttpStatusCode.Created, plain.StatusCode);
-        var again = await root.PublishAsync(pid, "ci", "1.0", "out.tar", "payload");
+        var again = await Server.PublishAsync(pid, "ci", "1.0", "out.tar", "payload");
         Assert.Equal(first.GetProperty("id").GetInt64(), again.GetProperty("id").GetInt64());
 
         var declared = new HttpRequestMessage(HttpMethod.Put, Url(pid, "ci", "1.0", "out.tar")) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes("payload")) };
@@ -177,7 +177,7 @@ public sealed class BeyondGitLabTests(ServerFixture fixture) : IClassFixture<Ser
     public async Task Downloads_set_last_downloaded_at()
     {
         var (pid, root) = await ProjectAsync("bg-stats");
-        var file = await root.PublishAsync(pid, "stat", "1.0", "f.txt", "x");
+        var file = await Server.PublishAsync(pid, "stat", "1.0", "f.txt", "x");
         var packageId = file.GetProperty("package_id").GetInt64();
         Assert.Equal(JsonValueKind.Null, (await root.GetOkAsync($"/api/v4/projects/{pid}/packages/{packageId}")).GetProperty("last_downloaded_at").ValueKind);
 

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Newtonsoft.Json.Linq;
 using Registry.Tests.Infrastructure;
@@ -9,7 +11,8 @@ namespace Registry.Tests.Contract;
 /// <summary>
 /// The JSON bodies scripts parse, field for field, as committed snapshots (<c>__snapshots__/</c>): any change to a
 /// name, shape or constant value fails here. Ids and times vary per run and are left out of the comparison.
-/// Regenerate after a deliberate change by deleting the snapshot and running once without SNAPSHOOTER_STRICT_MODE.
+/// Snapshots are strict in every run (<see cref="StrictSnapshots"/>): after a deliberate change, move the file Snapshooter
+/// writes under <c>__snapshots__/__mismatch__/</c> over the old snapshot and review the diff.
 /// </summary>
 public sealed class ResponseShapeSnapshotTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
@@ -29,6 +32,16 @@ public sealed class ResponseShapeSnapshotTests(ServerFixture fixture) : IClassFi
         });
     }
 
+    /// <summary>The status GitLab answers with, then the body against its snapshot.</summary>
+    private static async Task MatchResponseAsync(HttpResponseMessage response, HttpStatusCode status, string snapshot)
+    {
+        using var _ = response;
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"{snapshot}: expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        MatchJson(body, new SnapshotNameExtension(snapshot));
+    }
+
     [Fact]
     public async Task Rest_bodies_keep_gitlabs_shapes()
     {
@@ -38,19 +51,19 @@ public sealed class ResponseShapeSnapshotTests(ServerFixture fixture) : IClassFi
         using var anonymous = Server.Client();
         var url = RegistryServer.GenericUrl(projectId, "shape-pkg", "1.2.3", "dir/file.txt");
 
-        var created = await root.PutAsync(url, new ByteArrayContent(Encoding.UTF8.GetBytes("hello")));
-        MatchJson(await created.Content.ReadAsStringAsync(), new SnapshotNameExtension("put-201"));
-        var selected = await root.PutAsync(url + "?select=package_file", new ByteArrayContent(Encoding.UTF8.GetBytes("hello")));
-        MatchJson(await selected.Content.ReadAsStringAsync(), new SnapshotNameExtension("put-select-package-file"));
+        await MatchResponseAsync(await root.PutAsync(url, new ByteArrayContent(Encoding.UTF8.GetBytes("hello"))), HttpStatusCode.Created, "put-201");
+        await MatchResponseAsync(await root.PutAsync(url + "?select=package_file", new ByteArrayContent(Encoding.UTF8.GetBytes("hello"))),
+            HttpStatusCode.OK, "put-select-package-file");
 
-        MatchJson(await root.GetStringAsync($"/api/v4/projects/{projectId}/packages"), new SnapshotNameExtension("packages-list"));
+        await MatchResponseAsync(await root.GetAsync($"/api/v4/projects/{projectId}/packages"), HttpStatusCode.OK, "packages-list");
         var packageId = JArray.Parse(await root.GetStringAsync($"/api/v4/projects/{projectId}/packages"))[0]["id"]!.Value<long>();
-        MatchJson(await root.GetStringAsync($"/api/v4/projects/{projectId}/packages/{packageId}/package_files"), new SnapshotNameExtension("package-files-list"));
-        MatchJson(await root.GetStringAsync($"/api/v4/projects/{projectId}/packages/generic/shape-pkg/1.2.3"), new SnapshotNameExtension("version-listing"));
+        await MatchResponseAsync(await root.GetAsync($"/api/v4/projects/{projectId}/packages/{packageId}/package_files"), HttpStatusCode.OK, "package-files-list");
+        await MatchResponseAsync(await root.GetAsync($"/api/v4/projects/{projectId}/packages/generic/shape-pkg/1.2.3"), HttpStatusCode.OK, "version-listing");
 
-        MatchJson(await (await anonymous.GetAsync(url)).Content.ReadAsStringAsync(), new SnapshotNameExtension("401"));
-        MatchJson(await (await root.GetAsync(RegistryServer.GenericUrl(projectId, "missing", "1.0", "f"))).Content.ReadAsStringAsync(), new SnapshotNameExtension("404-package"));
-        MatchJson(await (await root.PutAsync(RegistryServer.GenericUrl(projectId, "p", "1.0", "f") + "?status=bogus", new ByteArrayContent([]))).Content.ReadAsStringAsync(), new SnapshotNameExtension("400-param"));
+        await MatchResponseAsync(await anonymous.GetAsync(url), HttpStatusCode.Unauthorized, "401");
+        await MatchResponseAsync(await root.GetAsync(RegistryServer.GenericUrl(projectId, "missing", "1.0", "f")), HttpStatusCode.NotFound, "404-package");
+        await MatchResponseAsync(await root.PutAsync(RegistryServer.GenericUrl(projectId, "p", "1.0", "f") + "?status=bogus", new ByteArrayContent([])),
+            HttpStatusCode.BadRequest, "400-param");
     }
 
     [Fact]
@@ -61,12 +74,14 @@ public sealed class ResponseShapeSnapshotTests(ServerFixture fixture) : IClassFi
         using var root = Server.Client(RegistryServer.RootToken);
         var record = JObject.Parse(await (await root.PutAsync(RegistryServer.GenericUrl(projectId, "gpkg", "2.0.0", "a.bin") + "?select=package_file",
             new ByteArrayContent(Encoding.UTF8.GetBytes("payload")))).Content.ReadAsStringAsync());
-        var response = await Server.GraphQLRawAsync($$"""
+        using var http = await root.PostAsJsonAsync("/api/graphql", new { query = $$"""
             { package(id: "gid://gitlab/Packages::Package/{{record["package_id"]}}") {
                 id name version packageType status createdAt updatedAt lastDownloadedAt
                 project { id fullPath name path visibility }
                 packageFiles { count pageInfo { hasNextPage hasPreviousPage } nodes { id fileName size fileSha256 fileMd5 fileSha1 createdAt updatedAt downloadPath } } } }
-            """);
-        MatchJson(response.GetRawText(), new SnapshotNameExtension("package-details"));
+            """ });
+        var body = await http.Content.ReadAsStringAsync();
+        Assert.True(http.StatusCode == HttpStatusCode.OK, $"expected 200, got {(int)http.StatusCode}: {body}");
+        MatchJson(body, new SnapshotNameExtension("package-details"));
     }
 }

@@ -231,38 +231,6 @@ public sealed class AuthMatrixTests(AuthMatrixFixture fixture) : IClassFixture<A
         Assert.Equal(HttpStatusCode.Unauthorized, put.StatusCode);
     }
 
-    [Theory]
-    [InlineData("personal")]
-    [InlineData("deploy")]
-    public async Task Expired_token_is_401(string kind)
-    {
-        const string project = AuthMatrixFixture.PrivateProject;
-        var expiresAt = DateTime.UtcNow.AddSeconds(4); // room for a slow machine to use it once first
-        string token;
-        if (kind == "personal")
-            token = await Server.CreatePersonalAccessTokenAsync("am-dev", ["API"], expiresAt);
-        else
-        {
-            var payload = (await Server.GraphQLAsync(
-                "mutation($i: CreateDeployTokenInput!) { createDeployToken(input: $i) { token errors } }",
-                new { i = new { projectPath = project, name = "e", scopes = new[] { "WRITE_PACKAGE_REGISTRY" }, expiresAt } }))
-                .GetProperty("createDeployToken");
-            Assert.Equal(0, payload.GetProperty("errors").GetArrayLength());
-            token = payload.GetProperty("token").GetString()!;
-        }
-
-        using var client = Server.Client(h => h.Add(kind == "personal" ? "PRIVATE-TOKEN" : "DEPLOY-TOKEN", token));
-        var url = AuthMatrixFixture.Url(project, "file.txt");
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(url)).StatusCode);
-
-        var wait = expiresAt - DateTime.UtcNow + TimeSpan.FromMilliseconds(300);
-        if (wait > TimeSpan.Zero) await Task.Delay(wait);
-
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(url)).StatusCode);
-        var put = await client.PutAsync(AuthMatrixFixture.Url(project, $"expired-{kind}.txt"), new ByteArrayContent([1]));
-        Assert.Equal(HttpStatusCode.Unauthorized, put.StatusCode);
-    }
-
     private void Present(HttpRequestMessage request, string project, Who who, Form form)
     {
         const string bogus = "glpat-this-is-not-a-valid-token-000";

@@ -20,7 +20,7 @@ public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerF
     [Fact]
     public async Task Forty_MiB_upload_and_download_are_byte_exact()
     {
-        var project = await Transfer.CreateProjectAsync(Server, "big");
+        var project = await Server.CreateUniqueProjectAsync("tr-big");
         using var client = Server.Client(RegistryServer.RootToken);
         const long size = 40L * 1024 * 1024;
         var url = RegistryServer.GenericUrl(project, "big", "1.0.0", "big.bin");
@@ -32,7 +32,7 @@ public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerF
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         Assert.Equal(size, get.Content.Headers.ContentLength);
         var expected = GeneratedContent.Sha256(size, seed: 40);
-        var (actual, length) = await Transfer.HashAsync(await get.Content.ReadAsStreamAsync());
+        var (actual, length) = await StreamHash.Sha256Async(await get.Content.ReadAsStreamAsync());
         Assert.Equal(size, length);
         Assert.Equal(expected, actual);
         Assert.Equal(expected, get.Headers.GetValues("X-Checksum-SHA256").Single());
@@ -41,7 +41,7 @@ public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerF
     [Fact]
     public async Task Parallel_uploads_into_a_new_version_all_succeed_into_one_package()
     {
-        var project = await Transfer.CreateProjectAsync(Server, "par");
+        var project = await Server.CreateUniqueProjectAsync("tr-par");
         const int count = 24;
         using var client = Server.Client(RegistryServer.RootToken);
         var sizes = Enumerable.Range(0, count).Select(i => 1000L + i * 7919).ToArray();
@@ -77,7 +77,7 @@ public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerF
         {
             using var get = await client.GetAsync(RegistryServer.GenericUrl(project, "par", "2.0.0", $"f{i}.bin"), HttpCompletionOption.ResponseHeadersRead);
             Assert.Equal(HttpStatusCode.OK, get.StatusCode);
-            var (sha, length) = await Transfer.HashAsync(await get.Content.ReadAsStreamAsync());
+            var (sha, length) = await StreamHash.Sha256Async(await get.Content.ReadAsStreamAsync());
             Assert.Equal(sizes[i], length);
             Assert.Equal(GeneratedContent.Sha256(sizes[i], 100 + i), sha);
         }
@@ -92,7 +92,7 @@ public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerF
     [Fact]
     public async Task Parallel_uploads_of_one_file_name_where_duplicates_are_forbidden_store_exactly_one()
     {
-        var project = await Transfer.CreateProjectAsync(Server, "dup");
+        var project = await Server.CreateUniqueProjectAsync("tr-dup");
         using (var scope = Server.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
@@ -102,7 +102,7 @@ public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerF
         }
         using var client = Server.Client(RegistryServer.RootToken);
         const int count = 12;
-        var before = (await Transfer.BlobFilesAsync(Server)).Count;
+        var before = (await TestBackend.BlobKeysAsync(Server)).Count;
 
         var results = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
         {
@@ -121,14 +121,14 @@ public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerF
             var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
             Assert.Equal(1, await db.PackageFiles.CountAsync(f => f.Package.ProjectId == project && f.FileName == "same.bin"));
         }
-        await Transfer.EventuallyAsync(async () => await Transfer.TempFilesAsync(Server) == 0);
-        Assert.Equal(before + 1, (await Transfer.BlobFilesAsync(Server)).Count);
+        await Eventually.HoldsAsync(async () => await TestBackend.UnfinishedWritesAsync(Server) == 0, "the refused uploads' temporary writes are gone");
+        Assert.Equal(before + 1, (await TestBackend.BlobKeysAsync(Server)).Count);
     }
 
     [Fact]
     public async Task Head_range_and_if_none_match_are_honoured()
     {
-        var project = await Transfer.CreateProjectAsync(Server, "cond");
+        var project = await Server.CreateUniqueProjectAsync("tr-cond");
         using var client = Server.Client(RegistryServer.RootToken);
         const long size = 100_000;
         var url = RegistryServer.GenericUrl(project, "cond", "1.0.0", "c.bin");
@@ -173,25 +173,30 @@ public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerF
     [Fact]
     public async Task Expect_continue_upload_without_credentials_is_refused_before_the_body()
     {
-        var project = await Transfer.CreateProjectAsync(Server, "expect");
+        var project = await Server.CreateUniqueProjectAsync("tr-expect");
         var url = RegistryServer.GenericUrl(project, "expect", "1.0.0", "e.bin");
-        var (status, _) = await RawUpload.SendHeadersOnlyAsync(Server.BaseAddress, url, contentLength: 10 * 1024 * 1024, token: null);
-        Assert.Equal(401, status);
-        (status, _) = await RawUpload.SendHeadersOnlyAsync(Server.BaseAddress, url, contentLength: 10 * 1024 * 1024, token: "wrong-token-0123456789abc");
-        Assert.Equal(401, status);
+        var anonymous = await RawHttp.SendHeadersOnlyAsync(Server.BaseAddress, url, contentLength: 10 * 1024 * 1024, token: null);
+        Assert.Equal(401, anonymous.Status);
+        Assert.Equal("""{"message":"401 Unauthorized"}""", anonymous.Text);
+        var invalid = await RawHttp.SendHeadersOnlyAsync(Server.BaseAddress, url, contentLength: 10 * 1024 * 1024, token: "wrong-token-0123456789abc");
+        Assert.Equal(401, invalid.Status);
+        Assert.Equal("""{"message":"401 Unauthorized"}""", invalid.Text);
     }
 
     [Fact]
     public async Task Upload_broken_off_mid_body_leaves_nothing_behind()
     {
-        var project = await Transfer.CreateProjectAsync(Server, "broken");
+        var project = await Server.CreateUniqueProjectAsync("tr-broken");
         var url = RegistryServer.GenericUrl(project, "broken", "1.0.0", "half.bin");
-        var before = await Transfer.BlobFilesAsync(Server);
+        var before = (await TestBackend.BlobKeysAsync(Server)).ToHashSet();
 
-        await RawUpload.SendPartialBodyAsync(Server.BaseAddress, url, contentLength: 1024 * 1024, send: 512 * 1024, RegistryServer.RootToken);
+        // 12 of 24 MiB: more than an S3 part, so the write in progress shows on either store before the break.
+        await RawHttp.SendPartialBodyAsync(Server.BaseAddress, url, contentLength: 24 * 1024 * 1024, send: 12 * 1024 * 1024, RegistryServer.RootToken,
+            receiving: async () => await TestBackend.UnfinishedWritesAsync(Server) > 0);
 
         using var client = Server.Client(RegistryServer.RootToken);
-        await Transfer.EventuallyAsync(async () => (await Transfer.BlobFilesAsync(Server)).SetEquals(before) && await Transfer.TempFilesAsync(Server) == 0);
+        await Eventually.HoldsAsync(async () => (await TestBackend.BlobKeysAsync(Server)).ToHashSet().SetEquals(before)
+            && await TestBackend.UnfinishedWritesAsync(Server) == 0, "the broken-off upload's writes are gone");
         using var get = await client.GetAsync(url);
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
         using var scope = Server.Services.CreateScope();
@@ -220,10 +225,10 @@ public sealed class TransferLimitTests(SmallLimitFixture fixture) : IClassFixtur
     [InlineData(false)]
     public async Task File_of_exactly_the_limit_is_refused_and_nothing_is_stored(bool declareLength)
     {
-        var project = await Transfer.CreateProjectAsync(Server, declareLength ? "lim-cl" : "lim-chunked");
+        var project = await Server.CreateUniqueProjectAsync(declareLength ? "tr-lim-cl" : "tr-lim-chunked");
         using var client = Server.Client(RegistryServer.RootToken);
         var url = RegistryServer.GenericUrl(project, "lim", "1.0.0", "at-limit.bin");
-        var before = await Transfer.BlobFilesAsync(Server);
+        var before = (await TestBackend.BlobKeysAsync(Server)).ToHashSet();
 
         var content = new GeneratedContent(Limit, seed: 1, declareLength);
         using var put = await client.PutAsync(url, content);
@@ -232,8 +237,8 @@ public sealed class TransferLimitTests(SmallLimitFixture fixture) : IClassFixtur
 
         using var get = await client.GetAsync(url);
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
-        await Transfer.EventuallyAsync(async () => await Transfer.TempFilesAsync(Server) == 0);
-        Assert.Equal(before, await Transfer.BlobFilesAsync(Server));
+        await Eventually.HoldsAsync(async () => await TestBackend.UnfinishedWritesAsync(Server) == 0, "the refused upload's temporary write is gone");
+        Assert.Equal(before, (await TestBackend.BlobKeysAsync(Server)).ToHashSet());
     }
 
     [Theory]
@@ -241,7 +246,7 @@ public sealed class TransferLimitTests(SmallLimitFixture fixture) : IClassFixtur
     [InlineData(false)]
     public async Task File_one_byte_under_the_limit_is_accepted(bool declareLength)
     {
-        var project = await Transfer.CreateProjectAsync(Server, declareLength ? "under-cl" : "under-chunked");
+        var project = await Server.CreateUniqueProjectAsync(declareLength ? "tr-under-cl" : "tr-under-chunked");
         using var client = Server.Client(RegistryServer.RootToken);
         var url = RegistryServer.GenericUrl(project, "lim", "1.0.0", "under.bin");
 
@@ -249,7 +254,7 @@ public sealed class TransferLimitTests(SmallLimitFixture fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         using var get = await client.GetAsync(url);
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
-        var (sha, length) = await Transfer.HashAsync(await get.Content.ReadAsStreamAsync());
+        var (sha, length) = await StreamHash.Sha256Async(await get.Content.ReadAsStreamAsync());
         Assert.Equal(Limit - 1, length);
         Assert.Equal(GeneratedContent.Sha256(Limit - 1, seed: 2), sha);
     }
@@ -257,216 +262,12 @@ public sealed class TransferLimitTests(SmallLimitFixture fixture) : IClassFixtur
     [Fact]
     public async Task Over_limit_is_refused_from_headers_without_the_body()
     {
-        var project = await Transfer.CreateProjectAsync(Server, "lim-expect");
+        var project = await Server.CreateUniqueProjectAsync("tr-lim-expect");
         var url = RegistryServer.GenericUrl(project, "lim", "1.0.0", "e.bin");
-        var (status, body) = await RawUpload.SendHeadersOnlyAsync(Server.BaseAddress, url, contentLength: Limit, RegistryServer.RootToken);
-        Assert.Equal(400, status);
-        Assert.Contains("""{"message":"400 Bad request - File is too large"}""", body);
-        Assert.Equal(0, await Transfer.TempFilesAsync(Server));
-    }
-}
-
-internal static class Transfer
-{
-    public static async Task<long> CreateProjectAsync(RegistryServer server, string name)
-    {
-        var group = $"tr-{name}-{Guid.NewGuid():N}"[..20];
-        await server.CreateGroupAsync(group);
-        return await server.CreateProjectAsync(group, "app");
-    }
-
-    public static async Task<(string Sha256, long Length)> HashAsync(Stream stream)
-    {
-        await using var _ = stream;
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[81920];
-        long length = 0;
-        int read;
-        while ((read = await stream.ReadAsync(buffer)) > 0)
-        {
-            hash.AppendData(buffer, 0, read);
-            length += read;
-        }
-        return (Convert.ToHexStringLower(hash.GetHashAndReset()), length);
-    }
-
-    /// <summary>Every stored blob, on either store.</summary>
-    public static async Task<HashSet<string>> BlobFilesAsync(RegistryServer server) => (await TestBackend.BlobKeysAsync(server)).ToHashSet();
-
-    public static Task<int> TempFilesAsync(RegistryServer server) => TestBackend.UnfinishedWritesAsync(server);
-
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, int timeoutMs = 5000)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail("Condition not met in time");
-            await Task.Delay(50);
-        }
-    }
-
-}
-
-/// <summary>Deterministic pseudo-random bytes, streamed; without a declared length it goes out chunked.</summary>
-internal sealed class GeneratedContent(long length, int seed, bool declareLength = true) : HttpContent
-{
-    private const int Block = 64 * 1024;
-
-    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-    {
-        var random = new Random(seed);
-        var buffer = new byte[Block];
-        for (var left = length; left > 0;)
-        {
-            var n = (int)Math.Min(Block, left);
-            random.NextBytes(buffer.AsSpan(0, n));
-            await stream.WriteAsync(buffer.AsMemory(0, n));
-            left -= n;
-        }
-    }
-
-    protected override bool TryComputeLength(out long value)
-    {
-        value = length;
-        return declareLength;
-    }
-
-    public static string Sha256(long length, int seed)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var random = new Random(seed);
-        var buffer = new byte[Block];
-        for (var left = length; left > 0;)
-        {
-            var n = (int)Math.Min(Block, left);
-            random.NextBytes(buffer.AsSpan(0, n));
-            hash.AppendData(buffer, 0, n);
-            left -= n;
-        }
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    /// <summary><paramref name="count"/> bytes from <paramref name="offset"/>, generated without holding the whole content.</summary>
-    public static byte[] Slice(long length, int seed, long offset, int count)
-    {
-        var slice = new byte[count];
-        var random = new Random(seed);
-        var buffer = new byte[Block];
-        for (long start = 0; start < length && start < offset + count; start += Block)
-        {
-            var n = (int)Math.Min(Block, length - start);
-            random.NextBytes(buffer.AsSpan(0, n));
-            var from = Math.Max(start, offset);
-            var to = Math.Min(start + n, offset + count);
-            if (to > from) buffer.AsSpan((int)(from - start), (int)(to - from)).CopyTo(slice.AsSpan((int)(from - offset)));
-        }
-        return slice;
-    }
-
-    public static byte[] Bytes(long length, int seed)
-    {
-        var all = new byte[length];
-        var random = new Random(seed);
-        for (var offset = 0; offset < length; offset += Block)
-            random.NextBytes(all.AsSpan(offset, (int)Math.Min(Block, length - offset)));
-        return all;
-    }
-}
-
-/// <summary>HTTP/1.1 by hand, for what HttpClient will not do: stop after the headers, or break off mid-body.</summary>
-internal static class RawUpload
-{
-    /// <summary>Sends a PUT's headers with <c>Expect: 100-continue</c> and no body; returns the first status and its body.</summary>
-    public static async Task<(int Status, string Body)> SendHeadersOnlyAsync(Uri server, string path, long contentLength, string? token)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(server.Host, server.Port);
-        var stream = tcp.GetStream();
-        var headers = $"PUT {path} HTTP/1.1\r\nHost: {server.Authority}\r\nContent-Length: {contentLength}\r\nExpect: 100-continue\r\n"
-            + (token is null ? "" : $"PRIVATE-TOKEN: {token}\r\n") + "\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(headers));
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-        var received = new MemoryStream();
-        var buffer = new byte[8192];
-        try
-        {
-            while (true)
-            {
-                var text = Encoding.ASCII.GetString(received.ToArray());
-                var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-                if (end >= 0)
-                {
-                    var head = text[..end];
-                    var length = ContentLength(head);
-                    var chunked = head.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase);
-                    if (chunked ? text.EndsWith("\r\n0\r\n\r\n", StringComparison.Ordinal) : length is null || text.Length >= end + 4 + length)
-                        return (int.Parse(text.Split(' ')[1]), text[(end + 4)..]);
-                }
-                var read = await stream.ReadAsync(buffer, timeout.Token);
-                if (read == 0) break;
-                received.Write(buffer, 0, read);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            Assert.Fail("No final response within 3 s of the headers; received: " + Encoding.ASCII.GetString(received.ToArray()));
-        }
-        var all = Encoding.ASCII.GetString(received.ToArray());
-        Assert.Fail("Connection closed before a full response; received: " + all);
-        return default;
-    }
-
-    private static int? ContentLength(string head)
-    {
-        foreach (var line in head.Split("\r\n"))
-            if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
-                return int.Parse(line["Content-Length:".Length..].Trim());
-        return null;
-    }
-
-    /// <summary>Declares <paramref name="contentLength"/>, sends only <paramref name="send"/> bytes of it, then closes.</summary>
-    public static async Task SendPartialBodyAsync(Uri server, string path, long contentLength, int send, string token)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(server.Host, server.Port);
-        var stream = tcp.GetStream();
-        var headers = $"PUT {path} HTTP/1.1\r\nHost: {server.Authority}\r\nContent-Length: {contentLength}\r\nPRIVATE-TOKEN: {token}\r\n\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(headers));
-        await stream.WriteAsync(RandomNumberGenerator.GetBytes(send));
-        await stream.FlushAsync();
-        await Task.Delay(200);
-        tcp.Client.Shutdown(SocketShutdown.Both);
-        tcp.Close();
-    }
-
-    /// <summary>Sends the headers and <paramref name="send"/> bytes of a longer body, then waits, sending nothing; returns the answer.</summary>
-    public static async Task<(int Status, string Text)> SendThenStallAsync(Uri server, string path, long contentLength, int send, string token)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(server.Host, server.Port);
-        var stream = tcp.GetStream();
-        var headers = $"PUT {path} HTTP/1.1\r\nHost: {server.Authority}\r\nContent-Length: {contentLength}\r\nPRIVATE-TOKEN: {token}\r\n\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(headers));
-        await stream.WriteAsync(RandomNumberGenerator.GetBytes(send));
-        await stream.FlushAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var received = new MemoryStream();
-        var buffer = new byte[8192];
-        try
-        {
-            int read;
-            while ((read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
-            {
-                received.Write(buffer, 0, read);
-                var text = Encoding.ASCII.GetString(received.ToArray());
-                if (text.Contains("\r\n\r\n") && text.Contains('}')) break;
-            }
-        }
-        catch (OperationCanceledException) { Assert.Fail("The stalled upload got no answer within 30 s"); }
-        catch (IOException) { /* the server closed the connection after answering */ }
-        var all = Encoding.ASCII.GetString(received.ToArray());
-        return (int.Parse(all.Split(' ')[1]), all);
+        var answer = await RawHttp.SendHeadersOnlyAsync(Server.BaseAddress, url, contentLength: Limit, RegistryServer.RootToken);
+        Assert.Equal(400, answer.Status);
+        Assert.Equal("""{"message":"400 Bad request - File is too large"}""", answer.Text);
+        Assert.Equal(0, await TestBackend.UnfinishedWritesAsync(Server));
     }
 }
 
@@ -488,11 +289,11 @@ public sealed class StalledUploadTests : IAsyncLifetime
         var before = await StoreSnapshot.TakeAsync(_server);
         var url = RegistryServer.GenericUrl(projectId, "stalled", "1.0", "f.bin");
 
-        var (status, text) = await RawUpload.SendThenStallAsync(_server.BaseAddress, url, contentLength: 1024 * 1024, send: 100 * 1024, RegistryServer.RootToken);
+        var answer = await RawHttp.SendThenStallAsync(_server.BaseAddress, url, contentLength: 1024 * 1024, send: 100 * 1024, RegistryServer.RootToken);
 
-        Assert.Equal(408, status);
-        Assert.Contains("408 Request Timeout - the upload stalled", text);
-        await Transfer.EventuallyAsync(async () => await StoreSnapshot.TakeAsync(_server) == before);
+        Assert.Equal(408, answer.Status);
+        Assert.Equal("""{"message":"408 Request Timeout - the upload stalled"}""", answer.Text);
+        await Eventually.HoldsAsync(async () => await StoreSnapshot.TakeAsync(_server) == before, "the stalled upload's writes are gone");
         using var root = _server.Client(RegistryServer.RootToken);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await root.GetAsync(url)).StatusCode);
     }

@@ -190,7 +190,7 @@ public sealed class DuplicateSettingsTests(ServerFixture fixture) : IClassFixtur
         await Server.SetSettingsAsync("regex-clear", true, "foo");
         Assert.Empty((await Server.UpdateSettingsAsync("regex-clear", false, null)).Errors());
         Assert.Equal((false, "foo"), await Server.ReadSettingsAsync("regex-clear"));
-        var data = await Server.GraphQLAsync(PackageTestHelpers.SettingsMutation,
+        var data = await Server.GraphQLAsync(PackageGraphQL.SettingsMutation,
             new { i = new { namespacePath = "regex-clear", genericDuplicateExceptionRegex = (string?)null } });
         Assert.Empty(data.GetProperty("updateNamespacePackageSettings").Errors());
         Assert.Equal((false, (string?)null), await Server.ReadSettingsAsync("regex-clear"));

@@ -14,7 +14,7 @@ public sealed class PackageFileMappingTests(ServerFixture fixture) : IClassFixtu
         await Server.CreateGroupAsync("map");
         await Server.CreateProjectAsync("map", "app");
         var content = RandomNumberGenerator.GetBytes(12345);
-        var rest = await Server.PublishSelectAsync("map/app", "mapped", "2.0.0", "dir/mapped.tar.gz", content);
+        var rest = await Server.PublishAsync("map/app", "mapped", "2.0.0", "dir/mapped.tar.gz", content);
 
         var data = await Server.GraphQLAsync("""
             query($id: PackagesPackageID!) {
@@ -26,7 +26,7 @@ public sealed class PackageFileMappingTests(ServerFixture fixture) : IClassFixtu
         var file = Assert.Single(package.GetProperty("packageFiles").GetProperty("nodes").EnumerateArray());
 
         Assert.Equal($"gid://gitlab/Packages::PackageFile/{rest.GetProperty("id").GetInt64()}", file.GetProperty("id").GetString());
-        Assert.Equal(rest.GetProperty("id").GetInt64(), PackageTestHelpers.IdOf(file.GetProperty("id").GetString()!));
+        Assert.Equal(rest.GetProperty("id").GetInt64(), RegistryClient.IdOf(file.GetProperty("id").GetString()!));
         Assert.Equal(rest.GetProperty("size").GetInt64().ToString(), file.GetProperty("size").GetString());
         Assert.Equal("12345", file.GetProperty("size").GetString());
         Assert.Equal(rest.GetProperty("file_sha256").GetString(), file.GetProperty("fileSha256").GetString());

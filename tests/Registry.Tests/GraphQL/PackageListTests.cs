@@ -26,7 +26,7 @@ public sealed class PackageListTests(PackageListTests.Fixture fixture) : IClassF
             await Server.PublishAsync("lists/app", "beta-lib", "2.0.0");
             await Server.PublishAsync("lists/app", "gamma", "0.5.0");
             await Server.PublishAsync("lists/app", "alpha-extra", "1.0.0-rc1");
-            await Server.PublishAsync("lists/app", "delta", "3.1.0", query: "status=hidden");
+            await Server.PublishAsync("lists/app", "delta", "3.1.0", status: "hidden");
         }
 
         public Task DisposeAsync() => Server.DisposeAsync().AsTask();
@@ -78,14 +78,14 @@ public sealed class PackageListTests(PackageListTests.Fixture fixture) : IClassF
     public async Task Upload_with_status_default_unhides_a_package()
     {
         await Server.CreateProjectAsync("lists", "unhide");
-        await Server.PublishAsync("lists/unhide", "secret", "1.0.0", "a.bin", query: "status=hidden");
+        await Server.PublishAsync("lists/unhide", "secret", "1.0.0", "a.bin", status: "hidden");
         Assert.DoesNotContain("secret", Names(await ListAsync("lists/unhide")));
         // Another upload without a status leaves the package hidden...
         await Server.PublishAsync("lists/unhide", "secret", "1.0.0", "b.bin");
         Assert.DoesNotContain("secret", Names(await ListAsync("lists/unhide")));
 
         // ...status=default shows it again.
-        await Server.PublishAsync("lists/unhide", "secret", "1.0.0", "c.bin", query: "status=default");
+        await Server.PublishAsync("lists/unhide", "secret", "1.0.0", "c.bin", status: "default");
         var list = await ListAsync("lists/unhide");
         Assert.Equal(["secret"], Names(list));
         Assert.Equal("DEFAULT", list.GetProperty("nodes")[0].GetProperty("status").GetString());
@@ -113,7 +113,7 @@ public sealed class PackageListTests(PackageListTests.Fixture fixture) : IClassF
         Assert.Equal("HIDDEN", package.GetProperty("status").GetString());
         Assert.Equal("GENERIC", package.GetProperty("packageType").GetString());
         Assert.Equal("lists/app", package.GetProperty("project").GetProperty("fullPath").GetString());
-        Assert.Equal(["file.bin"], package.GetProperty("packageFiles").GetProperty("nodes").Strings("fileName"));
+        Assert.Equal(["file.txt"], package.GetProperty("packageFiles").GetProperty("nodes").Strings("fileName"));
 
         foreach (var token in new[] { outsider, null })
         {
@@ -275,7 +275,7 @@ public sealed class PackageListTests(PackageListTests.Fixture fixture) : IClassF
         await Server.PublishAsync("glist/p1", "one", "1.0.0");
         await Server.PublishAsync("glist/sub/p2", "two", "1.0.0");
         await Server.PublishAsync("glist/a", "three", "1.0.0");
-        await Server.PublishAsync("glist/sub/p2", "hidden-two", "1.0.0", query: "status=hidden");
+        await Server.PublishAsync("glist/sub/p2", "hidden-two", "1.0.0", status: "hidden");
 
         const string query = """
             query($g: ID!, $sort: PackageGroupSort, $status: PackageStatus, $name: String) {

@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -12,9 +9,10 @@ namespace Registry.Tests.Infrastructure;
 
 /// <summary>
 /// A real registry: Kestrel on 127.0.0.1 with a fresh data folder (SQLite file and blobs), started exactly as
-/// <c>Program</c> starts it.
+/// <c>Program</c> starts it. Its HTTP helpers (clients, GraphQL, administration, publishing) are extension methods of
+/// <see cref="IRegistryEndpoint"/>: <see cref="RegistryClient"/>, <see cref="Publishing"/>, <see cref="PackageGraphQL"/>.
 /// </summary>
-public sealed class RegistryServer : IAsyncDisposable
+public sealed class RegistryServer : IRegistryEndpoint, IAsyncDisposable
 {
     public const string RootToken = "root-token-for-tests-0123456789";
 
@@ -67,120 +65,9 @@ public sealed class RegistryServer : IAsyncDisposable
         return new RegistryServer(app, new Uri(address), dataPath) { Instance = instance };
     }
 
-    public HttpClient Client(string? privateToken = null)
-    {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
-        if (privateToken is not null) client.DefaultRequestHeaders.Add("PRIVATE-TOKEN", privateToken);
-        return client;
-    }
-
-    public HttpClient Client(Action<HttpRequestHeaders> configure)
-    {
-        var client = Client();
-        configure(client.DefaultRequestHeaders);
-        return client;
-    }
-
-    /// <summary>Runs a GraphQL operation and returns its <c>data</c>; fails the test on any GraphQL error.</summary>
-    public async Task<JsonElement> GraphQLAsync(string query, object? variables = null, string? token = RootToken)
-    {
-        var doc = await GraphQLRawAsync(query, variables, token);
-        if (doc.TryGetProperty("errors", out var errors)) throw new InvalidOperationException("GraphQL errors: " + errors);
-        return doc.GetProperty("data");
-    }
-
-    public async Task<JsonElement> GraphQLRawAsync(string query, object? variables = null, string? token = RootToken)
-    {
-        using var client = Client(token);
-        using var response = await client.PostAsJsonAsync("/api/graphql", new { query, variables });
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
-    public async Task<long> CreateGroupAsync(string path, string visibility = "PRIVATE", string? parentPath = null, string? token = RootToken)
-    {
-        var data = await GraphQLAsync("mutation($i: CreateGroupInput!) { createGroup(input: $i) { group { id } errors } }",
-            new { i = new { path, parentPath, visibility } }, token);
-        return IdOf(data.GetProperty("createGroup"), "group");
-    }
-
-    public async Task<long> CreateProjectAsync(string namespacePath, string path, string visibility = "PRIVATE", string? token = RootToken)
-    {
-        var data = await GraphQLAsync("mutation($i: CreateProjectInput!) { createProject(input: $i) { project { id } errors } }",
-            new { i = new { namespacePath, path, visibility } }, token);
-        return IdOf(data.GetProperty("createProject"), "project");
-    }
-
-    public async Task CreateUserAsync(string username, bool admin = false)
-    {
-        var data = await GraphQLAsync("mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } errors } }",
-            new { i = new { username, admin } });
-        AssertNoErrors(data.GetProperty("createUser"));
-    }
-
-    /// <summary>Creates a user and an <c>api</c> (or given scopes) token for them.</summary>
-    public async Task<string> CreateUserWithTokenAsync(string username, params string[] scopes)
-    {
-        await CreateUserAsync(username);
-        return await CreatePersonalAccessTokenAsync(username, scopes.Length == 0 ? ["API"] : scopes);
-    }
-
-    public async Task<string> CreatePersonalAccessTokenAsync(string username, string[] scopes, DateTime? expiresAt = null)
-    {
-        var data = await GraphQLAsync("mutation($i: CreatePersonalAccessTokenInput!) { createPersonalAccessToken(input: $i) { token errors } }",
-            new { i = new { username, name = "test", scopes, expiresAt } });
-        return TokenOf(data.GetProperty("createPersonalAccessToken"));
-    }
-
-    public async Task AddProjectMemberAsync(string projectPath, string username, string accessLevel)
-    {
-        var data = await GraphQLAsync("mutation($i: AddProjectMemberInput!) { addProjectMember(input: $i) { errors } }",
-            new { i = new { projectPath, username, accessLevel } });
-        AssertNoErrors(data.GetProperty("addProjectMember"));
-    }
-
-    public async Task AddGroupMemberAsync(string groupPath, string username, string accessLevel)
-    {
-        var data = await GraphQLAsync("mutation($i: AddGroupMemberInput!) { addGroupMember(input: $i) { errors } }",
-            new { i = new { groupPath, username, accessLevel } });
-        AssertNoErrors(data.GetProperty("addGroupMember"));
-    }
-
-    public async Task<(string Token, string Username)> CreateDeployTokenAsync(string projectPath, params string[] scopes)
-    {
-        var data = await GraphQLAsync("mutation($i: CreateDeployTokenInput!) { createDeployToken(input: $i) { token username errors } }",
-            new { i = new { projectPath, name = "deploy", scopes } });
-        var payload = data.GetProperty("createDeployToken");
-        return (TokenOf(payload), payload.GetProperty("username").GetString()!);
-    }
-
-    public async Task<string> CreateCiJobTokenAsync(string projectPath, string token)
-    {
-        var data = await GraphQLAsync("mutation($i: CreateCiJobTokenInput!) { createCiJobToken(input: $i) { token errors } }",
-            new { i = new { projectPath } }, token);
-        return TokenOf(data.GetProperty("createCiJobToken"));
-    }
-
+    /// <summary>The generic package URL; <paramref name="project"/> is written as given (see <see cref="Publishing.Url"/> to escape a path).</summary>
     public static string GenericUrl(object project, string name, string version, string file) =>
         $"/api/v4/projects/{project}/packages/generic/{name}/{version}/{file}";
-
-    private static long IdOf(JsonElement payload, string field)
-    {
-        AssertNoErrors(payload);
-        var gid = payload.GetProperty(field).GetProperty("id").GetString()!;
-        return long.Parse(gid[(gid.LastIndexOf('/') + 1)..]);
-    }
-
-    private static string TokenOf(JsonElement payload)
-    {
-        AssertNoErrors(payload);
-        return payload.GetProperty("token").GetString()!;
-    }
-
-    private static void AssertNoErrors(JsonElement payload)
-    {
-        var errors = payload.GetProperty("errors");
-        if (errors.GetArrayLength() > 0) throw new InvalidOperationException("Mutation errors: " + errors);
-    }
 
     /// <summary>Stops the server but keeps its data folder, so a new server can start on <see cref="DataPath"/>.</summary>
     public async Task StopKeepingDataAsync()

@@ -18,8 +18,8 @@ public sealed class ExternalUrlTests
         await server.CreateGroupAsync("ext");
         var projectId = await server.CreateProjectAsync("ext", "app");
         using var client = server.Client(RegistryServer.RootToken);
-        await client.PublishAsync(projectId, "one", "1.0.0");
-        await client.PublishAsync(projectId, "two", "1.0.0");
+        await server.PublishAsync(projectId, "one", "1.0.0");
+        await server.PublishAsync(projectId, "two", "1.0.0");
         const string external = "https://packages.example.com/mirror";
 
         var response = await client.GetAsync($"/api/v4/projects/{projectId}/packages?per_page=1&order_by=name");

@@ -15,9 +15,9 @@ public sealed class GroupPackageListTests(ServerFixture fixture) : IClassFixture
         var topProject = await Server.CreateProjectAsync("gl-top", "zeta");
         var subProject = await Server.CreateProjectAsync("gl-top/sub", "alpha");
         using var root = Server.Client(RegistryServer.RootToken);
-        await root.PublishAsync(topProject, "top-pkg", "1.0.0");
-        await root.PublishAsync(subProject, "sub-pkg", "1.0.0");
-        await root.PublishAsync(subProject, "sub-hidden", "1.0.0", status: "hidden");
+        await Server.PublishAsync(topProject, "top-pkg", "1.0.0");
+        await Server.PublishAsync(subProject, "sub-pkg", "1.0.0");
+        await Server.PublishAsync(subProject, "sub-hidden", "1.0.0", status: "hidden");
 
         var all = await root.GetOkAsync("/api/v4/groups/gl-top/packages");
         Assert.Equal(["top-pkg", "sub-pkg"], all.Names());
@@ -57,8 +57,8 @@ public sealed class GroupPackageListTests(ServerFixture fixture) : IClassFixture
         var a = await Server.CreateProjectAsync("gl-perm", "a");
         var b = await Server.CreateProjectAsync("gl-perm", "b");
         using var root = Server.Client(RegistryServer.RootToken);
-        await root.PublishAsync(a, "in-a", "1.0.0");
-        await root.PublishAsync(b, "in-b", "1.0.0");
+        await Server.PublishAsync(a, "in-a", "1.0.0");
+        await Server.PublishAsync(b, "in-b", "1.0.0");
 
         // A private group is 404 for an authenticated stranger and 401 for an anonymous caller.
         var strangerToken = await Server.CreateUserWithTokenAsync("gl-stranger");
@@ -79,8 +79,8 @@ public sealed class GroupPackageListTests(ServerFixture fixture) : IClassFixture
         await Server.CreateGroupAsync("gl-open", "PUBLIC");
         var open = await Server.CreateProjectAsync("gl-open", "open", "PUBLIC");
         var closed = await Server.CreateProjectAsync("gl-open", "closed");
-        await root.PublishAsync(open, "open-pkg", "1.0.0");
-        await root.PublishAsync(closed, "closed-pkg", "1.0.0");
+        await Server.PublishAsync(open, "open-pkg", "1.0.0");
+        await Server.PublishAsync(closed, "closed-pkg", "1.0.0");
         Assert.Equal(["open-pkg"], (await anonymous.GetOkAsync("/api/v4/groups/gl-open/packages")).Names());
     }
 }

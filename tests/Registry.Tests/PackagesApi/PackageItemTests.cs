@@ -23,9 +23,9 @@ public sealed class PackageItemTests(ServerFixture fixture) : IClassFixture<Serv
     {
         var (projectId, root) = await ProjectAsync("pi-detail");
         var otherId = await Server.CreateProjectAsync("pi-detail", "other");
-        var visible = (await root.PublishAsync(projectId, "pkg", "1.0.0")).GetProperty("package_id").GetInt64();
-        var hidden = (await root.PublishAsync(projectId, "pkg", "2.0.0", status: "hidden")).GetProperty("package_id").GetInt64();
-        var foreign = (await root.PublishAsync(otherId, "pkg", "1.0.0")).GetProperty("package_id").GetInt64();
+        var visible = (await Server.PublishAsync(projectId, "pkg", "1.0.0")).GetProperty("package_id").GetInt64();
+        var hidden = (await Server.PublishAsync(projectId, "pkg", "2.0.0", status: "hidden")).GetProperty("package_id").GetInt64();
+        var foreign = (await Server.PublishAsync(otherId, "pkg", "1.0.0")).GetProperty("package_id").GetInt64();
 
         var details = await root.GetOkAsync($"/api/v4/projects/pi-detail%2Fapp/packages/{visible}");
         Assert.Equal(visible, details.GetProperty("id").GetInt64());
@@ -53,9 +53,9 @@ public sealed class PackageItemTests(ServerFixture fixture) : IClassFixture<Serv
     public async Task Package_files_list_with_order_sort_and_paging()
     {
         var (projectId, root) = await ProjectAsync("pi-files");
-        var b = await root.PublishAsync(projectId, "pkg", "1.0.0", "b.txt", "bb");
-        var a = await root.PublishAsync(projectId, "pkg", "1.0.0", "a.txt", "a");
-        var c = await root.PublishAsync(projectId, "pkg", "1.0.0", "dir/c.txt", "ccc");
+        var b = await Server.PublishAsync(projectId, "pkg", "1.0.0", "b.txt", "bb");
+        var a = await Server.PublishAsync(projectId, "pkg", "1.0.0", "a.txt", "a");
+        var c = await Server.PublishAsync(projectId, "pkg", "1.0.0", "dir/c.txt", "ccc");
         var packageId = a.GetProperty("package_id").GetInt64();
         var url = $"/api/v4/projects/{projectId}/packages/{packageId}/package_files";
         long Id(JsonElement f) => f.GetProperty("id").GetInt64();
@@ -134,8 +134,8 @@ public sealed class PackageItemTests(ServerFixture fixture) : IClassFixture<Serv
     public async Task Deleting_a_package_is_204_then_gone_and_developers_get_403()
     {
         var (projectId, root) = await ProjectAsync("pi-delete");
-        var record = await root.PublishAsync(projectId, "doomed", "1.0.0");
-        await root.PublishAsync(projectId, "kept", "1.0.0");
+        var record = await Server.PublishAsync(projectId, "doomed", "1.0.0");
+        await Server.PublishAsync(projectId, "kept", "1.0.0");
         var packageId = record.GetProperty("package_id").GetInt64();
         var url = $"/api/v4/projects/{projectId}/packages/{packageId}";
 
@@ -166,9 +166,9 @@ public sealed class PackageItemTests(ServerFixture fixture) : IClassFixture<Serv
     {
         var (projectId, root) = await ProjectAsync("pi-delfile");
         var other = await Server.CreateProjectAsync("pi-delfile", "other");
-        var first = await root.PublishAsync(projectId, "pkg", "1.0.0", "a.txt", "old");
-        var second = await root.PublishAsync(projectId, "pkg", "1.0.0", "a.txt", "new");
-        var foreign = await root.PublishAsync(other, "pkg", "1.0.0", "a.txt", "x");
+        var first = await Server.PublishAsync(projectId, "pkg", "1.0.0", "a.txt", "old");
+        var second = await Server.PublishAsync(projectId, "pkg", "1.0.0", "a.txt", "new");
+        var foreign = await Server.PublishAsync(other, "pkg", "1.0.0", "a.txt", "x");
         var packageId = first.GetProperty("package_id").GetInt64();
         var files = $"/api/v4/projects/{projectId}/packages/{packageId}/package_files";
 
@@ -200,7 +200,7 @@ public sealed class PackageItemTests(ServerFixture fixture) : IClassFixture<Serv
     public async Task Hidden_packages_can_be_deleted_by_id()
     {
         var (projectId, root) = await ProjectAsync("pi-delhidden");
-        var packageId = (await root.PublishAsync(projectId, "pkg", "1.0.0", status: "hidden")).GetProperty("package_id").GetInt64();
+        var packageId = (await Server.PublishAsync(projectId, "pkg", "1.0.0", status: "hidden")).GetProperty("package_id").GetInt64();
         var listed = await root.GetOkAsync($"/api/v4/projects/{projectId}/packages?status=hidden");
         var deletePath = listed[0].GetProperty("_links").GetProperty("delete_api_path").GetString()!;
         Assert.EndsWith($"/api/v4/projects/{projectId}/packages/{packageId}", deletePath);

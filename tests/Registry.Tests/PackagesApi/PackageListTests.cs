@@ -19,7 +19,7 @@ public sealed class PackageListTests(ServerFixture fixture) : IClassFixture<Serv
     {
         var projectId = await ProjectAsync("pl-pages");
         using var client = Server.Client(RegistryServer.RootToken);
-        for (var i = 0; i < 45; i++) await client.PublishAsync(projectId, $"pkg{i:D2}", "1.0.0");
+        for (var i = 0; i < 45; i++) await Server.PublishAsync(projectId, $"pkg{i:D2}", "1.0.0");
 
         var baseUrl = $"{Server.BaseAddress.ToString().TrimEnd('/')}/api/v4/projects/{projectId}/packages";
         var seen = new List<string>();
@@ -60,7 +60,7 @@ public sealed class PackageListTests(ServerFixture fixture) : IClassFixture<Serv
     {
         var projectId = await ProjectAsync("pl-json");
         using var client = Server.Client(RegistryServer.RootToken);
-        await client.PublishAsync(projectId, "shape", "2.0.0");
+        await Server.PublishAsync(projectId, "shape", "2.0.0");
         var package = (await client.GetOkAsync($"/api/v4/projects/{projectId}/packages"))[0];
         Assert.Equal(["id", "name", "version", "package_type", "status", "_links", "created_at", "last_downloaded_at", "tags"],
             package.EnumerateObject().Select(p => p.Name).ToArray());
@@ -81,9 +81,9 @@ public sealed class PackageListTests(ServerFixture fixture) : IClassFixture<Serv
     {
         var projectId = await ProjectAsync("pl-order");
         using var client = Server.Client(RegistryServer.RootToken);
-        await client.PublishAsync(projectId, "bravo", "2.0.0");
-        await client.PublishAsync(projectId, "alpha", "3.0.0");
-        await client.PublishAsync(projectId, "charlie", "1.0.0");
+        await Server.PublishAsync(projectId, "bravo", "2.0.0");
+        await Server.PublishAsync(projectId, "alpha", "3.0.0");
+        await Server.PublishAsync(projectId, "charlie", "1.0.0");
         string url(string q) => $"/api/v4/projects/pl-order%2Fapp/packages?{q}";
 
         Assert.Equal(["bravo", "alpha", "charlie"], (await client.GetOkAsync(url(""))).Names());
@@ -103,10 +103,10 @@ public sealed class PackageListTests(ServerFixture fixture) : IClassFixture<Serv
     {
         var projectId = await ProjectAsync("pl-filter");
         using var client = Server.Client(RegistryServer.RootToken);
-        await client.PublishAsync(projectId, "web-app", "1.0.0");
-        await client.PublishAsync(projectId, "web-app", "1.0.10");
-        await client.PublishAsync(projectId, "cli", "1.0.0");
-        await client.PublishAsync(projectId, "secret-web", "1.0.0", status: "hidden");
+        await Server.PublishAsync(projectId, "web-app", "1.0.0");
+        await Server.PublishAsync(projectId, "web-app", "1.0.10");
+        await Server.PublishAsync(projectId, "cli", "1.0.0");
+        await Server.PublishAsync(projectId, "secret-web", "1.0.0", status: "hidden");
         string url(string q) => $"/api/v4/projects/{projectId}/packages?order_by=name&{q}";
 
         Assert.Equal(["web-app", "web-app"], (await client.GetOkAsync(url("package_name=WEB"))).Names());
@@ -151,7 +151,7 @@ public sealed class PackageListTests(ServerFixture fixture) : IClassFixture<Serv
         await Server.CreateGroupAsync("pl-access");
         var projectId = await Server.CreateProjectAsync("pl-access", "app");
         using var root = Server.Client(RegistryServer.RootToken);
-        await root.PublishAsync(projectId, "pkg", "1.0.0");
+        await Server.PublishAsync(projectId, "pkg", "1.0.0");
         var url = $"/api/v4/projects/{projectId}/packages";
 
         var (deploy, username) = await Server.CreateDeployTokenAsync("pl-access/app", "READ_PACKAGE_REGISTRY");
@@ -187,7 +187,7 @@ public sealed class PackageListTests(ServerFixture fixture) : IClassFixture<Serv
         await Server.CreateGroupAsync("pl-public", "PUBLIC");
         var projectId = await Server.CreateProjectAsync("pl-public", "app", "PUBLIC");
         using var root = Server.Client(RegistryServer.RootToken);
-        await root.PublishAsync(projectId, "open", "1.0.0");
+        await Server.PublishAsync(projectId, "open", "1.0.0");
         using var anonymous = Server.Client();
         var list = await anonymous.GetOkAsync("/api/v4/projects/pl-public%2Fapp/packages");
         Assert.Equal(["open"], list.Names());

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Registry.Tests.Generic;
 using Registry.Tests.Infrastructure;
 
 namespace Registry.Tests.ScaleOut;
@@ -28,21 +27,18 @@ public sealed class MultiInstanceTests
             // Both start at once: their migrations and root bootstrap race on the empty database.
             a = ServerProcess.Start("A", shared);
             b = ServerProcess.Start("B", shared);
-            await Task.WhenAll(a.WaitReadyAsync(TimeSpan.FromSeconds(90)), b.WaitReadyAsync(TimeSpan.FromSeconds(90)));
+            await Task.WhenAll(a.WaitReadyAsync(), b.WaitReadyAsync());
             var servers = new[] { a, b };
 
             var group = "multi-" + Guid.NewGuid().ToString("N")[..8];
-            await a.GraphQLAsync("mutation($i: CreateGroupInput!) { createGroup(input: $i) { errors } }", new { i = new { path = group, visibility = "PRIVATE" } });
-            var created = await a.GraphQLAsync("mutation($i: CreateProjectInput!) { createProject(input: $i) { project { id } errors } }",
-                new { i = new { namespacePath = group, path = "app", visibility = "PRIVATE" } });
-            var gid = created.GetProperty("createProject").GetProperty("project").GetProperty("id").GetString()!;
-            var project = long.Parse(gid[(gid.LastIndexOf('/') + 1)..]);
+            await a.CreateGroupAsync(group);
+            var project = await a.CreateProjectAsync(group, "app");
 
             // 40 parallel uploads of different files into one new version, alternating between the instances; a few
             // are larger than the 8 MiB part size so multipart uploads run on both.
             const int count = 40;
             var sizes = Enumerable.Range(0, count).Select(i => i % 10 == 3 ? 9L * 1024 * 1024 + i : 1000L + i * 7919).ToArray();
-            var clients = servers.Select(s => s.Client()).ToArray();
+            var clients = servers.Select(s => s.Client(RegistryServer.RootToken)).ToArray();
             try
             {
                 var results = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
@@ -80,7 +76,7 @@ public sealed class MultiInstanceTests
                     {
                         using var get = await client.GetAsync(RegistryServer.GenericUrl(project, "multi", "1.0.0", $"f{i}.bin"), HttpCompletionOption.ResponseHeadersRead);
                         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
-                        var (sha, length) = await Transfer.HashAsync(await get.Content.ReadAsStreamAsync());
+                        var (sha, length) = await StreamHash.Sha256Async(await get.Content.ReadAsStreamAsync());
                         Assert.Equal(sizes[i], length);
                         Assert.Equal(GeneratedContent.Sha256(sizes[i], 500 + i), sha);
                     }
@@ -91,10 +87,7 @@ public sealed class MultiInstanceTests
                 using (var dup = await clients[1].PutAsync(dupUrl, new GeneratedContent(1234, seed: 1)))
                     Assert.Equal(HttpStatusCode.Created, dup.StatusCode);
                 // ... A refuses duplicates from now on ...
-                var changed = await a.GraphQLAsync(
-                    "mutation($i: UpdateNamespacePackageSettingsInput!) { updateNamespacePackageSettings(input: $i) { errors } }",
-                    new { i = new { namespacePath = group, genericDuplicatesAllowed = false } });
-                Assert.Equal(0, changed.GetProperty("updateNamespacePackageSettings").GetProperty("errors").GetArrayLength());
+                Assert.Empty((await a.UpdateSettingsAsync(group, allowed: false, regex: null)).Errors());
                 // ... and B's very next upload follows the new setting.
                 using (var refused = await clients[1].PutAsync(dupUrl, new GeneratedContent(4321, seed: 2)))
                 {
@@ -102,10 +95,7 @@ public sealed class MultiInstanceTests
                     Assert.Equal("""{"message":"400 Bad request - Duplicate package is not allowed"}""", await refused.Content.ReadAsStringAsync());
                 }
                 // And back: allowed again on B, A's next upload of a duplicate succeeds.
-                changed = await b.GraphQLAsync(
-                    "mutation($i: UpdateNamespacePackageSettingsInput!) { updateNamespacePackageSettings(input: $i) { errors } }",
-                    new { i = new { namespacePath = group, genericDuplicatesAllowed = true } });
-                Assert.Equal(0, changed.GetProperty("updateNamespacePackageSettings").GetProperty("errors").GetArrayLength());
+                Assert.Empty((await b.UpdateSettingsAsync(group, allowed: true, regex: null)).Errors());
                 using (var allowed = await clients[0].PutAsync(dupUrl, new GeneratedContent(4321, seed: 2)))
                     Assert.Equal(HttpStatusCode.Created, allowed.StatusCode);
             }

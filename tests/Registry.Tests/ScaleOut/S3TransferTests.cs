@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Registry.Schema.Data;
-using Registry.Tests.Generic;
 using Registry.Tests.Infrastructure;
 
 namespace Registry.Tests.ScaleOut;
@@ -10,7 +9,7 @@ namespace Registry.Tests.ScaleOut;
 /// <summary>
 /// Transfers that exercise the S3 store's multipart path. Needs PostgreSQL + S3
 /// (<c>REGISTRY_TEST_BACKEND=postgres-s3</c>); in the SQLite + file system configuration they are reported as skipped
-/// (the file store's equivalents are in <see cref="TransferTests"/>).
+/// (the file store's equivalents are in <see cref="Generic.TransferTests"/>).
 /// </summary>
 public sealed class S3TransferTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
@@ -21,16 +20,17 @@ public sealed class S3TransferTests(ServerFixture fixture) : IClassFixture<Serve
     public async Task Upload_broken_off_during_a_multipart_upload_leaves_no_object_no_part_and_no_row()
     {
         Skip.IfNot(TestBackend.IsPostgresS3, NeedsBackend);
-        var project = await Transfer.CreateProjectAsync(Server, "s3broken");
+        var project = await Server.CreateUniqueProjectAsync("s3broken");
         var url = RegistryServer.GenericUrl(project, "s3broken", "1.0.0", "half.bin");
-        var before = await Transfer.BlobFilesAsync(Server);
+        var before = (await TestBackend.BlobKeysAsync(Server)).ToHashSet();
         Assert.Equal(0, TestBackend.OpenMultipartUploads(Server));
 
         // 24 MiB declared, 12 MiB sent: more than the 8 MiB part size, so a multipart upload is open with a part on the wire.
-        await RawUpload.SendPartialBodyAsync(Server.BaseAddress, url, contentLength: 24L * 1024 * 1024, send: 12 * 1024 * 1024, RegistryServer.RootToken);
+        await RawHttp.SendPartialBodyAsync(Server.BaseAddress, url, contentLength: 24L * 1024 * 1024, send: 12 * 1024 * 1024, RegistryServer.RootToken,
+            receiving: () => Task.FromResult(TestBackend.OpenMultipartUploads(Server) > 0));
 
-        await Transfer.EventuallyAsync(async () =>
-            TestBackend.OpenMultipartUploads(Server) == 0 && (await Transfer.BlobFilesAsync(Server)).SetEquals(before), timeoutMs: 15000);
+        await Eventually.HoldsAsync(async () => TestBackend.OpenMultipartUploads(Server) == 0
+            && (await TestBackend.BlobKeysAsync(Server)).ToHashSet().SetEquals(before), "the broken-off multipart upload is aborted and nothing is stored");
         using var client = Server.Client(RegistryServer.RootToken);
         using var get = await client.GetAsync(url);
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
@@ -44,7 +44,7 @@ public sealed class S3TransferTests(ServerFixture fixture) : IClassFixture<Serve
     public async Task Hundred_MiB_through_S3_is_byte_exact()
     {
         Skip.IfNot(TestBackend.IsPostgresS3, NeedsBackend);
-        var project = await Transfer.CreateProjectAsync(Server, "s3big");
+        var project = await Server.CreateUniqueProjectAsync("s3big");
         using var client = Server.Client(RegistryServer.RootToken);
         const long size = 100L * 1024 * 1024;
         var url = RegistryServer.GenericUrl(project, "s3big", "1.0.0", "big.bin");
@@ -59,7 +59,7 @@ public sealed class S3TransferTests(ServerFixture fixture) : IClassFixture<Serve
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         Assert.Equal(size, get.Content.Headers.ContentLength);
         Assert.Equal(expected, get.Headers.GetValues("X-Checksum-SHA256").Single());
-        var (actual, length) = await Transfer.HashAsync(await get.Content.ReadAsStreamAsync());
+        var (actual, length) = await StreamHash.Sha256Async(await get.Content.ReadAsStreamAsync());
         Assert.Equal(size, length);
         Assert.Equal(expected, actual);
 

@@ -1,23 +1,11 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
-using Registry.Tests.Infrastructure;
 
-namespace Registry.Tests.PackagesApi;
+namespace Registry.Tests.Infrastructure;
 
-/// <summary>Small helpers for the Packages API tests: publish through the generic API, read lists and Link headers.</summary>
-internal static class PackagesApiClient
+/// <summary>Reading the REST API's JSON answers and GitLab's paging headers.</summary>
+public static class RestJson
 {
-    public static async Task<JsonElement> PublishAsync(this HttpClient client, object project, string name, string version,
-        string file = "file.txt", string content = "content", string? status = null)
-    {
-        var url = RegistryServer.GenericUrl(project, name, version, file) + "?select=package_file" + (status is null ? "" : $"&status={status}");
-        using var response = await client.PutAsync(url, new ByteArrayContent(Encoding.UTF8.GetBytes(content)));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
     public static async Task<(HttpResponseMessage Response, JsonElement Body)> GetJsonAsync(this HttpClient client, string url)
     {
         var response = await client.GetAsync(url);
@@ -32,7 +20,11 @@ internal static class PackagesApiClient
         return body;
     }
 
-    public static string[] Names(this JsonElement list) => list.EnumerateArray().Select(p => p.GetProperty("name").GetString()!).ToArray();
+    public static string[] Names(this JsonElement list) => list.Strings("name");
+
+    /// <summary>One string property of every element of a JSON array.</summary>
+    public static string[] Strings(this JsonElement array, string property) =>
+        array.EnumerateArray().Select(e => e.GetProperty(property).GetString()!).ToArray();
 
     public static string Header(this HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : throw new Xunit.Sdk.XunitException($"no {name} header");

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Registry.Tests.Infrastructure;
+
+/// <summary>
+/// A registry server as a separate operating-system process (<c>dotnet Registry.Server.dll</c> from the test output
+/// folder), so several instances share nothing but the database and the bucket. Dispose kills it (only this process).
+/// </summary>
+/// <remarks>
+/// The child binds port 0 itself and the test reads the address it got from its "Now listening on" line: a port
+/// picked by the test and released before the child binds it could be taken by anything else in between.
+/// </remarks>
+public sealed partial class ServerProcess : IRegistryEndpoint, IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _log = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string DataPath { get; }
+    public string Name { get; }
+
+    /// <summary>Where the child listens; known once <see cref="WaitReadyAsync"/> returned.</summary>
+    public Uri BaseAddress => _listening.Task.IsCompletedSuccessfully
+        ? _listening.Task.Result
+        : throw new InvalidOperationException($"{Name} is not listening yet: await WaitReadyAsync first");
+
+    private ServerProcess(string name, Process process, string dataPath)
+    {
+        Name = name;
+        _process = process;
+        DataPath = dataPath;
+    }
+
+    public string Log => string.Join('\n', _log);
+
+    [GeneratedRegex(@"Now listening on: (http://[^\s""\\]+)")]
+    private static partial Regex ListeningLine();
+
+    /// <summary>Starts the process; does not wait for it to be ready (see <see cref="WaitReadyAsync"/>).</summary>
+    /// <param name="backend">The backend's settings (a shared database and bucket prefix, for several instances).</param>
+    public static ServerProcess Start(string name, IDictionary<string, string> backend, IDictionary<string, string>? settings = null)
+    {
+        var folder = AppContext.BaseDirectory;
+        var dll = Path.Combine(folder, "Registry.Server.dll");
+        if (!File.Exists(dll) || !File.Exists(Path.Combine(folder, "Registry.Server.runtimeconfig.json")))
+            throw new InvalidOperationException($"Registry.Server.dll with its runtimeconfig is not in {folder}");
+        var dataPath = Path.Combine(Path.GetTempPath(), "registry-tests", "proc-" + Guid.NewGuid().ToString("N"));
+        var all = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
+        {
+            // The host's own line naming the address it bound: how the test learns the port.
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+        };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var argument in RegistryServer.Arguments(dataPath, backend, all)) start.ArgumentList.Add(argument);
+        // The child must not pick up the test run's environment switches as its own configuration.
+        start.Environment.Remove("ASPNETCORE_URLS");
+        var process = new Process { StartInfo = start };
+        var server = new ServerProcess(name, process, dataPath);
+        process.OutputDataReceived += (_, e) => server.Received(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Received(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return server;
+    }
+
+    private void Received(string? line)
+    {
+        if (line is null) return;
+        _log.Enqueue(line);
+        if (ListeningLine().Match(line) is { Success: true } m) _listening.TrySetResult(new Uri(m.Groups[1].Value));
+    }
+
+    /// <summary>
+    /// Waits until the server listens (it does so only after its migrations and bootstrap) and answers HTTP, within
+    /// <see cref="Eventually.Deadline"/>; fails with its log if it exits or does not.
+    /// </summary>
+    public async Task WaitReadyAsync()
+    {
+        using (var deadline = new CancellationTokenSource(Eventually.Deadline))
+        {
+            var exited = _process.WaitForExitAsync(deadline.Token);
+            await Task.WhenAny(_listening.Task, exited);
+            if (!_listening.Task.IsCompleted)
+                throw _process.HasExited
+                    ? new InvalidOperationException($"{Name} exited with {_process.ExitCode} during start-up:\n{Log}")
+                    : new TimeoutException($"{Name} did not listen within {Eventually.Deadline.TotalSeconds:0} s:\n{Log}");
+        }
+        using var client = this.Client();
+        client.Timeout = Eventually.Deadline;
+        using var response = await client.GetAsync("/api/v4/projects/1/packages"); // any HTTP answer: it is up
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                using var wait = new CancellationTokenSource(Eventually.Deadline);
+                await _process.WaitForExitAsync(wait.Token);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started or already gone.
+        }
+        _process.Dispose();
+        try { Directory.Delete(DataPath, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
