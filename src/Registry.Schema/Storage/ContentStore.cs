@@ -24,27 +24,37 @@ public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimePro
     /// <summary>
     /// Takes a reference to the live blob of <paramref name="sha256"/>, or records the caller's bytes (already stored
     /// under <paramref name="storageKey"/>) as that blob. Call it inside the transaction that writes the referencing
-    /// file; a racing first upload of the same bytes makes the insert fail, and the caller's retry then references it.
+    /// file: the version bump holds the blob's row until that commits.
     /// </summary>
     /// <returns>the blob, and whether the caller's bytes became it (if not, the caller's copy is redundant)</returns>
     public async Task<(ContentBlob Blob, bool Adopted)> ClaimAsync(string sha256, long size, string storageKey, CancellationToken ct)
     {
-        var live = await db.ContentBlobs.AsNoTracking().FirstOrDefaultAsync(b => b.Sha256 == sha256 && b.State == ContentBlobState.Live, ct);
-        if (live is not null)
+        for (var attempt = 1; ; attempt++)
         {
-            var taken = await db.ContentBlobs.Where(b => b.Id == live.Id && b.State == ContentBlobState.Live)
-                .ExecuteUpdateAsync(s => s.SetProperty(b => b.Version, b => b.Version + 1), ct);
-            if (taken == 1) return (live, false);
-            // Marked for removal since we looked: our own copy becomes the live blob of these bytes.
+            var live = await db.ContentBlobs.AsNoTracking().FirstOrDefaultAsync(b => b.Sha256 == sha256 && b.State == ContentBlobState.Live, ct);
+            if (live is not null)
+            {
+                var taken = await db.ContentBlobs.Where(b => b.Id == live.Id && b.State == ContentBlobState.Live)
+                    .ExecuteUpdateAsync(s => s.SetProperty(b => b.Version, b => b.Version + 1), ct);
+                if (taken == 1) return (live, false);
+                // Marked for removal since we looked: our own copy becomes the live blob of these bytes.
+            }
+            // Parallel first uploads of the same bytes are common (one build published as many versions): the insert
+            // yields to a live blob another upload committed meanwhile, instead of failing on the unique index.
+            var now = clock.GetUtcNow().UtcDateTime;
+            var inserted = await db.Database.SqlQuery<long>($"""
+                INSERT INTO "ContentBlobs" ("Sha256", "Size", "StorageKey", "State", "Version", "CreatedAt")
+                VALUES ({sha256}, {size}, {storageKey}, 0, 1, {now})
+                ON CONFLICT ("Sha256") WHERE "State" = 0 DO NOTHING
+                RETURNING "Id" AS "Value"
+                """).ToListAsync(ct);
+            if (inserted.Count == 1)
+                return (new ContentBlob
+                {
+                    Id = inserted[0], Sha256 = sha256, Size = size, StorageKey = storageKey, State = ContentBlobState.Live, Version = 1, CreatedAt = now,
+                }, true);
+            if (attempt == 3) throw new DbUpdateConcurrencyException($"The content blob of {sha256} kept changing under a claim");
         }
-        var blob = new ContentBlob
-        {
-            Sha256 = sha256, Size = size, StorageKey = storageKey, State = ContentBlobState.Live, Version = 1,
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
-        };
-        db.ContentBlobs.Add(blob);
-        await db.SaveChangesAsync(ct);
-        return (blob, true);
     }
 
     /// <summary>
