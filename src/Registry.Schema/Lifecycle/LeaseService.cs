@@ -11,8 +11,8 @@ public sealed class InstanceIdentity
 
 /// <summary>
 /// Leases in the database, so that among instances sharing it one at a time runs a job. Taking one is a conditional
-/// update (or a first insert racing on the primary key), which both SQLite and PostgreSQL make atomic; a holder that
-/// dies loses the lease when it expires.
+/// update (or a first insert that yields on the primary key), which both SQLite and PostgreSQL make atomic; a holder
+/// that dies loses the lease when it expires.
 /// </summary>
 public sealed class LeaseService(RegistryDbContext db, TimeProvider clock)
 {
@@ -23,18 +23,11 @@ public sealed class LeaseService(RegistryDbContext db, TimeProvider clock)
         var taken = await db.DatabaseLeases.Where(l => l.Name == name && (l.Holder == holder || l.ExpiresAt < now))
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.Holder, holder).SetProperty(l => l.ExpiresAt, until), ct);
         if (taken == 1) return true;
-        if (await db.DatabaseLeases.AnyAsync(l => l.Name == name, ct)) return false;
-        db.DatabaseLeases.Add(new DatabaseLease { Name = name, Holder = holder, ExpiresAt = until });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return true;
-        }
-        catch (DbUpdateException)
-        {
-            db.ChangeTracker.Clear();
-            return false; // another instance inserted it first
-        }
+        // The first taker inserts the row; instances starting together race here, and the losers simply get nothing.
+        return await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "DatabaseLeases" ("Name", "Holder", "ExpiresAt") VALUES ({name}, {holder}, {until})
+            ON CONFLICT ("Name") DO NOTHING
+            """, ct) == 1;
     }
 
     public Task ReleaseAsync(string name, string holder, CancellationToken ct) =>
