@@ -14,6 +14,16 @@ public sealed class RegistryOptions
     /// <summary>The root user's first token on an empty database; generated and logged once when unset.</summary>
     public string? RootToken { get; set; }
 
+    /// <summary>The root user's first password (8 characters or more), set when root has none; generated and logged once when unset.</summary>
+    public string? RootPassword { get; set; }
+
+    /// <summary>How long a browser stays signed in (GitLab's default session expiry is a week).</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Failed sign-ins in a row that lock an account (GitLab: 10), and for how long (GitLab: 10 minutes).</summary>
+    public int MaxFailedSignIns { get; set; } = 10;
+    public TimeSpan SignInLockout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>An upload that sends nothing for this long is abandoned (Kestrel's minimum data rate averages over
     /// the whole body, so on its own it would let a stalled upload hold its connection for a long time).</summary>
     public TimeSpan UploadIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);

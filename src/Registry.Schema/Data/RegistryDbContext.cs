@@ -22,6 +22,7 @@ public partial class RegistryDbContext : DbContext
     public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
     public DbSet<DeployToken> DeployTokens => Set<DeployToken>();
     public DbSet<CiJobToken> CiJobTokens => Set<CiJobToken>();
+    public DbSet<WebSession> WebSessions => Set<WebSession>();
     public DbSet<Package> Packages => Set<Package>();
     public DbSet<PackageFile> PackageFiles => Set<PackageFile>();
     public DbSet<NamespacePackageSettings> NamespacePackageSettings => Set<NamespacePackageSettings>();
@@ -38,6 +39,7 @@ public partial class RegistryDbContext : DbContext
         b.Entity<User>(e =>
         {
             e.Property(x => x.Username).HasMaxLength(255);
+            e.Property(x => x.PasswordHash).HasMaxLength(512);
             e.HasIndex(x => x.Username).IsUnique();
             e.HasOne<Namespace>().WithMany().HasForeignKey(x => x.NamespaceId).OnDelete(DeleteBehavior.Restrict);
         });
@@ -82,10 +84,17 @@ public partial class RegistryDbContext : DbContext
             e.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Project>().WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
         });
+        b.Entity<WebSession>(e =>
+        {
+            e.HasIndex(x => x.Digest).IsUnique();
+            e.HasIndex(x => x.UserId);
+            e.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
         b.Entity<Package>(e =>
         {
             e.Property(x => x.Name).HasMaxLength(255);
             e.Property(x => x.Version).HasMaxLength(255);
+            e.Property(x => x.StatusMessage).HasMaxLength(255);
             // One package per (project, type, name, version): racing first uploads collide here and retry.
             e.HasIndex(x => new { x.ProjectId, x.PackageType, x.Name, x.Version }).IsUnique();
             e.HasOne(x => x.Project).WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
@@ -105,6 +114,9 @@ public partial class RegistryDbContext : DbContext
         {
             e.HasKey(x => x.NamespaceId);
             e.Property(x => x.GenericDuplicateExceptionRegex).HasMaxLength(255);
+            e.Property(x => x.MavenDuplicateExceptionRegex).HasMaxLength(255);
+            e.Property(x => x.NugetDuplicateExceptionRegex).HasMaxLength(255);
+            e.Property(x => x.TerraformModuleDuplicateExceptionRegex).HasMaxLength(255);
             e.HasOne<Namespace>().WithMany().HasForeignKey(x => x.NamespaceId).OnDelete(DeleteBehavior.Cascade);
         });
         ConfigureLifecycle(b);

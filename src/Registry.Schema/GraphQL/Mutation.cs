@@ -21,7 +21,7 @@ public sealed partial class Mutation
 
     public static Task<CreateUserPayload> CreateUser(CreateUserInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] IdentityAdmin admin, CancellationToken ct) =>
-        Run<CreateUserPayload>(input, async p => p.User = new UserNode(await admin.CreateUserAsync(ctx.Actor, input.Username, input.Name, input.Admin ?? false, ct)));
+        Run<CreateUserPayload>(input, async p => p.User = new UserNode(await admin.CreateUserAsync(ctx.Actor, input.Username, input.Name, input.Admin ?? false, ct, input.Password)));
 
     public static Task<AddMemberPayload> AddGroupMember(AddGroupMemberInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] IdentityAdmin admin, CancellationToken ct) =>
@@ -68,9 +68,7 @@ public sealed partial class Mutation
     public static Task<UpdateNamespacePackageSettingsPayload> UpdateNamespacePackageSettings(UpdateNamespacePackageSettingsInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] PackageSettingsService settings, CancellationToken ct) =>
         Run<UpdateNamespacePackageSettingsPayload>(input, async p =>
-            // An explicit null clears the regex; an absent field leaves it alone.
-            p.PackageSettings = new PackageSettingsNode(await settings.UpdateAsync(ctx.Actor, input.NamespacePath,
-                input.GenericDuplicatesAllowed, input.GenericDuplicateExceptionRegex, input.GenericDuplicateExceptionRegexGiven, ct)));
+            p.PackageSettings = new PackageSettingsNode(await settings.UpdateAsync(ctx.Actor, input.NamespacePath, input.ToChange(), ct)));
 
     public static Task<DestroyPayload> DestroyPackage(DestroyPackageInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] PackageDestroyer destroyer, CancellationToken ct) =>

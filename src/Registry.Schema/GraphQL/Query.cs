@@ -1,6 +1,7 @@
 using GraphQL;
 using Microsoft.EntityFrameworkCore;
 using Registry.Schema.Data;
+using Registry.Schema.GraphQL.Paging;
 using Registry.Schema.GraphQL.Types;
 using Registry.Schema.Identity;
 using Registry.Schema.Packages;
@@ -34,6 +35,34 @@ public sealed partial class Query
     {
         var ns = await locator.FindNamespaceAsync(fullPath, ct);
         return ns is not null && await permissions.CanSeeNamespaceAsync(ctx.Actor, ns, ct) ? new NamespaceNode(ns) : null;
+    }
+
+    [System.ComponentModel.Description("Projects you can see (GitLab's explore list). membership: only those you are a member of; " +
+        "search: in names and paths (with searchNamespaces, also in the namespace's path and name); sort: <field>_<asc|desc> on " +
+        "id, name, path or created (default id_desc).")]
+    public static async Task<ProjectConnection> Projects([FromUserContext] RegistryUserContext ctx, [FromServices] DirectoryQueries directory,
+        bool? membership = null, string? search = null, bool? searchNamespaces = null, string? sort = "id_desc",
+        int? first = null, string? after = null, int? last = null, string? before = null, CancellationToken ct = default)
+    {
+        var (order, descending) = ListSort.ForProjects(sort);
+        var query = await directory.ProjectsAsync(ctx.Actor, new ProjectListFilter(search, searchNamespaces == true, membership == true,
+            Order: order, Descending: descending), ct);
+        return await Pager.PageQueryAsync<Project, ProjectNode, ProjectEdge, ProjectConnection>(query, p => new ProjectNode(p),
+            first, after, last, before, ct);
+    }
+
+    [System.ComponentModel.Description("Groups you can see. allAvailable: false limits to groups you reach through a membership; " +
+        "ownedOnly: groups you own; topLevelOnly: no subgroups; search: in names and paths; sort: <field>_<asc|desc> on id, name or " +
+        "path (default name_asc).")]
+    public static async Task<GroupConnection> Groups([FromUserContext] RegistryUserContext ctx, [FromServices] DirectoryQueries directory,
+        string? search = null, bool? allAvailable = true, bool? ownedOnly = null, bool? topLevelOnly = null, string? sort = "name_asc",
+        int? first = null, string? after = null, int? last = null, string? before = null, CancellationToken ct = default)
+    {
+        var (order, descending) = ListSort.ForGroups(sort);
+        var query = await directory.GroupsAsync(ctx.Actor, new GroupListFilter(search, allAvailable != false, ownedOnly == true,
+            TopLevelOnly: topLevelOnly == true, Order: order, Descending: descending), ct);
+        return await Pager.PageQueryAsync<Namespace, GroupNode, GroupEdge, GroupConnection>(query, g => new GroupNode(g),
+            first, after, last, before, ct);
     }
 
     [System.ComponentModel.Description("A package by its global id; null when it does not exist or you may not read it.")]

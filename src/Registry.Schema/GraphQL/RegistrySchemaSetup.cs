@@ -15,7 +15,11 @@ public static class RegistrySchemaSetup
         services.AddScoped<Authenticator>();
         services.AddScoped<Permissions>();
         services.AddScoped<ProjectLocator>();
+        services.AddScoped<DirectoryQueries>();
         services.AddScoped<IdentityAdmin>();
+        services.AddScoped<Passwords>();
+        services.AddScoped<SignInService>();
+        services.AddScoped<UserDirectory>();
         services.AddScoped<PackageAuthorizer>();
         services.AddScoped<PackagePublisher>();
         services.AddScoped<PackageFinder>();

@@ -8,6 +8,9 @@ public sealed record Actor(ActorKind Kind, User? User = null, TokenScopes Scopes
 {
     public static readonly Actor Anonymous = new(ActorKind.Anonymous);
 
+    /// <summary>The browser session this actor signed in with (web UI); null for tokens.</summary>
+    public long? SessionId { get; init; }
+
     public bool IsAdmin => Kind == ActorKind.User && User!.IsAdmin;
 
     /// <summary>A personal token with the <c>api</c> scope may write; <c>read_api</c> may only read.</summary>

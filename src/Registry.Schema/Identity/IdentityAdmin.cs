@@ -15,13 +15,16 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    public async Task<User> CreateUserAsync(Actor actor, string username, string? name, bool admin, CancellationToken ct)
+    public async Task<User> CreateUserAsync(Actor actor, string username, string? name, bool admin, CancellationToken ct,
+        string? password = null)
     {
         if (!actor.IsAdmin || !actor.CanWriteApi) throw RegistryError.Forbidden("Only administrators can create users", restDetail: true);
-        return await CreateUserCoreAsync(username, name, admin, ct);
+        // Checked before anything is stored: a refused password leaves no user behind.
+        var passwordHash = password is null ? null : Passwords.Hash(password);
+        return await CreateUserCoreAsync(username, name, admin, ct, passwordHash);
     }
 
-    internal async Task<User> CreateUserCoreAsync(string username, string? name, bool admin, CancellationToken ct)
+    internal async Task<User> CreateUserCoreAsync(string username, string? name, bool admin, CancellationToken ct, string? passwordHash = null)
     {
         ValidatePath(username, "Username");
         await EnsurePathFreeAsync(username, ct);
@@ -32,7 +35,7 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
         };
         db.Namespaces.Add(ns);
         await db.SaveChangesAsync(ct);
-        var user = new User { Username = username, Name = name ?? username, IsAdmin = admin, CreatedAt = Now, NamespaceId = ns.Id };
+        var user = new User { Username = username, Name = name ?? username, IsAdmin = admin, CreatedAt = Now, NamespaceId = ns.Id, PasswordHash = passwordHash };
         db.Users.Add(user);
         await db.SaveChangesAsync(ct);
         return user;

@@ -20,14 +20,14 @@ public static class DuplicatePolicy
         return settings.GenericDuplicatesAllowed ? !matches : matches;
     }
 
-    /// <summary>Null when the pattern is acceptable, else the reason.</summary>
-    public static string? Validate(string? pattern)
+    /// <summary>Null when the pattern is acceptable, else the reason, naming the setting as GitLab does.</summary>
+    public static string? Validate(string? pattern, string setting = "Generic duplicate exception regex")
     {
         if (string.IsNullOrEmpty(pattern)) return null;
-        if (pattern.Length > MaxRegexLength) return $"Generic duplicate exception regex is too long (maximum is {MaxRegexLength} characters)";
+        if (pattern.Length > MaxRegexLength) return $"{setting} is too long (maximum is {MaxRegexLength} characters)";
         try { Get(pattern); return null; }
-        catch (ArgumentException) { return "Generic duplicate exception regex not valid RE2 syntax"; }
-        catch (NotSupportedException) { return "Generic duplicate exception regex not valid RE2 syntax"; }
+        catch (ArgumentException) { return $"{setting} not valid RE2 syntax"; }
+        catch (NotSupportedException) { return $"{setting} not valid RE2 syntax"; }
     }
 
     private static bool FullMatch(string pattern, string input)

@@ -13,6 +13,8 @@ public sealed class Package
     public required string Name { get; set; }
     public required string Version { get; set; }
     public PackageStatus Status { get; set; }
+    /// <summary>Why the package is in the error state (GitLab's <c>status_message</c>); null otherwise.</summary>
+    public string? StatusMessage { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public DateTime? LastDownloadedAt { get; set; }
@@ -47,10 +49,31 @@ public sealed class PackageFile
     public DateTime UpdatedAt { get; set; }
 }
 
-/// <summary>Package settings of one namespace; the row exists only once somebody changed them.</summary>
+/// <summary>
+/// Package settings of one namespace, with GitLab's names and defaults; the row exists only once somebody changed them.
+/// Only the generic settings are enforced here (the registry holds generic packages only); the other formats' settings
+/// are kept so that settings scripts written for GitLab work unchanged.
+/// </summary>
 public sealed class NamespacePackageSettings
 {
     public long NamespaceId { get; set; }
     public bool GenericDuplicatesAllowed { get; set; } = true;
     public string? GenericDuplicateExceptionRegex { get; set; }
+    public bool MavenDuplicatesAllowed { get; set; } = true;
+    public string? MavenDuplicateExceptionRegex { get; set; } = "SNAPSHOT";
+    public bool NugetDuplicatesAllowed { get; set; } = true;
+    public string? NugetDuplicateExceptionRegex { get; set; }
+    public bool NugetSymbolServerEnabled { get; set; }
+    public bool TerraformModuleDuplicatesAllowed { get; set; }
+    public string? TerraformModuleDuplicateExceptionRegex { get; set; }
+
+    /// <summary>Null inherits from the groups above (GitLab's cascading setting).</summary>
+    public bool? MavenPackageRequestsForwarding { get; set; }
+    public bool? NpmPackageRequestsForwarding { get; set; }
+    public bool? PypiPackageRequestsForwarding { get; set; }
+
+    /// <summary>Locks the forwarding setting for every namespace below this one.</summary>
+    public bool LockMavenPackageRequestsForwarding { get; set; }
+    public bool LockNpmPackageRequestsForwarding { get; set; }
+    public bool LockPypiPackageRequestsForwarding { get; set; }
 }

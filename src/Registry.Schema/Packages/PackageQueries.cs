@@ -28,6 +28,15 @@ public sealed class PackageQueries(RegistryDbContext db, Permissions permissions
         return Filter(db.Packages.AsNoTracking().Where(p => readable.Contains(p.ProjectId)), filter);
     }
 
+    /// <summary>
+    /// The other versions of a package (GitLab's <c>versions</c>): the same name and type in the same project, in the
+    /// states GitLab displays (default, error, deprecated; hidden and processing ones are left out).
+    /// </summary>
+    public IQueryable<Package> OtherVersions(Package package) =>
+        db.Packages.AsNoTracking().Where(p => p.ProjectId == package.ProjectId && p.PackageType == package.PackageType
+            && p.Name == package.Name && p.Version != package.Version
+            && (p.Status == PackageStatus.Default || p.Status == PackageStatus.Error || p.Status == PackageStatus.Deprecated));
+
     public static IQueryable<Package> Filter(IQueryable<Package> query, PackageFilter filter)
     {
         query = filter.Status is { } status

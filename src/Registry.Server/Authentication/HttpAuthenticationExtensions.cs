@@ -14,8 +14,10 @@ public static class HttpAuthenticationExtensions
         // An empty Basic password is no credential at all (curl -u user: ...).
         var result = credentials is { Token.Length: > 0 }
             ? await http.RequestServices.GetRequiredService<Authenticator>().AuthenticateAsync(credentials, http.RequestAborted)
-            : credentials is null ? AuthenticationResult.None
-            : new AuthenticationResult(AuthenticationOutcome.Invalid, Actor.Anonymous, credentials);
+            : credentials is not null ? new AuthenticationResult(AuthenticationOutcome.Invalid, Actor.Anonymous, credentials)
+            // No token: the web UI's session cookie, if any (Web/SessionCookie.cs has its CSRF rule).
+            : await Web.SessionCookie.AuthenticateAsync(http) is { } session ? new AuthenticationResult(AuthenticationOutcome.Authenticated, session, null)
+            : AuthenticationResult.None;
         http.Items[Key] = result;
         return result;
     }

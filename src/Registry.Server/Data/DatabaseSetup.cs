@@ -55,7 +55,7 @@ public static class DatabaseSetup
     }
 
     /// <summary>
-    /// Migrates the database (EF Core takes a migration lock, so instances starting together are safe), switches
+    /// Migrates the database (under a lock, so instances starting together are safe; see <see cref="MigrateAsync"/>), switches
     /// SQLite to WAL and creates the root user on an empty database.
     /// </summary>
     public static async Task InitializeRegistryAsync(this WebApplication app)
@@ -63,12 +63,17 @@ public static class DatabaseSetup
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
         if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-        await db.Database.MigrateAsync();
+        await MigrateAsync(db);
 
         var options = scope.ServiceProvider.GetRequiredService<IOptions<RegistryOptions>>().Value;
         var generated = await scope.ServiceProvider.GetRequiredService<IdentityAdmin>().BootstrapAsync(options.RootToken, CancellationToken.None);
         if (generated is not null)
             app.Logger.LogWarning("Created the root user. Its personal access token (shown only once): {Token}", generated);
+        string? rootPassword;
+        try { rootPassword = await scope.ServiceProvider.GetRequiredService<SignInService>().BootstrapRootPasswordAsync(CancellationToken.None); }
+        catch (Registry.Schema.RegistryError e) { throw new InvalidOperationException("Registry:RootPassword: " + e.Message); }
+        if (rootPassword is not null)
+            app.Logger.LogWarning("The root user's password for the web UI (shown only once; change it after signing in): {Password}", rootPassword);
 
         switch (scope.ServiceProvider.GetRequiredService<Registry.Schema.Storage.IBlobStore>())
         {
@@ -78,6 +83,38 @@ public static class DatabaseSetup
             case S3BlobStore s3:
                 await s3.EnsureBucketAsync(CancellationToken.None);
                 break;
+        }
+    }
+
+    /// <summary>Key of the PostgreSQL advisory lock that serializes migrations across instances (any fixed number).</summary>
+    private const long MigrationLockKey = 0x5265_6769_7374_7279; // "Registry"
+
+    /// <summary>
+    /// EF Core's own lock on PostgreSQL (<c>LOCK TABLE</c> in each migration's transaction) is let go between two
+    /// migrations: an instance starting beside another read the same pending migration and applied it a second time
+    /// ("column already exists", seen once the database had two migrations to apply). A session-level advisory lock on
+    /// a connection of its own, held across the whole migration, makes the second instance wait and then find nothing
+    /// pending. SQLite's lock (a lock table) is already held across all migrations.
+    /// </summary>
+    private static async Task MigrateAsync(RegistryDbContext db)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            await db.Database.MigrateAsync();
+            return;
+        }
+        await using var connection = new Npgsql.NpgsqlConnection(db.Database.GetConnectionString());
+        await connection.OpenAsync();
+        await using (var take = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockKey})", connection))
+            await take.ExecuteNonQueryAsync();
+        try
+        {
+            await db.Database.MigrateAsync();
+        }
+        finally
+        {
+            await using var release = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_unlock({MigrationLockKey})", connection);
+            await release.ExecuteNonQueryAsync();
         }
     }
 }

@@ -102,7 +102,7 @@ public static class GraphQLHttpEndpoint
             options.Variables = request.Variables;
             options.Extensions = request.Extensions;
             options.RequestServices = http.RequestServices;
-            options.UserContext = new RegistryUserContext(actor);
+            options.UserContext = new RegistryUserContext(actor, Hosting.PublicUrl.Root(http.Request));
             options.CancellationToken = ct;
             if (!allowMutations) options.ValidationRules = DocumentValidator.CoreRules.Append(QueriesOnlyRule.Instance);
         });

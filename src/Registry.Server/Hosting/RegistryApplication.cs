@@ -9,6 +9,7 @@ using Registry.Server.Ide;
 using Registry.Server.Lifecycle;
 using Registry.Server.PackagesApi;
 using Registry.Server.Storage;
+using Registry.Server.Web;
 
 namespace Registry.Server.Hosting;
 
@@ -59,6 +60,8 @@ public static class RegistryApplication
         app.MapRetention();
         app.MapBananaCakePop("/graphql", "/api/graphql");
         app.MapGraphQLEndpoint("/api/graphql", "/graphql");
+        app.MapSignIn();
+        app.MapWebUi();
         return app;
     }
 }

@@ -31,7 +31,7 @@ public sealed record PackageJson(
         var project = package.Project;
         var deletePath = canDelete ? $"{PublicUrl.Root(request)}/api/v4/projects/{project.Id}/packages/{package.Id}" : null;
         return new PackageJson(package.Id, package.Name, package.Version, TypeName(package.PackageType), StatusName(package.Status),
-            new Links($"/{project.FullPath}/-/packages/{package.Id}", deletePath),
+            new Links(Schema.Identity.WebPaths.Package(project.FullPath, package.Id), deletePath),
             PackageFileJson.Timestamp(package.CreatedAt),
             package.LastDownloadedAt is { } t ? PackageFileJson.Timestamp(t) : null,
             inGroupList ? project.Id : null, inGroupList ? project.FullPath : null, []);

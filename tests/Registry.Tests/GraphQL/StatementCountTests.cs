@@ -143,6 +143,36 @@ public sealed class StatementCountTests(StatementCountTests.Fixture fixture, ITe
         Assert.InRange(hundred, 1, 12); // measured 6 (root) and 9 (a project member)
     }
 
+    /// <summary>GitLab's own list document: each package's project, links and the caller's permissions are batched too.</summary>
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    public async Task Gitlab_ui_package_list_costs_the_same_for_10_and_100(bool asRoot, bool groupPage)
+    {
+        var token = asRoot ? RegistryServer.RootToken : fixture.Member;
+        var document = GitLabUi.GitLabUiDocuments.Load("packages_and_registries/package_registry/graphql/queries/get_packages.query.graphql");
+        async Task<int> Count(int first)
+        {
+            var variables = new { fullPath = groupPage ? "count" : "count/app", isGroupPage = groupPage, first };
+            await fixture.Server.GraphQLAsync(document, variables, token);
+            fixture.Counter.Reset();
+            fixture.Counter.Enabled = true;
+            JsonElement data;
+            try { data = await fixture.Server.GraphQLAsync(document, variables, token); }
+            finally { fixture.Counter.Enabled = false; }
+            var nodes = data.GetProperty(groupPage ? "group" : "project").GetProperty("packages").GetProperty("nodes");
+            Assert.Equal(first, nodes.GetArrayLength());
+            Assert.All(nodes.EnumerateArray(), n => Assert.Equal(asRoot, n.GetProperty("canDestroy").GetBoolean()));
+            output.WriteLine($"GitLab's list document, first:{first}, {(groupPage ? "group" : "project")} page: {fixture.Counter.Count} statements");
+            return fixture.Counter.Count;
+        }
+        var ten = await Count(10);
+        var hundred = await Count(100);
+        Assert.Equal(ten, hundred);
+        Assert.InRange(hundred, 1, 26);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -14,22 +14,14 @@ namespace Registry.Tests.Ide;
 /// </summary>
 public sealed class BananaCakePopBrowserTests(ServerFixture fixture, ITestOutputHelper output) : IClassFixture<ServerFixture>
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
     public const string ScreenshotPath = "/tmp/registry-ide.png";
-
-    private static readonly string[] ChromiumArgs =
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync", "--disable-quic",
-    ];
 
     private RegistryServer Server => fixture.Server;
 
     [Fact]
     public async Task Browser_opening_graphql_gets_the_IDE_which_loads_our_schema()
     {
-        Assert.True(File.Exists(ChromiumPath),
-            $"{ChromiumPath} is missing: install Debian's chromium (`apt-get install -y chromium`; .ci/run does this).");
+        HeadlessChromium.AssertInstalled();
 
         var clock = Stopwatch.StartNew();
         var userData = Directory.CreateTempSubdirectory("registry-ide-chromium-");
@@ -38,14 +30,14 @@ public sealed class BananaCakePopBrowserTests(ServerFixture fixture, ITestOutput
             using var playwright = await Playwright.CreateAsync();
             await using var context = await playwright.Chromium.LaunchPersistentContextAsync(userData.FullName, new()
             {
-                ExecutablePath = ChromiumPath,
+                ExecutablePath = HeadlessChromium.ExecutablePath,
                 Headless = true,
-                Args = ChromiumArgs,
+                Args = HeadlessChromium.Args,
                 ViewportSize = new() { Width = 1400, Height = 900 },
                 Timeout = 60_000,
             });
             var page = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
-            page.SetDefaultTimeout(60_000);
+            page.SetDefaultTimeout(HeadlessChromium.Deadline);
             page.PageError += (_, e) => output.WriteLine("page error: " + e);
             page.RequestFailed += (_, r) => output.WriteLine($"request failed: {r.Method} {r.Url} {r.Failure}");
 

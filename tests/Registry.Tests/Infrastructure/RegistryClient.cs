@@ -95,9 +95,10 @@ public static class RegistryClient
         return await server.CreateProjectAsync(group, "app", visibility);
     }
 
-    public static async Task CreateUserAsync(this IRegistryEndpoint server, string username, bool admin = false)
+    /// <param name="password">the web UI password; null for a user who signs in with tokens only</param>
+    public static async Task CreateUserAsync(this IRegistryEndpoint server, string username, bool admin = false, string? password = null)
     {
-        AssertNoErrors(await server.MutateAsync("createUser", new { username, admin }, RootToken, "user { id } errors"));
+        AssertNoErrors(await server.MutateAsync("createUser", new { username, admin, password }, RootToken, "user { id } errors"));
     }
 
     /// <summary>Creates a user and an <c>api</c> (or given scopes) token for them.</summary>

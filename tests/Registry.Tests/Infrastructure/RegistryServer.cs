@@ -15,6 +15,7 @@ namespace Registry.Tests.Infrastructure;
 public sealed class RegistryServer : IRegistryEndpoint, IAsyncDisposable
 {
     public const string RootToken = "root-token-for-tests-0123456789";
+    public const string RootPassword = "root-password-for-tests";
 
     private readonly WebApplication _app;
 
@@ -42,6 +43,7 @@ public sealed class RegistryServer : IRegistryEndpoint, IAsyncDisposable
             ["urls"] = "http://127.0.0.1:0",
             ["Registry:DataPath"] = dataPath,
             ["Registry:RootToken"] = RootToken,
+            ["Registry:RootPassword"] = RootPassword,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Error",
         };

@@ -43,6 +43,15 @@ public static class DataLoaderResultExtensions
     public static IDataLoaderResult<TResult> Select<T, TResult>(this IDataLoaderResult<T> source, Func<T, TResult> map) =>
         new Mapped<T, TResult>(source, map);
 
+    /// <summary>A result computed when asked for (a fallback where no batch applies), in the loaders' shape.</summary>
+    public static IDataLoaderResult<T> Deferred<T>(Func<CancellationToken, Task<T>> compute) => new Later<T>(compute);
+
+    private sealed class Later<T>(Func<CancellationToken, Task<T>> compute) : IDataLoaderResult<T>
+    {
+        public Task<T> GetResultAsync(CancellationToken cancellationToken = default) => compute(cancellationToken);
+        async Task<object?> IDataLoaderResult.GetResultAsync(CancellationToken cancellationToken) => await GetResultAsync(cancellationToken);
+    }
+
     private sealed class Mapped<T, TResult>(IDataLoaderResult<T> source, Func<T, TResult> map) : IDataLoaderResult<TResult>
     {
         public async Task<TResult> GetResultAsync(CancellationToken cancellationToken = default) =>

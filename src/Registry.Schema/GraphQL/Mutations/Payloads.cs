@@ -46,6 +46,8 @@ public sealed class CreateUserInput : MutationInput
     public required string Username { get; set; }
     public string? Name { get; set; }
     public bool? Admin { get; set; }
+    [System.ComponentModel.Description("The user's password for the web UI (8 to 128 characters); without one the user signs in only with tokens until a password is set.")]
+    public string? Password { get; set; }
 }
 
 public sealed class CreateUserPayload : MutationPayload { public UserNode? User { get; set; } }
@@ -105,21 +107,61 @@ public sealed class RevokeTokenInput : MutationInput
 
 public sealed class RevokeTokenPayload : MutationPayload { }
 
+/// <summary>
+/// GitLab's settings arguments for every format: a settings script written for GitLab sets several formats in one call.
+/// Only the generic ones are enforced here. A regex or forwarding argument given as null clears it; one left out is kept.
+/// </summary>
 public sealed class UpdateNamespacePackageSettingsInput : MutationInput
 {
     [Id] public required string NamespacePath { get; set; }
     public bool? GenericDuplicatesAllowed { get; set; }
     [InputType(typeof(UntrustedRegexpGraphType))]
-    public string? GenericDuplicateExceptionRegex
+    public string? GenericDuplicateExceptionRegex { get => Get<string?>(); set => Set(value); }
+    public bool? MavenDuplicatesAllowed { get; set; }
+    [InputType(typeof(UntrustedRegexpGraphType))]
+    public string? MavenDuplicateExceptionRegex { get => Get<string?>(); set => Set(value); }
+    public bool? NugetDuplicatesAllowed { get; set; }
+    [InputType(typeof(UntrustedRegexpGraphType))]
+    public string? NugetDuplicateExceptionRegex { get => Get<string?>(); set => Set(value); }
+    public bool? NugetSymbolServerEnabled { get; set; }
+    public bool? TerraformModuleDuplicatesAllowed { get; set; }
+    [InputType(typeof(UntrustedRegexpGraphType))]
+    public string? TerraformModuleDuplicateExceptionRegex { get => Get<string?>(); set => Set(value); }
+    public bool? MavenPackageRequestsForwarding { get => Get<bool?>(); set => Set(value); }
+    public bool? NpmPackageRequestsForwarding { get => Get<bool?>(); set => Set(value); }
+    public bool? PypiPackageRequestsForwarding { get => Get<bool?>(); set => Set(value); }
+    public bool? LockMavenPackageRequestsForwarding { get; set; }
+    public bool? LockNpmPackageRequestsForwarding { get; set; }
+    public bool? LockPypiPackageRequestsForwarding { get; set; }
+
+    /// <summary>The arguments the request named (GraphQL.NET sets only those), explicit nulls included.</summary>
+    private readonly Dictionary<string, object?> _given = new();
+
+    private T Get<T>([System.Runtime.CompilerServices.CallerMemberName] string name = "") =>
+        _given.TryGetValue(name, out var v) && v is T t ? t : default!;
+
+    private void Set<T>(T value, [System.Runtime.CompilerServices.CallerMemberName] string name = "") => _given[name] = value;
+
+    private Packages.Optional<T> Named<T>(string name) => _given.TryGetValue(name, out var v) ? new Packages.Optional<T>((T)v!) : default;
+
+    public Packages.PackageSettingsChange ToChange() => new()
     {
-        get => _regex;
-        set { _regex = value; GenericDuplicateExceptionRegexGiven = true; }
-    }
-
-    /// <summary>Whether the request named the regex at all: an explicit null clears it, an absent field leaves it alone.</summary>
-    [Ignore] public bool GenericDuplicateExceptionRegexGiven { get; private set; }
-
-    private string? _regex;
+        GenericDuplicatesAllowed = GenericDuplicatesAllowed,
+        GenericDuplicateExceptionRegex = Named<string?>(nameof(GenericDuplicateExceptionRegex)),
+        MavenDuplicatesAllowed = MavenDuplicatesAllowed,
+        MavenDuplicateExceptionRegex = Named<string?>(nameof(MavenDuplicateExceptionRegex)),
+        NugetDuplicatesAllowed = NugetDuplicatesAllowed,
+        NugetDuplicateExceptionRegex = Named<string?>(nameof(NugetDuplicateExceptionRegex)),
+        NugetSymbolServerEnabled = NugetSymbolServerEnabled,
+        TerraformModuleDuplicatesAllowed = TerraformModuleDuplicatesAllowed,
+        TerraformModuleDuplicateExceptionRegex = Named<string?>(nameof(TerraformModuleDuplicateExceptionRegex)),
+        MavenPackageRequestsForwarding = Named<bool?>(nameof(MavenPackageRequestsForwarding)),
+        NpmPackageRequestsForwarding = Named<bool?>(nameof(NpmPackageRequestsForwarding)),
+        PypiPackageRequestsForwarding = Named<bool?>(nameof(PypiPackageRequestsForwarding)),
+        LockMavenPackageRequestsForwarding = LockMavenPackageRequestsForwarding,
+        LockNpmPackageRequestsForwarding = LockNpmPackageRequestsForwarding,
+        LockPypiPackageRequestsForwarding = LockPypiPackageRequestsForwarding,
+    };
 }
 
 public sealed class UpdateNamespacePackageSettingsPayload : MutationPayload { public PackageSettingsNode? PackageSettings { get; set; } }

@@ -62,6 +62,21 @@ public static class Pager
         return Build<TNode, TEdge, TConnection>(all.Skip(window.Start).Take(window.Count).ToList(), window);
     }
 
+    /// <summary>
+    /// The same offset cursors over a database query (project and group lists): one count, then only the page is read.
+    /// </summary>
+    public static async Task<TConnection> PageQueryAsync<TEntity, TNode, TEdge, TConnection>(IQueryable<TEntity> ordered,
+        Func<TEntity, TNode> node, int? first, string? after, int? last, string? before, CancellationToken ct)
+        where TEdge : Edge<TNode>, new()
+        where TConnection : Connection<TNode, TEdge>, new()
+    {
+        var total = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(ordered, ct);
+        var window = Slice(total, first, after, last, before);
+        var rows = window.Count == 0 ? []
+            : await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(ordered.Skip(window.Start).Take(window.Count), ct);
+        return Build<TNode, TEdge, TConnection>(rows.Select(node).ToList(), window);
+    }
+
     private static TConnection Build<TNode, TEdge, TConnection>(List<TNode> nodes, Window window)
         where TEdge : Edge<TNode>, new()
         where TConnection : Connection<TNode, TEdge>, new() =>

@@ -1,6 +1,8 @@
 using GraphQL;
+using GraphQL.DataLoader;
 using Microsoft.EntityFrameworkCore;
 using Registry.Schema.Data;
+using Registry.Schema.GraphQL.Loading;
 using Registry.Schema.GraphQL.Paging;
 using Registry.Schema.Identity;
 using Registry.Schema.Packages;
@@ -8,13 +10,15 @@ using Registry.Schema.Packages;
 namespace Registry.Schema.GraphQL.Types;
 
 [Name("UserCore")]
-public sealed class UserNode(User user)
+public sealed partial class UserNode(User user)
 {
     [Id] public string Id => GlobalId.For(GlobalId.User, user.Id);
     public string Username => user.Username;
     public string Name => user.Name;
     [System.ComponentModel.Description("Whether the user is an administrator.")]
     public bool Admin => user.IsAdmin;
+    [System.ComponentModel.Description("Web URL of the user.")]
+    public string WebUrl([FromUserContext] RegistryUserContext ctx) => ctx.WebUrl(WebPaths.User(user));
 }
 
 [Name("Namespace")]
@@ -27,14 +31,44 @@ public class NamespaceNode(Namespace ns)
     public string Name => ns.Name;
     public string Visibility => ns.Visibility.ToString().ToLowerInvariant();
 
+    [System.ComponentModel.Description("Full name of the namespace: the names on its path, joined with \" / \".")]
+    public IDataLoaderResult<string> FullName([FromServices] RequestLoaders loaders) =>
+        loaders.FullNames.Load(ns.FullPathKey).Select(name => name ?? ns.Name);
+
     [System.ComponentModel.Description("Package settings of this namespace; its defaults until somebody changes them.")]
     public async Task<PackageSettingsNode> PackageSettings([FromServices] PackageSettingsService settings, CancellationToken ct) =>
-        new(await settings.GetAsync(ns.Id, ct));
+        new(await settings.ViewAsync(ns, ct));
 }
 
 [Name("Group")]
 public sealed partial class GroupNode(Namespace ns) : NamespaceNode(ns)
 {
+    [System.ComponentModel.Description("Web URL of the group.")]
+    public string WebUrl([FromUserContext] RegistryUserContext ctx) => ctx.WebUrl(WebPaths.Group(Entity));
+
+    [System.ComponentModel.Description("Timestamp of the group creation.")]
+    public DateTime CreatedAt => PackageNode.Utc(Entity.CreatedAt);
+
+    [System.ComponentModel.Description("Parent group; null for a top-level group or one you cannot see.")]
+    public async Task<GroupNode?> Parent([FromServices] RequestLoaders loaders, [FromServices] Permissions permissions,
+        [FromUserContext] RegistryUserContext ctx, CancellationToken ct)
+    {
+        if (Entity.ParentId is not long parentId) return null;
+        var parent = await loaders.Namespaces.Load(parentId).GetResultAsync(ct);
+        return parent is not null && await permissions.CanSeeNamespaceAsync(ctx.Actor, parent, ct) ? new GroupNode(parent) : null;
+    }
+
+    [System.ComponentModel.Description("Projects of this group (and of its subgroups with includeSubgroups) that you can see.")]
+    public async Task<ProjectConnection> Projects([FromServices] DirectoryQueries directory, [FromUserContext] RegistryUserContext ctx,
+        bool? includeSubgroups = false, string? search = null,
+        int? first = null, string? after = null, int? last = null, string? before = null, CancellationToken ct = default)
+    {
+        var query = await directory.ProjectsAsync(ctx.Actor, new ProjectListFilter(search, GroupId: Entity.Id,
+            IncludeSubgroups: includeSubgroups == true, Order: ProjectOrder.Id), ct);
+        return await Pager.PageQueryAsync<Project, ProjectNode, ProjectEdge, ProjectConnection>(query, p => new ProjectNode(p),
+            first, after, last, before, ct);
+    }
+
     [System.ComponentModel.Description("Packages of every project in this group and its subgroups that you can read.")]
     public async Task<PackageConnection> Packages([FromServices] PackageQueries queries, [FromUserContext] RegistryUserContext ctx,
         string? packageName = null, PackageTypeEnum? packageType = null, string? packageVersion = null, PackageStatus? status = null,
@@ -57,8 +91,33 @@ public sealed partial class ProjectNode(Project project)
     public string Name => project.Name;
     public string Visibility => project.Visibility.ToString().ToLowerInvariant();
 
-    public async Task<NamespaceNode> Namespace([FromServices] RegistryDbContext db, CancellationToken ct) =>
-        new(project.Namespace ?? await db.Namespaces.AsNoTracking().FirstAsync(n => n.Id == project.NamespaceId, ct));
+    [System.ComponentModel.Description("Timestamp of the project creation.")]
+    public DateTime CreatedAt => PackageNode.Utc(project.CreatedAt);
+
+    [System.ComponentModel.Description("Web URL of the project.")]
+    public string WebUrl([FromUserContext] RegistryUserContext ctx) => ctx.WebUrl(WebPaths.Project(project));
+
+    [System.ComponentModel.Description("Full name of the project with its namespace (\"Acme / Tools / app\").")]
+    public IDataLoaderResult<string> NameWithNamespace([FromServices] RequestLoaders loaders) =>
+        project.Namespace is { } ns
+            // Batched: a page of projects asks for the names of its namespaces in one query.
+            ? loaders.FullNames.Load(ns.FullPathKey).Select(name => (name ?? ns.Name) + " / " + project.Name)
+            : DataLoaderResultExtensions.Deferred(async ct =>
+            {
+                var loaded = await NamespaceOfAsync(loaders, ct);
+                return (await loaders.FullNames.Load(loaded.FullPathKey).GetResultAsync(ct) ?? loaded.Name) + " / " + project.Name;
+            });
+
+    public async Task<NamespaceNode> Namespace([FromServices] RequestLoaders loaders, CancellationToken ct) =>
+        new(await NamespaceOfAsync(loaders, ct));
+
+    [System.ComponentModel.Description("Group of the project; null for a project in a personal namespace or in a group you cannot see.")]
+    public async Task<GroupNode?> Group([FromServices] RequestLoaders loaders, [FromServices] Permissions permissions,
+        [FromUserContext] RegistryUserContext ctx, CancellationToken ct)
+    {
+        var ns = await NamespaceOfAsync(loaders, ct);
+        return ns.Kind == NamespaceKind.Group && await permissions.CanSeeNamespaceAsync(ctx.Actor, ns, ct) ? new GroupNode(ns) : null;
+    }
 
     [System.ComponentModel.Description("Packages of this project. Hidden packages are listed only when a status is asked for.")]
     public Task<PackageConnection> Packages([FromServices] PackageQueries queries,
@@ -70,7 +129,15 @@ public sealed partial class ProjectNode(Project project)
         var (order, descending) = PackageArguments.Order((PackageGroupSort)(int)(sort ?? PackageSort.CreatedDesc));
         return PackagePager.PageAsync(query, order, descending, first, after, last, before, ct);
     }
+
+    private async Task<Namespace> NamespaceOfAsync(RequestLoaders loaders, CancellationToken ct) =>
+        project.Namespace ?? (await loaders.Namespaces.Load(project.NamespaceId).GetResultAsync(ct))!;
 }
+
+[Name("ProjectEdge")] public sealed class ProjectEdge : Edge<ProjectNode>;
+[Name("ProjectConnection")] public sealed class ProjectConnection : Connection<ProjectNode, ProjectEdge>;
+[Name("GroupEdge")] public sealed class GroupEdge : Edge<GroupNode>;
+[Name("GroupConnection")] public sealed class GroupConnection : Connection<GroupNode, GroupEdge>;
 
 /// <summary>Turns GraphQL's package-list arguments into the shared query's terms.</summary>
 internal static class PackageArguments

@@ -381,8 +381,14 @@ namespace Registry.Schema.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("FailedSignInAttempts")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("IsAdmin")
                         .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -390,6 +396,10 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
                     b.Property<long>("NamespaceId")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("PasswordHash")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
 
                     b.Property<string>("Username")
                         .IsRequired()
@@ -405,6 +415,37 @@ namespace Registry.Schema.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("Users");
+                });
+
+            modelBuilder.Entity("Registry.Schema.Identity.WebSession", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("Digest")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Digest")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("WebSessions");
                 });
 
             modelBuilder.Entity("Registry.Schema.Lifecycle.DatabaseLease", b =>
@@ -558,6 +599,48 @@ namespace Registry.Schema.Data.Migrations.Postgres
                     b.Property<bool>("GenericDuplicatesAllowed")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("LockMavenPackageRequestsForwarding")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("LockNpmPackageRequestsForwarding")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("LockPypiPackageRequestsForwarding")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("MavenDuplicateExceptionRegex")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<bool>("MavenDuplicatesAllowed")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("MavenPackageRequestsForwarding")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("NpmPackageRequestsForwarding")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("NugetDuplicateExceptionRegex")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<bool>("NugetDuplicatesAllowed")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("NugetSymbolServerEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("PypiPackageRequestsForwarding")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("TerraformModuleDuplicateExceptionRegex")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<bool>("TerraformModuleDuplicatesAllowed")
+                        .HasColumnType("boolean");
+
                     b.HasKey("NamespaceId");
 
                     b.ToTable("NamespacePackageSettings");
@@ -591,6 +674,10 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
                     b.Property<int>("Status")
                         .HasColumnType("integer");
+
+                    b.Property<string>("StatusMessage")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -807,6 +894,17 @@ namespace Registry.Schema.Data.Migrations.Postgres
                         .HasForeignKey("NamespaceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Registry.Schema.Identity.WebSession", b =>
+                {
+                    b.HasOne("Registry.Schema.Identity.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
                 });
 
             modelBuilder.Entity("Registry.Schema.Lifecycle.PackageProtectionRule", b =>

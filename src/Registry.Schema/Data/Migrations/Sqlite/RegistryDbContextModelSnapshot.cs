@@ -356,8 +356,14 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("FailedSignInAttempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("IsAdmin")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -365,6 +371,10 @@ namespace Registry.Schema.Data.Migrations.Sqlite
 
                     b.Property<long>("NamespaceId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("PasswordHash")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Username")
                         .IsRequired()
@@ -379,6 +389,35 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Users");
+                });
+
+            modelBuilder.Entity("Registry.Schema.Identity.WebSession", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Digest")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Digest")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("WebSessions");
                 });
 
             modelBuilder.Entity("Registry.Schema.Lifecycle.DatabaseLease", b =>
@@ -528,6 +567,48 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                     b.Property<bool>("GenericDuplicatesAllowed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("LockMavenPackageRequestsForwarding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("LockNpmPackageRequestsForwarding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("LockPypiPackageRequestsForwarding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MavenDuplicateExceptionRegex")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("MavenDuplicatesAllowed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("MavenPackageRequestsForwarding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("NpmPackageRequestsForwarding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NugetDuplicateExceptionRegex")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("NugetDuplicatesAllowed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("NugetSymbolServerEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("PypiPackageRequestsForwarding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TerraformModuleDuplicateExceptionRegex")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("TerraformModuleDuplicatesAllowed")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("NamespaceId");
 
                     b.ToTable("NamespacePackageSettings");
@@ -558,6 +639,10 @@ namespace Registry.Schema.Data.Migrations.Sqlite
 
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("StatusMessage")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
@@ -768,6 +853,17 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                         .HasForeignKey("NamespaceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Registry.Schema.Identity.WebSession", b =>
+                {
+                    b.HasOne("Registry.Schema.Identity.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
                 });
 
             modelBuilder.Entity("Registry.Schema.Lifecycle.PackageProtectionRule", b =>

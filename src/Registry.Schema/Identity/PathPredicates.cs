@@ -1,0 +1,30 @@
+using System.Linq.Expressions;
+
+namespace Registry.Schema.Identity;
+
+/// <summary>
+/// Conditions on full paths that SQL can evaluate: "this namespace is one of these groups or lies below one of them".
+/// Built as one expression (an OR of equalities and prefixes) so a user's handful of group memberships becomes one query.
+/// </summary>
+public static class PathPredicates
+{
+    private static readonly System.Reflection.MethodInfo StartsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
+
+    /// <summary>Namespaces whose lower-cased full path is one of <paramref name="keys"/> or below one of them.</summary>
+    public static Expression<Func<Namespace, bool>> NamespaceAtOrBelow(IReadOnlyCollection<string> keys)
+    {
+        var n = Expression.Parameter(typeof(Namespace), "n");
+        return Expression.Lambda<Func<Namespace, bool>>(AtOrBelow(Expression.Property(n, nameof(Namespace.FullPathKey)), keys), n);
+    }
+
+    private static Expression AtOrBelow(Expression key, IReadOnlyCollection<string> keys)
+    {
+        Expression body = Expression.Constant(false);
+        foreach (var k in keys.Distinct())
+        {
+            body = Expression.OrElse(body, Expression.Equal(key, Expression.Constant(k)));
+            body = Expression.OrElse(body, Expression.Call(key, StartsWith, Expression.Constant(k + "/")));
+        }
+        return body;
+    }
+}

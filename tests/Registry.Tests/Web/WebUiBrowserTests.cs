@@ -1,0 +1,439 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Registry.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Registry.Tests.Web;
+
+/// <summary>
+/// The web UI in a real browser against the real server, asserting on what a person sees: labels, buttons, texts.
+/// Each main page leaves a screenshot in TestResults/ui-screenshots/&lt;configuration&gt;/.
+/// </summary>
+public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper output) : IClassFixture<WebUiFixture>
+{
+    private RegistryServer Server => fixture.Server;
+    private string Url(string path) => new Uri(Server.BaseAddress, path).ToString();
+
+    private async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
+    {
+        var context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, AcceptDownloads = true, BaseURL = Server.BaseAddress.ToString() });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(HeadlessChromium.Deadline);
+        page.SetDefaultNavigationTimeout(HeadlessChromium.Deadline);
+        page.PageError += (_, e) => output.WriteLine("page error: " + e);
+        page.Console += (_, m) => { if (m.Type == "error") output.WriteLine("console error: " + m.Text); };
+        return page;
+    }
+
+    private async Task ScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(HeadlessChromium.ScreenshotFolder, name + ".png");
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        output.WriteLine("screenshot: " + path);
+    }
+
+    /// <summary>Signs in through the sign-in page, with the keyboard only.</summary>
+    private async Task<IPage> SignInAsync(string username, string password, int width = 1280)
+    {
+        var page = await NewPageAsync(width);
+        await page.GotoAsync("/users/sign_in");
+        await page.GetByLabel("Username").FocusAsync();
+        await page.Keyboard.TypeAsync(username);
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync(password);
+        await page.Keyboard.PressAsync("Enter");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).WaitForAsync();
+        return page;
+    }
+
+    private async Task SeedProjectAsync(string group, string project, string visibility = "PRIVATE")
+    {
+        await Server.CreateGroupAsync(group, visibility);
+        await Server.CreateProjectAsync(group, project, visibility);
+    }
+
+    [Fact]
+    public async Task Sign_in_with_a_password_from_the_keyboard_and_a_wrong_password_is_refused_in_words()
+    {
+        var clock = Stopwatch.StartNew();
+        var page = await NewPageAsync();
+        await page.GotoAsync("/users/sign_in");
+        await ScreenshotAsync(page, "01-sign-in");
+        await page.GetByLabel("Username").FillAsync("root");
+        await page.GetByLabel("Password").FillAsync("not-the-password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Invalid username or password.");
+        Assert.EndsWith("/users/sign_in", page.Url);
+
+        var signedIn = await SignInAsync("root", RegistryServer.RootPassword);
+        await Assertions.Expect(signedIn.GetByTestId("signed-in-user")).ToHaveTextAsync("root");
+        await Assertions.Expect(signedIn.GetByRole(AriaRole.Heading, new() { Name = "Explore" })).ToBeVisibleAsync();
+        await ScreenshotAsync(signedIn, "02-explore");
+
+        await signedIn.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await signedIn.WaitForURLAsync(u => u.EndsWith("/users/sign_in", StringComparison.Ordinal));
+        await signedIn.GotoAsync("/-/user_settings/personal_access_tokens");
+        await signedIn.WaitForURLAsync(u => u.Contains("/users/sign_in", StringComparison.Ordinal));
+        output.WriteLine($"took {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task The_first_page_loads_less_than_250_KB_of_JavaScript_and_CSS_gzipped()
+    {
+        var page = await NewPageAsync();
+        var bodies = new List<Task<(string Url, byte[] Body)>>();
+        page.Response += (_, r) =>
+        {
+            if (r.Url.EndsWith(".js", StringComparison.Ordinal) || r.Url.EndsWith(".css", StringComparison.Ordinal))
+                bodies.Add(Task.Run(async () => (r.Url, await r.BodyAsync())));
+        };
+        await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.NetworkIdle });
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Explore" })).ToBeVisibleAsync();
+        long gzipped = 0;
+        foreach (var (url, body) in await Task.WhenAll(bodies))
+        {
+            using var sink = new MemoryStream();
+            using (var gzip = new System.IO.Compression.GZipStream(sink, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+                gzip.Write(body);
+            output.WriteLine($"{sink.Length,8} B gzipped  {body.Length,8} B  {url}");
+            gzipped += sink.Length;
+        }
+        output.WriteLine($"first page: {bodies.Count} files, {gzipped / 1024.0:F1} KiB of JavaScript and CSS gzipped");
+        Assert.True(bodies.Count >= 2, "the page loaded no script or style at all");
+        Assert.True(gzipped < 250 * 1024, $"the first page loads {gzipped / 1024.0:F1} KiB of JavaScript and CSS gzipped");
+    }
+
+    [Fact]
+    public async Task Browse_from_the_list_to_a_package_and_open_its_web_path()
+    {
+        var clock = Stopwatch.StartNew();
+        await SeedProjectAsync("browse", "tools");
+        for (var i = 1; i <= 3; i++)
+        {
+            var archive = new byte[150_000 + i * 20_000];
+            new Random(i).NextBytes(archive);
+            await Server.PublishAsync("browse/tools", "cli-tool", $"1.{i}.0", "cli-linux-amd64.tar.gz", archive);
+            await Server.PublishAsync("browse/tools", "cli-tool", $"1.{i}.0", "SHA256SUMS", Encoding.UTF8.GetBytes($"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(archive))}  cli-linux-amd64.tar.gz\n"));
+        }
+        await Server.PublishAsync("browse/tools", "cli-tool", "1.3.0", "cli-linux-amd64.tar.gz", new byte[170_000]);
+        await Server.PublishAsync("browse/tools", "firmware", "0.9.1", "fw.bin", new byte[2048]);
+        var page = await SignInAsync("root", RegistryServer.RootPassword);
+
+        await page.GotoAsync("/browse/tools/-/packages");
+        await Assertions.Expect(page.GetByTestId("package-row")).ToHaveCountAsync(4);
+        await Assertions.Expect(page.GetByTestId("package-count")).ToHaveTextAsync("4");
+        await ScreenshotAsync(page, "03-project-packages");
+
+        // Search by name, then sort by name both ways.
+        await page.GetByLabel("Search packages by name").FillAsync("firm");
+        await Assertions.Expect(page.GetByTestId("package-row")).ToHaveCountAsync(1);
+        await page.GetByLabel("Search packages by name").FillAsync("");
+        await Assertions.Expect(page.GetByTestId("package-row")).ToHaveCountAsync(4);
+        await page.GetByLabel("Sort by").SelectOptionAsync("NAME_DESC");
+        await Assertions.Expect(page.GetByTestId("package-row").First).ToContainTextAsync("firmware");
+        await page.GetByLabel("Sort by").SelectOptionAsync("VERSION_DESC");
+        await Assertions.Expect(page.GetByTestId("package-row").First).ToContainTextAsync("1.3.0");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "firmware" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("package-title")).ToContainTextAsync("firmware");
+        await Assertions.Expect(page.GetByTestId("file-row")).ToContainTextAsync("fw.bin");
+        await Assertions.Expect(page.GetByTestId("download-command")).ToContainTextAsync(Url("/api/v4/projects/browse%2Ftools/packages/generic/firmware/0.9.1/fw.bin"));
+
+        // The Packages API's web_path opens the same page directly.
+        using var api = Server.Client(RegistryServer.RootToken);
+        var list = await api.GetFromJsonAsync<JsonElement>("/api/v4/projects/browse%2Ftools/packages?package_name=cli-tool&order_by=version&sort=desc");
+        var webPath = list[0].GetProperty("_links").GetProperty("web_path").GetString()!;
+        await page.GotoAsync(webPath);
+        await Assertions.Expect(page.GetByTestId("package-title")).ToContainTextAsync("cli-tool 1.3.0");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Other versions" })).ToContainTextAsync("2");
+        // The older file of a name uploaded twice is listed too, after the newer one.
+        await Assertions.Expect(page.GetByTestId("file-row")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByTestId("file-row").First).ToContainTextAsync("cli-linux-amd64.tar.gz");
+        await Assertions.Expect(page.GetByTestId("file-row").First).ToContainTextAsync("166.0 KiB");
+        await Assertions.Expect(page.GetByTestId("file-row").Last).ToContainTextAsync("205.1 KiB");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "1.1.0" })).ToBeVisibleAsync();
+        await ScreenshotAsync(page, "04-package-details");
+
+        // The group's list shows the same packages with their project.
+        await page.GotoAsync("/groups/browse/-/packages");
+        await Assertions.Expect(page.GetByTestId("package-row")).ToHaveCountAsync(4);
+        await Assertions.Expect(page.GetByTestId("package-row").First).ToContainTextAsync("browse/tools");
+        await ScreenshotAsync(page, "05-group-packages");
+        output.WriteLine($"took {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task A_member_sees_a_hidden_package_and_an_outsider_does_not()
+    {
+        await SeedProjectAsync("hiding", "app", "PUBLIC");
+        await Server.PublishAsync("hiding/app", "visible", "1.0.0");
+        await Server.PublishAsync("hiding/app", "secret-build", "0.1.0", status: "hidden");
+        await Server.CreateUserAsync("hiding-member", password: "member-password");
+        await Server.CreateUserAsync("hiding-outsider", password: "outsider-password");
+        await Server.AddProjectMemberAsync("hiding/app", "hiding-member", "REPORTER");
+
+        var member = await SignInAsync("hiding-member", "member-password");
+        await member.GotoAsync("/hiding/app/-/packages");
+        await Assertions.Expect(member.GetByTestId("package-row")).ToHaveCountAsync(1);
+        await member.GetByLabel("Status").SelectOptionAsync("HIDDEN");
+        await Assertions.Expect(member.GetByTestId("package-row")).ToHaveCountAsync(1);
+        await Assertions.Expect(member.GetByTestId("package-row")).ToContainTextAsync("secret-build");
+        await Assertions.Expect(member.GetByTestId("package-row")).ToContainTextAsync("Hidden");
+        await member.GetByRole(AriaRole.Link, new() { Name = "secret-build" }).ClickAsync();
+        await Assertions.Expect(member.GetByTestId("package-status")).ToHaveTextAsync("Hidden");
+        // A Reporter may read but not delete or publish: no such buttons.
+        Assert.Equal(0, await member.GetByRole(AriaRole.Button, new() { Name = "Delete package" }).CountAsync());
+        Assert.Equal(0, await member.GetByRole(AriaRole.Button, new() { Name = "Upload files" }).CountAsync());
+
+        // Explore: the member finds the project among theirs; an anonymous visitor sees public projects only.
+        await member.GotoAsync("/");
+        await Assertions.Expect(member.GetByTestId("project-row").Filter(new() { HasText = "hiding/app" })).ToBeVisibleAsync();
+        await Server.CreateGroupAsync("hiding-private");
+        await Server.CreateProjectAsync("hiding-private", "secret-app");
+        var anonymous = await NewPageAsync();
+        await anonymous.GotoAsync("/");
+        await anonymous.GetByLabel("Search projects and groups").FillAsync("hiding");
+        await Assertions.Expect(anonymous.GetByTestId("project-row")).ToHaveCountAsync(1);
+        await Assertions.Expect(anonymous.GetByTestId("project-row")).ToContainTextAsync("hiding/app");
+        await Assertions.Expect(anonymous.GetByTestId("group-row")).ToHaveCountAsync(1);
+        await Assertions.Expect(anonymous.GetByTestId("group-row")).ToContainTextAsync("hiding");
+        Assert.Equal(0, await anonymous.GetByText("secret-app").CountAsync());
+        await ScreenshotAsync(anonymous, "11-explore-anonymous");
+
+        foreach (var outsider in new[] { await SignInAsync("hiding-outsider", "outsider-password"), await NewPageAsync() })
+        {
+            await outsider.GotoAsync("/hiding/app/-/packages");
+            await Assertions.Expect(outsider.GetByTestId("package-row")).ToHaveCountAsync(1);
+            await Assertions.Expect(outsider.GetByTestId("package-row")).ToContainTextAsync("visible");
+            Assert.Equal(0, await outsider.GetByLabel("Status").CountAsync());
+            Assert.Equal(0, await outsider.GetByText("secret-build").CountAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Duplicate_settings_saved_from_the_UI_rule_REST_uploads_and_survive_a_reload()
+    {
+        var clock = Stopwatch.StartNew();
+        await SeedProjectAsync("dupes", "app");
+        var page = await SignInAsync("root", RegistryServer.RootPassword);
+        await page.GotoAsync("/groups/dupes/-/settings/packages_and_registries");
+        var toggle = page.GetByRole(AriaRole.Switch, new() { Name = "Allow duplicates" });
+        await Assertions.Expect(toggle).ToBeCheckedAsync();
+
+        await toggle.UncheckAsync();
+        await WaitForSettingsAsync("dupes", s => !s.GetProperty("genericDuplicatesAllowed").GetBoolean());
+
+        // An invalid regex is shown inline and not saved.
+        var exceptions = page.GetByLabel("Exceptions");
+        await exceptions.FillAsync("release-(");
+        await Assertions.Expect(page.Locator("#generic-exceptions-error")).Not.ToBeEmptyAsync();
+        await Assertions.Expect(exceptions).ToHaveAttributeAsync("aria-invalid", "true");
+        await exceptions.FillAsync(".*-SNAPSHOT");
+        await WaitForSettingsAsync("dupes", s => s.GetProperty("genericDuplicateExceptionRegex").GetString() == ".*-SNAPSHOT");
+        await Assertions.Expect(page.Locator("#generic-exceptions-error")).ToBeEmptyAsync();
+        await Assertions.Expect(page.GetByTestId("save-state")).ToContainTextAsync("Your changes are automatically saved");
+        await ScreenshotAsync(page, "06-group-settings");
+
+        // The rules apply to REST uploads: a duplicate of 1.0.0 is refused, one of a SNAPSHOT (the exception) accepted.
+        Assert.Equal(HttpStatusCode.Created, (await Server.UploadAsync("dupes/app", "lib", "1.0.0", "lib.jar", [1])).StatusCode);
+        var refused = await Server.UploadAsync("dupes/app", "lib", "1.0.0", "lib.jar", [2]);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("Duplicate package is not allowed", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Created, (await Server.UploadAsync("dupes/app", "lib", "2.0.0-SNAPSHOT", "lib.jar", [1])).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Server.UploadAsync("dupes/app", "lib", "2.0.0-SNAPSHOT", "lib.jar", [2])).StatusCode);
+
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Switch, new() { Name = "Allow duplicates" })).Not.ToBeCheckedAsync();
+        await Assertions.Expect(page.GetByLabel("Exceptions")).ToHaveValueAsync(".*-SNAPSHOT");
+
+        // The browser's own upload meets the same rule and says so.
+        await page.GotoAsync("/dupes/app/-/packages");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload files" }).ClickAsync();
+        await page.GetByLabel("Package name").FillAsync("lib");
+        await page.GetByLabel("Version").FillAsync("1.0.0");
+        await page.Locator("#upload-files").SetInputFilesAsync(new FilePayload { Name = "lib.jar", MimeType = "application/octet-stream", Buffer = [3] });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("upload-item")).ToContainTextAsync("Duplicate package is not allowed");
+
+        // A member who is not an Owner sees the settings read-only.
+        await Server.CreateUserAsync("dupes-dev", password: "developer-password");
+        await Server.AddGroupMemberAsync("dupes", "dupes-dev", "DEVELOPER");
+        var developer = await SignInAsync("dupes-dev", "developer-password");
+        await developer.GotoAsync("/groups/dupes/-/settings/packages_and_registries");
+        await Assertions.Expect(developer.GetByRole(AriaRole.Switch, new() { Name = "Allow duplicates" })).ToBeDisabledAsync();
+        await Assertions.Expect(developer.GetByText("Only the group's Owners and administrators can change these settings.")).ToBeVisibleAsync();
+        output.WriteLine($"took {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    private Task WaitForSettingsAsync(string group, Func<JsonElement, bool> condition) =>
+        Eventually.ReturnsAsync(async () => (await Server.GraphQLAsync(
+                $"{{ group(fullPath: \"{group}\") {{ packageSettings {{ genericDuplicatesAllowed genericDuplicateExceptionRegex }} }} }}"))
+                .GetProperty("group").GetProperty("packageSettings"),
+            condition, $"the package settings of {group} saved from the UI");
+
+    [Fact]
+    public async Task Upload_a_file_from_the_browser_with_progress_and_download_it()
+    {
+        await SeedProjectAsync("uploads", "app");
+        var page = await SignInAsync("root", RegistryServer.RootPassword);
+        await page.GotoAsync("/uploads/app/-/packages");
+        await Assertions.Expect(page.GetByText("There are no packages yet")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload files" }).ClickAsync();
+        await page.GetByLabel("Package name").FillAsync("browser-upload");
+        await page.GetByLabel("Version").FillAsync("1.0.0");
+        var content = new byte[3 * 1024 * 1024];
+        new Random(7).NextBytes(content);
+        await page.Locator("#upload-files").SetInputFilesAsync(new[]
+        {
+            new FilePayload { Name = "big.bin", MimeType = "application/octet-stream", Buffer = content },
+            new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = "hello from the browser"u8.ToArray() },
+        });
+        await Assertions.Expect(page.GetByRole(AriaRole.Progressbar, new() { Name = "Upload of big.bin" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("upload-item").Filter(new() { HasText = "Uploaded" })).ToHaveCountAsync(2);
+        await Assertions.Expect(page.GetByRole(AriaRole.Progressbar, new() { Name = "Upload of big.bin" })).ToHaveAttributeAsync("aria-valuenow", "100");
+        await ScreenshotAsync(page, "07-upload");
+        await Assertions.Expect(page.GetByTestId("package-row")).ToContainTextAsync("browser-upload");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "browser-upload" }).ClickAsync();
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download big.bin" }).ClickAsync());
+        Assert.Equal("big.bin", download.SuggestedFilename);
+        Assert.Equal(content, await File.ReadAllBytesAsync((await download.PathAsync())!));
+        // What was stored is what the REST API returns to a token too.
+        using var api = Server.Client(RegistryServer.RootToken);
+        Assert.Equal("hello from the browser", await api.GetStringAsync(RegistryServer.GenericUrl("uploads%2Fapp", "browser-upload", "1.0.0", "notes.txt")));
+    }
+
+    [Fact]
+    public async Task Create_a_personal_access_token_use_it_with_curl_and_revoke_it()
+    {
+        await SeedProjectAsync("tokens", "app");
+        await Server.PublishAsync("tokens/app", "tool", "1.0.0", "tool.txt", "tool v1"u8.ToArray());
+        await Server.CreateUserAsync("token-maker", password: "token-maker-password");
+        await Server.AddProjectMemberAsync("tokens/app", "token-maker", "DEVELOPER");
+        var page = await SignInAsync("token-maker", "token-maker-password");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Access tokens" }).ClickAsync();
+        await page.GetByLabel("Token name").FillAsync("laptop curl");
+        await page.GetByLabel("Expiration date").FillAsync(DateTime.UtcNow.AddDays(7).ToString("yyyy-MM-dd"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create personal access token" }).ClickAsync();
+        var token = await page.GetByTestId("new-token").InputValueAsync();
+        Assert.StartsWith("glpat-", token);
+        await Assertions.Expect(page.GetByTestId("token-row").Filter(new() { HasText = "laptop curl" })).ToContainTextAsync("Active");
+        await ScreenshotAsync(page, "08-personal-access-tokens");
+
+        var url = Url(RegistryServer.GenericUrl("tokens%2Fapp", "tool", "1.0.0", "tool.txt"));
+        var (status, body) = await Curl.RunAsync("--header", $"PRIVATE-TOKEN: {token}", url);
+        Assert.Equal(200, status);
+        Assert.Equal("tool v1", body);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke laptop curl" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("token-row").Filter(new() { HasText = "laptop curl" })).ToContainTextAsync("Revoked");
+        Assert.Equal(401, (await Curl.RunAsync("--header", $"PRIVATE-TOKEN: {token}", url)).Status);
+    }
+
+    [Fact]
+    public async Task A_maintainer_deletes_a_file_after_confirming()
+    {
+        await SeedProjectAsync("deleting", "app");
+        await Server.PublishAsync("deleting/app", "pkg", "1.0.0", "keep.txt", "keep"u8.ToArray());
+        await Server.PublishAsync("deleting/app", "pkg", "1.0.0", "drop.txt", "drop"u8.ToArray());
+        await Server.CreateUserAsync("deleting-maintainer", password: "maintainer-password");
+        await Server.AddProjectMemberAsync("deleting/app", "deleting-maintainer", "MAINTAINER");
+        var page = await SignInAsync("deleting-maintainer", "maintainer-password");
+        await page.GotoAsync("/deleting/app/-/packages");
+        await page.GetByRole(AriaRole.Link, new() { Name = "pkg" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("file-row")).ToHaveCountAsync(2);
+
+        // Cancelling keeps the file.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete drop.txt" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("file-row")).ToHaveCountAsync(2);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete drop.txt" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("drop.txt");
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete file" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Deleted drop.txt.");
+        await Assertions.Expect(page.GetByTestId("file-row")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("file-row")).ToContainTextAsync("keep.txt");
+
+        using var api = Server.Client(RegistryServer.RootToken);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync(RegistryServer.GenericUrl("deleting%2Fapp", "pkg", "1.0.0", "drop.txt"))).StatusCode);
+        Assert.Equal("keep", await api.GetStringAsync(RegistryServer.GenericUrl("deleting%2Fapp", "pkg", "1.0.0", "keep.txt")));
+    }
+
+    [Fact]
+    public async Task A_cookie_authenticated_mutation_without_the_CSRF_token_is_refused()
+    {
+        var page = await SignInAsync("root", RegistryServer.RootPassword);
+        await page.GotoAsync("/");
+        // What a script on the page could send with the cookie but without the token, and then with it.
+        const string script = """
+            async (withToken) => {
+              const headers = { 'Content-Type': 'application/json' };
+              if (withToken) headers['X-CSRF-Token'] = document.querySelector('meta[name="csrf-token"]').content;
+              const r = await fetch('/api/graphql', { method: 'POST', credentials: 'same-origin', headers,
+                body: JSON.stringify({ query: `mutation { createGroup(input: {path: "${withToken ? 'csrf-with' : 'csrf-without'}"}) { group { fullPath } errors } }` }) });
+              return await r.json();
+            }
+            """;
+        var without = await page.EvaluateAsync<JsonElement>(script, false);
+        var refused = without.GetProperty("data").GetProperty("createGroup");
+        Assert.Equal(JsonValueKind.Null, refused.GetProperty("group").ValueKind);
+        Assert.Contains("signed in", refused.GetProperty("errors")[0].GetString());
+        Assert.Equal(JsonValueKind.Null, (await Server.GraphQLAsync("{ group(fullPath: \"csrf-without\") { id } }")).GetProperty("group").ValueKind);
+
+        var with = await page.EvaluateAsync<JsonElement>(script, true);
+        Assert.Equal("csrf-with", with.GetProperty("data").GetProperty("createGroup").GetProperty("group").GetProperty("fullPath").GetString());
+    }
+
+    [Fact]
+    public async Task Administrators_create_a_user_with_a_password_who_then_signs_in()
+    {
+        var page = await SignInAsync("root", RegistryServer.RootPassword);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Admin area" }).ClickAsync();
+        await page.GetByLabel("Username").FillAsync("admin-made");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Admin Made");
+        await page.GetByLabel("Password").FillAsync("admin-made-password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Created admin-made.");
+        var row = page.GetByTestId("user-row").Filter(new() { HasText = "@admin-made" });
+        await row.GetByRole(AriaRole.Button, new() { Name = "Make admin" }).ClickAsync();
+        await Assertions.Expect(row).ToContainTextAsync("Administrator");
+        await ScreenshotAsync(page, "09-admin-users");
+
+        var newcomer = await SignInAsync("admin-made", "admin-made-password");
+        await Assertions.Expect(newcomer.GetByRole(AriaRole.Link, new() { Name = "Admin area" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Pages_fit_a_phone_screen_and_the_menu_opens_from_the_keyboard()
+    {
+        await SeedProjectAsync("phone", "app");
+        await Server.PublishAsync("phone/app", "mobile-package-with-a-long-name", "1.0.0-rc.1+build.42", "artifact-with-a-long-file-name.tar.gz");
+        var page = await SignInAsync("root", RegistryServer.RootPassword, width: 390);
+        foreach (var path in new[] { "/phone/app/-/packages", "/groups/phone/-/settings/packages_and_registries" })
+        {
+            await page.GotoAsync(path);
+            await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).WaitForAsync();
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - window.innerWidth");
+            var wide = overflow <= 0 ? "" : await page.EvaluateAsync<string>("""
+                [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+                  .slice(-5).map(e => e.tagName + '.' + e.className + ' "' + (e.textContent || '').trim().slice(0, 40) + '"').join('; ')
+                """);
+            Assert.True(overflow <= 0, $"{path} is {overflow}px wider than a phone screen: {wide}");
+        }
+        await page.GotoAsync("/phone/app/-/packages");
+        await Assertions.Expect(page.GetByTestId("package-row")).ToBeVisibleAsync();
+        await ScreenshotAsync(page, "10-phone-project-packages");
+        var menu = page.GetByRole(AriaRole.Button, new() { Name = "Menu" });
+        await menu.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Members" })).ToBeVisibleAsync();
+    }
+}
