@@ -19,17 +19,19 @@ namespace Registry.Tests.Upgrade;
 /// </summary>
 public sealed class UpgradeTests
 {
-    private const string Fixture = "main-d544b3f";
     /// <summary>The root token the fixtures were made with (their database already has root, so this one stays).</summary>
     private const string FixtureRootToken = "fixture-root-token-0123456789";
 
-    private static string FixturePath(string suffix) =>
-        Path.Combine(RepositoryRoot.Path, "tests", "Registry.Tests", "Upgrade", $"{Fixture}-{suffix}");
+    private static string FixturePath(string fixture, string suffix) =>
+        Path.Combine(RepositoryRoot.Path, "tests", "Registry.Tests", "Upgrade", $"{fixture}-{suffix}");
 
     private sealed record StoredRow(long ProjectId, long PackageId, long FileId, string Name, string Version, string FileName, string Sha256, long Size, bool Hidden);
 
-    [Fact]
-    public async Task The_data_mains_build_left_is_served_throughout_the_move_to_content_addressed_storage()
+    /// <param name="fixture">main's build before this branch was made (d544b3f) and when it was finished (c426e7c)</param>
+    [Theory]
+    [InlineData("main-d544b3f")]
+    [InlineData("main-c426e7c")]
+    public async Task The_data_mains_build_left_is_served_throughout_the_move_to_content_addressed_storage(string fixture)
     {
         // A server creates the database (and, on PostgreSQL, the bucket prefix); its contents are then replaced by
         // what main's build left there.
@@ -37,7 +39,7 @@ public sealed class UpgradeTests
         await previous.StopKeepingDataAsync();
         try
         {
-            await PlantFixtureAsync(previous);
+            await PlantFixtureAsync(previous, fixture);
             await using var upgraded = await RegistryServer.StartAsync(restartOf: previous);
 
             var rows = await LiveFilesAsync(upgraded);
@@ -122,13 +124,13 @@ public sealed class UpgradeTests
             .ToListAsync();
     }
 
-    private static async Task PlantFixtureAsync(RegistryServer stopped)
+    private static async Task PlantFixtureAsync(RegistryServer stopped, string fixture)
     {
         if (!TestBackend.IsPostgresS3)
         {
             foreach (var file in Directory.EnumerateFiles(stopped.DataPath, "registry.db*")) File.Delete(file);
             if (Directory.Exists(Path.Combine(stopped.DataPath, "blobs"))) Directory.Delete(Path.Combine(stopped.DataPath, "blobs"), recursive: true);
-            await ExtractAsync(FixturePath("sqlite.tar.gz"), async (name, bytes) =>
+            await ExtractAsync(FixturePath(fixture, "sqlite.tar.gz"), async (name, bytes) =>
             {
                 var target = Path.Combine(stopped.DataPath, name);
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
@@ -145,10 +147,10 @@ public sealed class UpgradeTests
             await db.OpenAsync();
             await using (var reset = new NpgsqlCommand("DROP SCHEMA public CASCADE; CREATE SCHEMA public;", db))
                 await reset.ExecuteNonQueryAsync();
-            await using var load = new NpgsqlCommand(await File.ReadAllTextAsync(FixturePath("postgres.sql")), db);
+            await using var load = new NpgsqlCommand(await File.ReadAllTextAsync(FixturePath(fixture, "postgres.sql")), db);
             await load.ExecuteNonQueryAsync();
         }
-        await ExtractAsync(FixturePath("postgres-blobs.tar.gz"), (key, bytes) => TestBackend.PutBlobDirectlyAsync(stopped, key, bytes));
+        await ExtractAsync(FixturePath(fixture, "postgres-blobs.tar.gz"), (key, bytes) => TestBackend.PutBlobDirectlyAsync(stopped, key, bytes));
     }
 
     /// <summary>Each regular file of a .tar.gz, by its path inside the archive.</summary>
