@@ -105,7 +105,7 @@ run_suite() {
     p=$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$line"); f=$(sed -nE 's/.*Failed: *([0-9]+),.*/\1/p' <<<"$line")
     s=$(sed -nE 's/.*Skipped: *([0-9]+).*/\1/p' <<<"$line")
     total_passed=$((total_passed + ${p:-0})); total_failed=$((total_failed + ${f:-0})); total_skipped=$((total_skipped + ${s:-0}))
-  done < <(grep -E '^(Passed|Failed)!' "$log" || true)
+  done < <(grep -E '^(Passed|Failed|Skipped)!' "$log" || true)
   [ "$rc" = 0 ] || status=$rc
   rm -f "$log"
 }

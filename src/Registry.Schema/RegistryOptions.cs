@@ -42,10 +42,20 @@ public sealed class RegistryOptions
     public Uri? ExternalUrl { get; set; }
 
     /// <summary>
-    /// How often each instance looks for due cleanup policies and retention rules (each runs every 12 hours; among
-    /// instances sharing a database one at a time) and measures storage.
+    /// How often background sweeps run in each instance: files destroyed through the API, partial uploads of crashed
+    /// processes (those nothing was written to for twice <see cref="UploadIdleTimeout"/>) and the stored totals metrics;
+    /// also how often each instance looks for due cleanup policies and retention rules (each runs every 12 hours).
     /// </summary>
-    public TimeSpan LifecycleInterval { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A partial upload nothing has been written to for this long belongs to a process that is gone.</summary>
+    public TimeSpan PartialUploadMaxIdle => UploadIdleTimeout * 2;
+
+    /// <summary>How long a client may take to send a request's headers (Kestrel's default, 30 s, lets slow clients hold connections).</summary>
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>On shutdown, how long uploads in flight may take to finish; new uploads are refused with 503 meanwhile.</summary>
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
 
     public bool IsTooLarge(long size) => MaxFileSize > 0 && size >= MaxFileSize;
 }

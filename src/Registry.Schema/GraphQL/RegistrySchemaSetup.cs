@@ -29,6 +29,7 @@ public static class RegistrySchemaSetup
         services.AddScoped<PackageDestroyer>();
         services.AddSingleton<DestroySignal>();
         services.AddScoped<OrphanBlobCollector>();
+        services.AddScoped<PackageFileVerifier>();
         services.AddScoped<Loading.RequestLoaders>();
         // Package lifecycle (issue 13): protection, cleanup policy, retention, content-addressed storage, audit.
         services.AddScoped<Audit.AuditContext>();

@@ -64,7 +64,7 @@ public sealed class DirectoryQueries(RegistryDbContext db, Permissions permissio
                 var memberships = await MembershipsAsync(user.Id, ct);
                 var groupKeys = memberships.Where(m => m.GroupKey is not null).Select(m => m.GroupKey!).ToList();
                 // Private groups above a membership are visible too (GitLab's has_projects); see Permissions.
-                var above = memberships.Select(m => m.GroupKey ?? m.ProjectNamespaceKey!).SelectMany(Permissions.PathPrefixes).Distinct().ToList();
+                var above = memberships.Select(m => m.GroupKey ?? m.ProjectNamespaceKey!).SelectMany(AccessRules.PathPrefixes).Distinct().ToList();
                 var atOrBelow = PathPredicates.NamespaceAtOrBelow(groupKeys);
                 var reached = db.Namespaces.Where(atOrBelow).Select(n => n.Id);
                 query = filter.AllAvailable
@@ -112,7 +112,7 @@ public sealed class DirectoryQueries(RegistryDbContext db, Permissions permissio
     /// </summary>
     public async Task<FullNames> FullNamesAsync(IEnumerable<string> fullPathKeys, CancellationToken ct)
     {
-        var prefixes = fullPathKeys.SelectMany(Permissions.PathPrefixes).Distinct().ToList();
+        var prefixes = fullPathKeys.SelectMany(AccessRules.PathPrefixes).Distinct().ToList();
         var names = prefixes.Count == 0 ? new Dictionary<string, string>()
             : await db.Namespaces.AsNoTracking().Where(n => prefixes.Contains(n.FullPathKey)).ToDictionaryAsync(n => n.FullPathKey, n => n.Name, ct);
         return new FullNames(names);
@@ -181,7 +181,7 @@ public sealed class DirectoryQueries(RegistryDbContext db, Permissions permissio
 public sealed class FullNames(IReadOnlyDictionary<string, string> names)
 {
     public string Of(string fullPathKey) =>
-        string.Join(" / ", Permissions.PathPrefixes(fullPathKey).Select(k => names.TryGetValue(k, out var n) ? n : k[(k.LastIndexOf('/') + 1)..]));
+        string.Join(" / ", AccessRules.PathPrefixes(fullPathKey).Select(k => names.TryGetValue(k, out var n) ? n : k[(k.LastIndexOf('/') + 1)..]));
 
     /// <summary>A project's <c>name_with_namespace</c>: its namespace's full name, then its own name.</summary>
     public string OfProject(Project project) => Of(project.Namespace.FullPathKey) + " / " + project.Name;

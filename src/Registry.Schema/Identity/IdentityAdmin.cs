@@ -10,7 +10,7 @@ public sealed record IssuedToken(long Id, string Token, string? Username, DateTi
 /// <summary>Users, groups, projects, memberships and tokens, with GitLab's rules on who may change what.</summary>
 public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions permissions, ProjectLocator locator, TimeProvider clock, AuditLog audit)
 {
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}\z")] // \z: $ would also match before a final newline
     private static partial Regex PathRegex();
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;

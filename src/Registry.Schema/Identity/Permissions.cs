@@ -20,37 +20,12 @@ public sealed class Permissions(RegistryDbContext db)
 {
     public async Task<ProjectAccess> ForProjectAsync(Actor actor, Project project, CancellationToken ct)
     {
-        // Internal projects are visible to signed-in users; a job token is limited to its own project.
-        var publicOrInternal = project.Visibility == Visibility.Public
-            || (project.Visibility == Visibility.Internal && actor.Kind == ActorKind.User);
-        var anonymousView = new ProjectAccess(publicOrInternal, publicOrInternal, false, false, null);
-
-        switch (actor.Kind)
-        {
-            case ActorKind.Anonymous:
-                return anonymousView;
-            case ActorKind.DeployToken:
-            {
-                var dt = actor.DeployToken!;
-                var applies = dt.ProjectId == project.Id
-                    || (dt.NamespaceId is long ns && (await AncestorIdsAsync(project.NamespaceId, ct)).Contains(ns));
-                if (!applies) return anonymousView with { CanSee = project.Visibility == Visibility.Public, CanRead = project.Visibility == Visibility.Public };
-                var write = dt.Scopes.HasFlag(TokenScopes.WritePackageRegistry);
-                return new ProjectAccess(true, true, write, write, null);
-            }
-            case ActorKind.JobToken when actor.JobToken!.ProjectId != project.Id:
-                return anonymousView;
-        }
-
-        var user = actor.User!;
-        AccessLevel? role = user.IsAdmin ? AccessLevel.Owner : await ProjectRoleAsync(user, project, ct);
-        if (role is null) return anonymousView;
-        var writeScope = actor.Kind == ActorKind.JobToken || actor.Scopes.HasFlag(TokenScopes.Api);
-        return new ProjectAccess(true, true,
-            writeScope && role >= AccessLevel.Developer,
-            writeScope && role >= AccessLevel.Maintainer,
-            role,
-            CanMaintain: actor.CanWriteApi && role >= AccessLevel.Maintainer);
+        // The facts the decision needs, each asked only when it does (AccessRules decides).
+        var role = AccessRules.NeedsRole(actor, project) ? await ProjectRoleAsync(actor.User!, project, ct) : null;
+        var deployTokenApplies = actor is { Kind: ActorKind.DeployToken, DeployToken: { } token }
+            && AccessRules.DeployTokenApplies(token, project,
+                AccessRules.NeedsAncestors(token, project) ? await AncestorIdsAsync(project.NamespaceId, ct) : []);
+        return AccessRules.ForProject(actor, project, role, deployTokenApplies);
     }
 
     /// <summary>
@@ -84,34 +59,31 @@ public sealed class Permissions(RegistryDbContext db)
 
     public async Task<AccessLevel?> ProjectRoleAsync(User user, Project project, CancellationToken ct)
     {
-        if (user.IsAdmin) return AccessLevel.Owner;
-        if (project.NamespaceId == user.NamespaceId) return AccessLevel.Owner;
+        if (AccessRules.ImpliedProjectRole(user, project) is { } implied) return implied;
         var ancestors = await AncestorIdsAsync(project.NamespaceId, ct);
         var levels = await db.Memberships.AsNoTracking()
             .Where(m => m.UserId == user.Id && (m.ProjectId == project.Id || (m.NamespaceId != null && ancestors.Contains(m.NamespaceId.Value))))
             .Select(m => m.AccessLevel).ToListAsync(ct);
-        return levels.Count == 0 ? null : levels.Max();
+        return AccessRules.HighestRole(levels);
     }
 
     /// <summary>The user's role in a namespace: inherited from groups above it; Owner of their own namespace.</summary>
     public async Task<AccessLevel?> NamespaceRoleAsync(User? user, Namespace ns, CancellationToken ct)
     {
         if (user is null) return null;
-        if (user.IsAdmin || ns.Id == user.NamespaceId) return AccessLevel.Owner;
+        if (AccessRules.ImpliedNamespaceRole(user, ns) is { } implied) return implied;
         if (ns.Kind == NamespaceKind.User) return null;
         var ancestors = await AncestorIdsAsync(ns.Id, ct);
         var levels = await db.Memberships.AsNoTracking()
             .Where(m => m.UserId == user.Id && m.NamespaceId != null && ancestors.Contains(m.NamespaceId.Value))
             .Select(m => m.AccessLevel).ToListAsync(ct);
-        return levels.Count == 0 ? null : levels.Max();
+        return AccessRules.HighestRole(levels);
     }
 
     public async Task<bool> CanSeeNamespaceAsync(Actor actor, Namespace ns, CancellationToken ct)
     {
-        if (ns.Visibility == Visibility.Public) return true;
-        if (actor.User is null) return false;
-        if (ns.Visibility == Visibility.Internal) return true;
-        return await NamespaceRoleAsync(actor.User, ns, ct) is not null || await HasAccessBelowAsync(actor.User, ns, ct);
+        if (AccessRules.NamespaceVisibleWithoutMembership(actor, ns) is { } visible) return visible;
+        return await NamespaceRoleAsync(actor.User, ns, ct) is not null || await HasAccessBelowAsync(actor.User!, ns, ct);
     }
 
     /// <summary>
@@ -146,15 +118,7 @@ public sealed class Permissions(RegistryDbContext db)
     private async Task<List<long>> LoadAncestorIdsAsync(long namespaceId, CancellationToken ct)
     {
         var fullPathKey = await db.Namespaces.AsNoTracking().Where(n => n.Id == namespaceId).Select(n => n.FullPathKey).FirstAsync(ct);
-        var prefixes = PathPrefixes(fullPathKey);
+        var prefixes = AccessRules.PathPrefixes(fullPathKey);
         return await db.Namespaces.AsNoTracking().Where(n => prefixes.Contains(n.FullPathKey)).Select(n => n.Id).ToListAsync(ct);
-    }
-
-    public static List<string> PathPrefixes(string fullPath)
-    {
-        var result = new List<string>();
-        for (var i = fullPath.IndexOf('/'); i >= 0; i = fullPath.IndexOf('/', i + 1)) result.Add(fullPath[..i]);
-        result.Add(fullPath);
-        return result;
     }
 }

@@ -21,7 +21,9 @@ public sealed class Package
     public List<PackageFile> Files { get; set; } = [];
 }
 
-public enum PackageFileStatus { Default = 0, PendingDestruction = 1 }
+/// <summary>GitLab's package file statuses and values. <see cref="Error"/>: the stored bytes were found missing or
+/// corrupt (<c>verify --repair</c>); the row stays for the record but is no longer served.</summary>
+public enum PackageFileStatus { Default = 0, PendingDestruction = 1, Processing = 2, Error = 3 }
 
 public sealed class PackageFile
 {

@@ -3,17 +3,19 @@ using System.Text.RegularExpressions;
 namespace Registry.Schema.Packages;
 
 /// <summary>
-/// GitLab's rules for generic package coordinates, ASCII only (.NET's <c>\w</c> would accept non-ASCII letters).
+/// GitLab's rules for generic package coordinates, ASCII only (.NET's <c>\w</c> would accept non-ASCII letters). The
+/// patterns end in <c>\z</c>, as GitLab's Ruby ones do: .NET's <c>$</c> also matches before a final newline, which
+/// let <c>a%0A</c> through as a name.
 /// </summary>
 public static partial class PackageNameRules
 {
-    [GeneratedRegex(@"^[A-Za-z0-9._+-]+$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._+-]+\z")]
     private static partial Regex NameRegex();
 
-    [GeneratedRegex(@"^(?!.*\.\.)[A-Za-z0-9_+.-]+$")]
+    [GeneratedRegex(@"^(?!.*\.\.)[A-Za-z0-9_+.-]+\z")]
     private static partial Regex VersionRegex();
 
-    [GeneratedRegex(@"^(?!~)(?!@)[A-Za-z0-9._+~@-]+(?<!~)(?<!@)$")]
+    [GeneratedRegex(@"^(?!~)(?!@)[A-Za-z0-9._+~@-]+(?<!~)(?<!@)\z")]
     private static partial Regex FileNameRegex();
 
     public static bool IsValidName(string? name) => name is { Length: > 0 and <= 255 } && NameRegex().IsMatch(name) && !IsDotSegment(name);
@@ -28,8 +30,8 @@ public static partial class PackageNameRules
     public static string ValidateFilePath(IReadOnlyList<string> segments)
     {
         if (segments.Count == 0) throw RegistryError.Invalid("file_name");
-        foreach (var s in segments)
-            if (!IsValidFileSegment(s)) throw RegistryError.Invalid(segments.Count > 1 && !ReferenceEquals(s, segments[^1]) ? "path" : "file_name");
+        for (var i = 0; i < segments.Count; i++)
+            if (!IsValidFileSegment(segments[i])) throw RegistryError.Invalid(i < segments.Count - 1 ? "path" : "file_name");
         var joined = string.Join('/', segments);
         if (joined.Length > 1024) throw RegistryError.Invalid("file_name");
         return joined;

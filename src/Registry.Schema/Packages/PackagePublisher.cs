@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Registry.Schema.Audit;
 using Registry.Schema.Data;
+using Registry.Schema.Diagnostics;
 using Registry.Schema.Identity;
 using Registry.Schema.Lifecycle;
 using Registry.Schema.Storage;
@@ -31,7 +32,7 @@ public sealed record PublishResult(PackageFileRecord Record, bool Created);
 /// </summary>
 public sealed class PackagePublisher(
     RegistryDbContext db, IBlobStore blobs, PackageFinder finder, PackageProtection protection, ContentStore contents, AuditLog audit,
-    IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log)
+    IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log, RegistryMetrics metrics)
 {
     private const int BufferSize = 128 * 1024;
     private const int MaxCreateAttempts = 12;
@@ -39,7 +40,7 @@ public sealed class PackagePublisher(
     public async Task<PublishResult> PublishAsync(PublishCommand cmd, Stream body, CancellationToken ct)
     {
         PackageNameRules.Validate(cmd.Name, cmd.Version);
-        if (cmd.DeclaredLength is long declared && options.Value.IsTooLarge(declared)) throw RegistryError.TooLarge();
+        if (cmd.DeclaredLength is long declared && options.Value.IsTooLarge(declared)) throw Refused(UploadRefusal.Size, RegistryError.TooLarge());
         await protection.RequirePushAllowedAsync(cmd.Actor, cmd.Project, cmd.Name, ct);
 
         if (await ForbiddenDuplicateOfAsync(cmd, ct) is { } existing)
@@ -47,11 +48,16 @@ public sealed class PackagePublisher(
 
         var key = NewBlobKey();
         ContentDigests digests;
-        await using (var writer = await blobs.CreateAsync(key, cmd.DeclaredLength, ct))
+        try
         {
+            await using var writer = await blobs.CreateAsync(key, cmd.DeclaredLength, ct);
             digests = await CopyAsync(body, writer.WriteAsync, ct);
-            if (!cmd.Expected.Matches(digests)) throw RegistryError.ChecksumMismatch(); // the writer discards the bytes
+            if (!cmd.Expected.Matches(digests)) throw Refused(UploadRefusal.Checksum, RegistryError.ChecksumMismatch()); // the writer discards the bytes
             await writer.CommitAsync(ct);
+        }
+        catch (Exception e) when (InsufficientStorage.Is(e))
+        {
+            throw OutOfStorage(cmd, e); // the writer discarded what it had written
         }
         PublishResult result;
         bool ownBytesKept;
@@ -61,14 +67,23 @@ public sealed class PackagePublisher(
             // land between the database commit and the return, and the catch below would delete a recorded blob.
             (result, ownBytesKept) = await RecordAsync(cmd, digests, key, CancellationToken.None);
         }
-        catch
+        catch (Exception e)
         {
             await DeleteBlobQuietlyAsync(key);
+            if (InsufficientStorage.Is(e)) throw OutOfStorage(cmd, e);
             throw;
         }
         // The same bytes were stored already and the file points at them: this copy is redundant.
         if (!ownBytesKept) await DeleteBlobQuietlyAsync(key);
         return result;
+    }
+
+    /// <summary>A full disk or database: one clear warning (no stack trace: nothing is broken) and a 507 for the client.</summary>
+    private RegistryError OutOfStorage(PublishCommand cmd, Exception e)
+    {
+        log.LogWarning("Out of storage: the upload of {Name}/{Version}/{File} to project {ProjectId} was refused with 507 ({Reason})",
+            cmd.Name, cmd.Version, cmd.FileName, cmd.Project.Id, e.GetBaseException().Message);
+        return Refused(UploadRefusal.DiskFull, RegistryError.InsufficientStorage());
     }
 
     /// <summary>
@@ -79,12 +94,12 @@ public sealed class PackagePublisher(
     {
         if (cmd.Expected.Sha256 is { } declared)
         {
-            if (declared != existing.FileSha256) throw RegistryError.DuplicateNotAllowed();
+            if (declared != existing.FileSha256) throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
             return new PublishResult(existing, Created: false);
         }
         var digests = await CopyAsync(body, static (_, _) => ValueTask.CompletedTask, ct);
-        if (!cmd.Expected.Matches(digests)) throw RegistryError.ChecksumMismatch();
-        if (digests.Sha256 != existing.FileSha256) throw RegistryError.DuplicateNotAllowed();
+        if (!cmd.Expected.Matches(digests)) throw Refused(UploadRefusal.Checksum, RegistryError.ChecksumMismatch());
+        if (digests.Sha256 != existing.FileSha256) throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
         return new PublishResult(existing, Created: false);
     }
 
@@ -101,7 +116,7 @@ public sealed class PackagePublisher(
                 var read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), idle.Token);
                 if (read == 0) break;
                 hasher.Append(buffer.AsSpan(0, read));
-                if (options.Value.IsTooLarge(hasher.Length)) throw RegistryError.TooLarge();
+                if (options.Value.IsTooLarge(hasher.Length)) throw Refused(UploadRefusal.Size, RegistryError.TooLarge());
                 await write(buffer.AsMemory(0, read), ct);
             }
         }
@@ -112,6 +127,7 @@ public sealed class PackagePublisher(
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            metrics.Uploaded(hasher.Length);
         }
         return hasher.Finish();
     }
@@ -147,7 +163,7 @@ public sealed class PackagePublisher(
                 // Another upload may have added the same file while this body streamed.
                 if (await ForbiddenDuplicateOfAsync(cmd, ct) is { } existing)
                 {
-                    if (existing.FileSha256 != digests.Sha256) throw RegistryError.DuplicateNotAllowed();
+                    if (existing.FileSha256 != digests.Sha256) throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
                     return (new PublishResult(existing, Created: false), false);
                 }
                 if (package.Status == PackageStatus.PendingDestruction) package.Status = cmd.Status ?? PackageStatus.Default;
@@ -168,9 +184,10 @@ public sealed class PackagePublisher(
                 Audit(cmd, package, file, hidden: !wasHidden && package.Status == PackageStatus.Hidden);
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
+                metrics.Published();
                 return (new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true), adopted);
             }
-            catch (Exception ex) when (attempt < MaxCreateAttempts && IsConcurrencyConflict(ex))
+            catch (Exception ex) when (attempt < MaxCreateAttempts && IsConcurrencyConflict(ex) && !InsufficientStorage.Is(ex))
             {
                 // A racing upload created the package or the content blob first (unique indexes) or won the
                 // serialization; go again.
@@ -195,6 +212,13 @@ public sealed class PackagePublisher(
         if (hidden)
             audit.Add(cmd.Actor, entity, AuditEventNames.PackageHidden,
                 new AuditTarget("Packages::Package", package.Id, $"{package.Name}/{package.Version}"), details);
+    }
+
+    /// <summary>Counts a refusal by its reason (the error alone does not tell a duplicate from a size refusal).</summary>
+    private RegistryError Refused(UploadRefusal reason, RegistryError error)
+    {
+        metrics.Refused(reason);
+        return error;
     }
 
     private static bool IsConcurrencyConflict(Exception ex) =>

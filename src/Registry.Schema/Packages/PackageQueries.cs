@@ -66,12 +66,18 @@ public sealed class PackageQueries(RegistryDbContext db, Permissions permissions
         (_, true) => query.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id),
     };
 
-    /// <summary>A package by id with its project, or null when the actor may not read it (indistinguishable from missing).</summary>
+    /// <summary>
+    /// A package by id with its project, or null when the actor may not read it (indistinguishable from missing); a
+    /// hidden one only for members.
+    /// </summary>
     public async Task<Package?> FindReadableAsync(Actor actor, long packageId, CancellationToken ct)
     {
         var package = await db.Packages.AsNoTracking().Include(p => p.Project)
             .FirstOrDefaultAsync(p => p.Id == packageId && p.Status != PackageStatus.PendingDestruction, ct);
-        return package is not null && (await permissions.ForProjectAsync(actor, package.Project, ct)).CanRead ? package : null;
+        if (package is null) return null;
+        var access = await permissions.ForProjectAsync(actor, package.Project, ct);
+        // A hidden package is the project members' business (CONTRACT 6): outsiders of a public project get null.
+        return access.CanRead && (package.Status != PackageStatus.Hidden || access.Role is not null) ? package : null;
     }
 
     /// <summary>The visible files of each package, newest first.</summary>

@@ -97,7 +97,7 @@ public sealed class PackageSettingsService(RegistryDbContext db, Permissions per
     /// <summary>The settings rows of the namespace's ancestors (top first) and its own, defaults where none exists.</summary>
     private async Task<List<NamespacePackageSettings>> ChainAsync(Namespace ns, CancellationToken ct)
     {
-        var prefixes = Permissions.PathPrefixes(ns.FullPathKey);
+        var prefixes = AccessRules.PathPrefixes(ns.FullPathKey);
         var ids = await db.Namespaces.AsNoTracking().Where(n => prefixes.Contains(n.FullPathKey))
             .Select(n => new { n.Id, n.FullPathKey }).ToListAsync(ct);
         var idList = ids.Select(n => n.Id).ToList();

@@ -27,6 +27,16 @@ public interface IBlobStore
 
     /// <summary>Every committed blob whose key starts with <paramref name="prefix"/> (no unfinished writes).</summary>
     IAsyncEnumerable<StoredBlob> ListAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>Throws when the store cannot be reached or used (readiness); as cheap as the store allows.</summary>
+    Task ProbeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes unfinished writes that nothing has added to since <paramref name="idleSinceUtc"/>: what uploads of a
+    /// crashed process left. Writes in flight, in this process or another, add data more often than that and stay.
+    /// Returns how many were removed.
+    /// </summary>
+    Task<int> RemovePartialUploadsAsync(DateTime idleSinceUtc, CancellationToken cancellationToken);
 }
 
 public sealed record StoredBlob(string Key, DateTime LastModifiedUtc);

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Registry.Schema.Data;
+using Registry.Schema.Diagnostics;
 
 namespace Registry.Schema.Storage;
 
@@ -29,22 +30,20 @@ public sealed class StorageStatistics(RegistryDbContext db, StorageMetrics metri
 }
 
 /// <summary>
-/// The storage figures as System.Diagnostics.Metrics gauges on the <see cref="MeterName"/> meter (exporters such as
-/// Prometheus read them from there): <c>registry.packages.storage.saved</c>, <c>.logical</c> and <c>.stored</c>, in
-/// bytes. They report the last measurement, which the background sweep takes every few minutes.
+/// The storage figures as gauges on the registry's meter (<see cref="RegistryMetrics.MeterName"/>, exported at
+/// <c>/-/metrics</c>): <c>registry.packages.storage.saved</c> and <c>registry.packages.storage.stored</c>, in bytes
+/// (the files' total is <c>registry.files.stored.size</c>). They report the last measurement, which a background job
+/// takes every <see cref="RegistryOptions.SweepInterval"/>, so a scrape never queries the database.
 /// </summary>
-public sealed class StorageMetrics : IDisposable
+public sealed class StorageMetrics
 {
-    public const string MeterName = "Registry";
     private StorageUsage? _last;
 
-    public StorageMetrics()
+    public StorageMetrics(IMeterFactory meters)
     {
-        Meter = new Meter(MeterName);
+        Meter = meters.Create(RegistryMetrics.MeterName);
         Meter.CreateObservableGauge("registry.packages.storage.saved", () => Values(u => u.SavedSize), "By",
-            "Bytes content-addressed storage saves: package files' total size less what is stored for them");
-        Meter.CreateObservableGauge("registry.packages.storage.logical", () => Values(u => u.PackageFilesSize), "By",
-            "Total size of all package files");
+            "Bytes saved by storing identical content once: package files' total size less what is stored for them");
         Meter.CreateObservableGauge("registry.packages.storage.stored", () => Values(u => u.StoredSize), "By",
             "Bytes stored for package files, each content once");
     }
@@ -57,6 +56,4 @@ public sealed class StorageMetrics : IDisposable
 
     private IEnumerable<Measurement<long>> Values(Func<StorageUsage, long> pick) =>
         Last is { } usage ? [new Measurement<long>(pick(usage))] : [];
-
-    public void Dispose() => Meter.Dispose();
 }

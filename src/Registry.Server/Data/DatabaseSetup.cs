@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Registry.Schema;
 using Registry.Schema.Data;
 using Registry.Schema.Identity;
+using Registry.Server.Operations;
 using Registry.Server.Storage;
 
 namespace Registry.Server.Data;
@@ -27,7 +28,9 @@ public static class DatabaseSetup
             {
                 options.UseNpgsql(connection);
                 options.AddInterceptors(sp.GetServices<IInterceptor>());
+                HandledFailuresAtDebug(options);
             });
+            services.AddHealthChecks().AddNpgSql(connection, name: "db", tags: [HealthEndpoints.ReadinessTag], timeout: HealthEndpoints.CheckTimeout);
             return services;
         }
         if (!provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
@@ -50,9 +53,22 @@ public static class DatabaseSetup
             }
             options.UseSqlite(sqlite);
             options.AddInterceptors(sp.GetServices<IInterceptor>());
+            HandledFailuresAtDebug(options);
         });
+        services.AddHealthChecks().AddDbContextCheck<RegistryDbContext>("db", tags: [HealthEndpoints.ReadinessTag]);
         return services;
     }
+
+    /// <summary>
+    /// A failed command or save is not an error in itself: the exception reaches the code that ran it, which handles it
+    /// (a lost race on a unique index is retried) or lets it fail the request, logged once there. EF Core's own
+    /// error-level lines for the same failure paged operators for every handled race.
+    /// </summary>
+    private static void HandledFailuresAtDebug(DbContextOptionsBuilder options) => options.ConfigureWarnings(w => w.Log(
+        (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+        (CoreEventId.OptimisticConcurrencyException, LogLevel.Debug),
+        (RelationalEventId.CommandError, LogLevel.Debug),
+        (RelationalEventId.TransactionError, LogLevel.Debug)));
 
     /// <summary>
     /// Migrates the database (under a lock, so instances starting together are safe; see <see cref="MigrateAsync"/>), switches
@@ -75,15 +91,9 @@ public static class DatabaseSetup
         if (rootPassword is not null)
             app.Logger.LogWarning("The root user's password for the web UI (shown only once; change it after signing in): {Password}", rootPassword);
 
-        switch (scope.ServiceProvider.GetRequiredService<Registry.Schema.Storage.IBlobStore>())
-        {
-            case FileSystemBlobStore fs:
-                fs.RemoveStaleTemporaryFiles(TimeSpan.FromHours(1));
-                break;
-            case S3BlobStore s3:
-                await s3.EnsureBucketAsync(CancellationToken.None);
-                break;
-        }
+        // Partial uploads a crash left are swept in the background, at start and on every sweep interval.
+        if (scope.ServiceProvider.GetRequiredService<Registry.Schema.Storage.IBlobStore>() is S3BlobStore s3)
+            await s3.EnsureBucketAsync(CancellationToken.None);
     }
 
     /// <summary>Key of the PostgreSQL advisory lock that serializes migrations across instances (any fixed number).</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Net.Http.Headers;
+using Registry.Schema.Diagnostics;
 using Registry.Schema.Packages;
 using Registry.Schema.Storage;
 
@@ -28,10 +29,20 @@ public static class FileDownload
             ?? throw RegistryError.NotFound("Package file");
         http.Response.Headers.ContentDisposition = AttachmentHeader(baseName);
         http.Response.Headers["X-Checksum-SHA256"] = record.FileSha256;
+        if (HttpMethods.IsGet(http.Request.Method)) http.Response.OnCompleted(CountDownloaded, http);
         return Results.File(stream, "application/octet-stream",
             lastModified: DateTime.SpecifyKind(record.CreatedAt, DateTimeKind.Utc),
             entityTag: new EntityTagHeaderValue($"\"{record.FileSha256}\""),
             enableRangeProcessing: true);
+    }
+
+    /// <summary>A download's bytes count once its response is complete: the whole file or the range served.</summary>
+    private static Task CountDownloaded(object state)
+    {
+        var http = (HttpContext)state;
+        if (!http.RequestAborted.IsCancellationRequested && http.Response.ContentLength is long sent && http.Response.StatusCode is 200 or 206)
+            http.RequestServices.GetRequiredService<RegistryMetrics>().Downloaded(sent);
+        return Task.CompletedTask;
     }
 
     /// <summary>GitLab's exact <c>Content-Disposition</c> for a download: quoted name and its RFC 5987 form.</summary>

@@ -29,7 +29,7 @@ public static class GenericPackageEndpoints
         var command = new PublishCommand(scope.Actor, scope.Project, target.Name, target.Version, upload.FileName, upload.Status,
             http.Request.ContentLength, upload.Expected);
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
-        var result = await publisher.PublishAsync(command, http.Request.Body, http.RequestAborted);
+        var result = await publisher.PublishAsync(command, RequestBodyStream.For(http), http.RequestAborted);
         return upload.SelectFile
             ? GitLabJson.Ok(PackageFileJson.From(result.Record))
             : GitLabJson.Status(new { message = "201 Created" }, StatusCodes.Status201Created);

@@ -117,14 +117,30 @@ public static class GraphQLHttpEndpoint
         if (status == StatusCodes.Status405MethodNotAllowed) http.Response.Headers.Allow = "POST";
         http.Response.StatusCode = status;
         http.Response.ContentType = ResponseMediaType(http);
+        TagErrors(http, result);
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    /// <summary>Each error of an executed request, or of the transport, names the request (its <c>X-Request-Id</c>), so a client's report leads to the log lines.</summary>
+    private static void TagErrors(HttpContext http, ExecutionResult result)
+    {
+        // Not on validation errors: Banana Cake Pop probes the schema with queries that fail validation and stops
+        // loading it when those errors carry anything more (its browser test failed).
+        if (result.Errors is null || !result.Executed && result.Errors.Any(e => e is ValidationError)) return;
+        foreach (var error in result.Errors)
+        {
+            error.Extensions ??= new Dictionary<string, object?>();
+            error.Extensions["correlationId"] = http.TraceIdentifier;
+        }
     }
 
     private static Task WriteErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, int status, string message)
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = ResponseMediaType(http);
-        return serializer.WriteAsync(http.Response.Body, new ExecutionResult { Errors = [new ExecutionError(message)] }, http.RequestAborted);
+        var result = new ExecutionResult { Errors = [new ExecutionError(message)] };
+        TagErrors(http, result);
+        return serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
     }
 
     private static string ResponseMediaType(HttpContext http) =>

@@ -7,6 +7,7 @@ using Registry.Server.GraphQL;
 using Registry.Server.Http;
 using Registry.Server.Ide;
 using Registry.Server.Lifecycle;
+using Registry.Server.Operations;
 using Registry.Server.PackagesApi;
 using Registry.Server.Storage;
 using Registry.Server.Web;
@@ -26,7 +27,14 @@ public static class RegistryApplication
         };
         besideBinary.ResolveFileProvider();
         builder.Configuration.Sources.Insert(0, besideBinary);
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        var registryOptions = builder.Configuration.GetSection(RegistryOptions.Section).Get<RegistryOptions>() ?? new RegistryOptions();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.RequestHeadersTimeout = registryOptions.RequestHeadersTimeout;
+        });
+        // The host's own stop timeout must outlast the uploads' grace period, or it cuts them off first.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = registryOptions.ShutdownGracePeriod + TimeSpan.FromSeconds(10));
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls("http://localhost:5000");
 
@@ -44,9 +52,19 @@ public static class RegistryApplication
         services.AddHostedService<LifecycleScheduler>();
         services.AddSingleton<ContentMigrationService>();
         services.AddHostedService(sp => sp.GetRequiredService<ContentMigrationService>());
+        services.AddHostedService<OperationsSweeper>();
+        services.AddSingleton<ShutdownDrain>();
+        services.AddHostedService(sp => sp.GetRequiredService<ShutdownDrain>());
+        services.AddRegistryHealthChecks();
+        services.AddRegistryMetrics(builder.Configuration);
+        services.AddRegistryRateLimits(builder.Configuration);
+        services.AddRegistryOpenApi();
         configureServices?.Invoke(services);
 
         var app = builder.Build();
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseRegistryRateLimits();
+        app.UseMiddleware<ShutdownDrainMiddleware>();
         app.UseMiddleware<RawApiPathMiddleware>();
         // Route after the raw path is restored; without this call WebApplication routes first, on the path with
         // dot segments already collapsed, and `generic/%2e%2e/...` never reaches the generic endpoints.
@@ -60,6 +78,9 @@ public static class RegistryApplication
         app.MapRetention();
         app.MapBananaCakePop("/graphql", "/api/graphql");
         app.MapGraphQLEndpoint("/api/graphql", "/graphql");
+        app.MapRegistryHealth();
+        app.MapRegistryMetrics();
+        app.MapRegistryOpenApi();
         app.MapSignIn();
         app.MapWebUi();
         return app;

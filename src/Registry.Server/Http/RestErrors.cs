@@ -1,3 +1,5 @@
+using Registry.Schema.Storage;
+
 namespace Registry.Server.Http;
 
 /// <summary>
@@ -23,12 +25,19 @@ public static class RestErrors
             _ => (StatusCodes.Status400BadRequest, "400 Bad request"),
         };
         if (status == StatusCodes.Status401Unauthorized) http.Response.Headers.WWWAuthenticate = Realm;
+        if (AbandonsBody(error)) http.Response.Headers.Connection = "close";
         if (error.Parameter is not null) return GitLabJson.Status(new { error = error.Message }, status);
         // GitLab renders model validation errors as render_api_error!({ error: messages }, :unprocessable_entity).
         if (error.Kind == ErrorKind.Unprocessable) return GitLabJson.Status(new { message = new { error = error.Messages } }, status);
         if (error.Detail is not null && error.Kind != ErrorKind.NotFound) text += " - " + error.Detail;
         return Message(text, status);
     }
+
+    /// <summary>
+    /// Refusals that leave the request body part-read (a stalled upload, a full disk): the connection closes after the
+    /// answer instead of being kept for another request behind a body nobody will read.
+    /// </summary>
+    private static bool AbandonsBody(RegistryError error) => error.Kind is ErrorKind.Timeout or ErrorKind.InsufficientStorage;
 
     public static IResult Message(string message, int status) => GitLabJson.Status(new { message }, status);
 
@@ -48,9 +57,23 @@ public static class RestErrors
             // Malformed or truncated bodies (a Content-Length the client did not honour, a broken chunk).
             await Message($"400 Bad request - {bad.Message}", bad.StatusCode).ExecuteAsync(http);
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        catch (IOException bad) when (!http.Response.HasStarted && bad.InnerException is OverflowException)
         {
-            // The client went away; nothing to answer.
+            // Kestrel reports a chunk size beyond 64 bits (ffffffffffffffff) as a plain IOException, not a bad request.
+            await Message($"400 Bad request - {bad.Message}", StatusCodes.Status400BadRequest).ExecuteAsync(http);
+        }
+        catch (Exception gone) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (a cancelled read, a reset connection): nothing to answer, nothing broken.
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Registry.Server").LogDebug(gone,
+                "The client of {Method} {Path} went away", http.Request.Method, http.Request.Path);
+        }
+        catch (Exception e) when (!http.Response.HasStarted && InsufficientStorage.Is(e))
+        {
+            // A full disk or database outside an upload (which answers 507 itself): not a bug, one warning.
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Registry.Server").LogWarning(
+                "Out of storage in {Method} {Path}: {Reason}", http.Request.Method, http.Request.Path, e.GetBaseException().Message);
+            await ToResult(RegistryError.InsufficientStorage(), http).ExecuteAsync(http);
         }
         catch (Exception e) when (!http.Response.HasStarted)
         {

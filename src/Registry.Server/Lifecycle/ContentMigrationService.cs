@@ -9,7 +9,7 @@ namespace Registry.Server.Lifecycle;
 /// Keeps content-addressed storage tidy while the registry serves: at start, and every ten minutes after (an older
 /// instance may still be writing during a rolling upgrade), moves files from before content addressing onto content
 /// blobs (one instance at a time, under a lease); and measures what storage saves for the metrics every
-/// <see cref="RegistryOptions.LifecycleInterval"/>.
+/// <see cref="RegistryOptions.SweepInterval"/>.
 /// </summary>
 public sealed class ContentMigrationService(IServiceScopeFactory scopes, InstanceIdentity instance, IOptions<RegistryOptions> options,
     ILogger<ContentMigrationService> log) : BackgroundService
@@ -34,7 +34,7 @@ public sealed class ContentMigrationService(IServiceScopeFactory scopes, Instanc
                     FirstPass.TrySetResult();
                 }
                 await MeasureAsync(stoppingToken);
-                await Task.Delay(options.Value.LifecycleInterval, stoppingToken);
+                await Task.Delay(options.Value.SweepInterval, stoppingToken);
             }
         }
         catch (OperationCanceledException) { }

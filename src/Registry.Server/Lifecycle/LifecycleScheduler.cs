@@ -6,7 +6,7 @@ namespace Registry.Server.Lifecycle;
 
 /// <summary>
 /// Runs due cleanup policies and retention rules (each every 12 hours per project). Every instance looks each
-/// <see cref="RegistryOptions.LifecycleInterval"/>, but only the one holding the database lease runs them, so
+/// <see cref="RegistryOptions.SweepInterval"/>, but only the one holding the database lease runs them, so
 /// instances sharing a database never run a policy twice at once.
 /// </summary>
 public sealed class LifecycleScheduler(IServiceScopeFactory scopes, InstanceIdentity instance, IOptions<RegistryOptions> options,
@@ -22,7 +22,7 @@ public sealed class LifecycleScheduler(IServiceScopeFactory scopes, InstanceIden
             while (!stoppingToken.IsCancellationRequested)
             {
                 await RunOnceAsync(stoppingToken);
-                await Task.Delay(options.Value.LifecycleInterval, stoppingToken);
+                await Task.Delay(options.Value.SweepInterval, stoppingToken);
             }
         }
         catch (OperationCanceledException) { }

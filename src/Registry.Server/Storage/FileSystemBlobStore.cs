@@ -6,12 +6,16 @@ namespace Registry.Server.Storage;
 
 /// <summary>
 /// Blobs as files under <c>DataPath/blobs</c>. A blob is written to <c>tmp/</c>, flushed to disk, then renamed into
-/// place, so a crash mid-upload leaves only a temporary file that the next start removes.
+/// place, so a crash mid-upload leaves only a temporary file, which a sweep removes once nothing has written to it for a
+/// while (<see cref="RemovePartialUploadsAsync"/>).
 /// </summary>
 public sealed class FileSystemBlobStore : IBlobStore
 {
     private readonly string _root;
     private readonly string _tmp;
+
+    /// <summary>Temporary files this process is writing; a sweep never takes them, however slow their upload.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _writing = new();
 
     public FileSystemBlobStore(IOptions<RegistryOptions> options)
     {
@@ -26,7 +30,8 @@ public sealed class FileSystemBlobStore : IBlobStore
     {
         var temp = Path.Combine(_tmp, Guid.NewGuid().ToString("N") + ".part");
         var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);
-        return Task.FromResult<IBlobWriter>(new Writer(stream, temp, PathOf(key)));
+        _writing.TryAdd(temp, 0);
+        return Task.FromResult<IBlobWriter>(new Writer(this, stream, temp, PathOf(key)));
     }
 
     public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
@@ -39,7 +44,9 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        File.Delete(PathOf(key));
+        // Deleting what is not there is done (a restored backup can name blobs destroyed while it was taken).
+        try { File.Delete(PathOf(key)); }
+        catch (DirectoryNotFoundException) { }
         return Task.CompletedTask;
     }
 
@@ -55,12 +62,33 @@ public sealed class FileSystemBlobStore : IBlobStore
         }
     }
 
-    /// <summary>Removes temporary files that uploads interrupted by a crash left behind.</summary>
-    public void RemoveStaleTemporaryFiles(TimeSpan olderThan)
+    public Task ProbeAsync(CancellationToken cancellationToken)
     {
+        // Creating a file proves the folder is there (not an unmounted volume) and writable.
+        var probe = Path.Combine(_tmp, "probe-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllBytes(probe, []);
+        File.Delete(probe);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Temporary files of uploads interrupted by a crash: every write updates a file's modification time, so one not
+    /// written to since <paramref name="idleSinceUtc"/> (by any process sharing the folder) belongs to no live upload.
+    /// </summary>
+    public Task<int> RemovePartialUploadsAsync(DateTime idleSinceUtc, CancellationToken cancellationToken)
+    {
+        var removed = 0;
         foreach (var file in new DirectoryInfo(_tmp).EnumerateFiles("*.part"))
-            if (DateTime.UtcNow - file.LastWriteTimeUtc > olderThan)
+        {
+            if (file.LastWriteTimeUtc >= idleSinceUtc || _writing.ContainsKey(file.FullName)) continue;
+            try
+            {
                 file.Delete();
+                removed++;
+            }
+            catch (FileNotFoundException) { } // another instance swept it first
+        }
+        return Task.FromResult(removed);
     }
 
     private string PathOf(string key)
@@ -71,7 +99,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         return path;
     }
 
-    private sealed class Writer(FileStream stream, string temp, string final) : IBlobWriter
+    private sealed class Writer(FileSystemBlobStore store, FileStream stream, string temp, string final) : IBlobWriter
     {
         private bool _committed;
 
@@ -92,6 +120,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         {
             await stream.DisposeAsync();
             if (!_committed) File.Delete(temp);
+            store._writing.TryRemove(temp, out _);
         }
     }
 }

@@ -116,6 +116,51 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         } while (response.IsTruncated == true);
     }
 
+    public async Task ProbeAsync(CancellationToken cancellationToken) =>
+        await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = ObjectKey(""), MaxKeys = 1 }, cancellationToken);
+
+    private bool _multipartListingUnsupported;
+
+    /// <summary>
+    /// Aborts multipart uploads of this registry's prefix whose newest part is older than <paramref name="idleSinceUtc"/>
+    /// (an upload in flight sends a part at least that often). Servers without ListMultipartUploads (s3rver) are left
+    /// to the bucket's lifecycle rule.
+    /// </summary>
+    public async Task<int> RemovePartialUploadsAsync(DateTime idleSinceUtc, CancellationToken cancellationToken)
+    {
+        if (_multipartListingUnsupported) return 0;
+        var removed = 0;
+        var request = new ListMultipartUploadsRequest { BucketName = _options.Bucket, Prefix = ObjectKey("") };
+        try
+        {
+            ListMultipartUploadsResponse response;
+            do
+            {
+                response = await _client.ListMultipartUploadsAsync(request, cancellationToken);
+                foreach (var upload in response.MultipartUploads ?? [])
+                {
+                    if (upload.Initiated is { } initiated && initiated.ToUniversalTime() >= idleSinceUtc) continue;
+                    var parts = await _client.ListPartsAsync(new ListPartsRequest
+                    {
+                        BucketName = _options.Bucket, Key = upload.Key, UploadId = upload.UploadId,
+                    }, cancellationToken);
+                    if ((parts.Parts ?? []).Any(p => p.LastModified is { } at && at.ToUniversalTime() >= idleSinceUtc)) continue;
+                    await _client.AbortMultipartUploadAsync(_options.Bucket, upload.Key, upload.UploadId, cancellationToken);
+                    removed++;
+                }
+                request.KeyMarker = response.NextKeyMarker;
+                request.UploadIdMarker = response.NextUploadIdMarker;
+            } while (response.IsTruncated == true);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.NotImplemented or HttpStatusCode.MethodNotAllowed
+            || e.ErrorCode is "NotImplemented")
+        {
+            _multipartListingUnsupported = true;
+            _log.LogInformation("The S3 server does not list multipart uploads; a bucket lifecycle rule must abort those of crashed processes");
+        }
+        return removed;
+    }
+
     private string ObjectKey(string key) => _options.Prefix.Length == 0 ? key : _options.Prefix.TrimEnd('/') + "/" + key;
 
     public void Dispose() => _client.Dispose();

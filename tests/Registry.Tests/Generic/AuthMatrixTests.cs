@@ -9,21 +9,24 @@ namespace Registry.Tests.Generic;
 public enum Who
 {
     Anonymous, InvalidToken, InvalidJobToken, InvalidDeployToken,
-    Guest, NonMember, Developer, ReadApi, DeployRead, DeployWrite, DeployReadWrite, JobToken,
+    Guest, Reporter, NonMember, Developer, Maintainer, ReadApi, DeployRead, DeployWrite, DeployReadWrite, JobToken,
 }
 
 /// <summary>How the token travels: its own header, HTTP Basic (password = token) or <c>Authorization: Bearer</c>.</summary>
 public enum Form { None, Header, Basic, Bearer }
 
-/// <summary>One server with a private and a public project, members of each role and every kind of token.</summary>
+/// <summary>One server with a private, an internal and a public project, members of each role and every kind of token.</summary>
 public sealed class AuthMatrixFixture : IAsyncLifetime
 {
     public const string PrivateProject = "am-private/app";
     public const string PublicProject = "am-public/app";
+    public const string InternalProject = "am-internal/app";
     public static readonly byte[] Content = Encoding.UTF8.GetBytes("matrix content");
 
     public RegistryServer Server { get; private set; } = null!;
     public string GuestToken { get; private set; } = "";
+    public string ReporterToken { get; private set; } = "";
+    public string MaintainerToken { get; private set; } = "";
     public string StrangerToken { get; private set; } = "";
     public string DeveloperToken { get; private set; } = "";
     public string ReadApiToken { get; private set; } = "";
@@ -36,15 +39,21 @@ public sealed class AuthMatrixFixture : IAsyncLifetime
         await Server.CreateProjectAsync("am-private", "app", "PRIVATE");
         await Server.CreateGroupAsync("am-public", "PUBLIC");
         await Server.CreateProjectAsync("am-public", "app", "PUBLIC");
+        await Server.CreateGroupAsync("am-internal", "INTERNAL");
+        await Server.CreateProjectAsync("am-internal", "app", "INTERNAL");
 
         GuestToken = await Server.CreateUserWithTokenAsync("am-guest");
+        ReporterToken = await Server.CreateUserWithTokenAsync("am-reporter");
+        MaintainerToken = await Server.CreateUserWithTokenAsync("am-maintainer");
         StrangerToken = await Server.CreateUserWithTokenAsync("am-stranger");
         DeveloperToken = await Server.CreateUserWithTokenAsync("am-dev");
         ReadApiToken = await Server.CreatePersonalAccessTokenAsync("am-dev", ["READ_API"]);
 
-        foreach (var project in new[] { PrivateProject, PublicProject })
+        foreach (var project in new[] { PrivateProject, PublicProject, InternalProject })
         {
             await Server.AddProjectMemberAsync(project, "am-guest", "GUEST");
+            await Server.AddProjectMemberAsync(project, "am-reporter", "REPORTER");
+            await Server.AddProjectMemberAsync(project, "am-maintainer", "MAINTAINER");
             await Server.AddProjectMemberAsync(project, "am-dev", "DEVELOPER");
             ProjectTokens[(project, Who.DeployRead)] = await Server.CreateDeployTokenAsync(project, "READ_PACKAGE_REGISTRY");
             ProjectTokens[(project, Who.DeployWrite)] = await Server.CreateDeployTokenAsync(project, "WRITE_PACKAGE_REGISTRY");
@@ -72,10 +81,10 @@ public sealed class AuthMatrixTests(AuthMatrixFixture fixture) : IClassFixture<A
 
     public static IEnumerable<object[]> Matrix()
     {
-        foreach (var visibility in new[] { "private", "public" })
+        foreach (var visibility in new[] { "private", "internal", "public" })
         {
             var isPublic = visibility == "public";
-            foreach (var (who, forms, get, put) in Expectations(isPublic))
+            foreach (var (who, forms, get, put) in Expectations(visibility))
                 foreach (var form in forms)
                 {
                     // GitLab: on a public project a bad Basic password is anonymous for downloads; a bad header is 401.
@@ -86,8 +95,11 @@ public sealed class AuthMatrixTests(AuthMatrixFixture fixture) : IClassFixture<A
         }
     }
 
-    private static IEnumerable<(Who, Form[], int Get, int Put)> Expectations(bool isPublic)
+    private static IEnumerable<(Who, Form[], int Get, int Put)> Expectations(string visibility)
     {
+        var isPublic = visibility == "public";
+        // Internal projects are readable by every signed-in user (not by anonymous callers, deploy or job tokens of other projects).
+        var signedInMayRead = visibility != "private";
         Form[] personal = [Form.Header, Form.Basic, Form.Bearer];
         Form[] headerOrBasic = [Form.Header, Form.Basic];
         yield return (Who.Anonymous, [Form.None], isPublic ? 200 : 401, 401);
@@ -95,8 +107,10 @@ public sealed class AuthMatrixTests(AuthMatrixFixture fixture) : IClassFixture<A
         yield return (Who.InvalidJobToken, [Form.Header], 401, 401);
         yield return (Who.InvalidDeployToken, [Form.Header], 401, 401);
         yield return (Who.Guest, personal, 200, 403);
-        yield return (Who.NonMember, personal, isPublic ? 200 : 404, isPublic ? 403 : 404);
+        yield return (Who.Reporter, personal, 200, 403);
+        yield return (Who.NonMember, personal, signedInMayRead ? 200 : 404, signedInMayRead ? 403 : 404);
         yield return (Who.Developer, personal, 200, 201);
+        yield return (Who.Maintainer, personal, 200, 201);
         yield return (Who.ReadApi, personal, 200, 403);
         yield return (Who.DeployRead, headerOrBasic, 200, 403);
         yield return (Who.DeployWrite, headerOrBasic, 200, 201);
@@ -108,7 +122,12 @@ public sealed class AuthMatrixTests(AuthMatrixFixture fixture) : IClassFixture<A
     [MemberData(nameof(Matrix))]
     public async Task Generic_endpoint_answers_as_gitlab(string visibility, Who who, Form form, string method, int expected)
     {
-        var project = visibility == "public" ? AuthMatrixFixture.PublicProject : AuthMatrixFixture.PrivateProject;
+        var project = visibility switch
+        {
+            "public" => AuthMatrixFixture.PublicProject,
+            "internal" => AuthMatrixFixture.InternalProject,
+            _ => AuthMatrixFixture.PrivateProject,
+        };
         var fileName = method == "GET" ? "file.txt" : $"upload-{Interlocked.Increment(ref _unique)}.txt";
         using var request = new HttpRequestMessage(new HttpMethod(method), AuthMatrixFixture.Url(project, fileName));
         if (method == "PUT") request.Content = new ByteArrayContent(AuthMatrixFixture.Content);
@@ -239,6 +258,8 @@ public sealed class AuthMatrixTests(AuthMatrixFixture fixture) : IClassFixture<A
             Who.Anonymous => ("", ""),
             Who.InvalidToken or Who.InvalidJobToken or Who.InvalidDeployToken => (bogus, "anyone"),
             Who.Guest => (fixture.GuestToken, "anyone"),
+            Who.Reporter => (fixture.ReporterToken, "anyone"),
+            Who.Maintainer => (fixture.MaintainerToken, "anyone"),
             Who.NonMember => (fixture.StrangerToken, "anyone"),
             Who.Developer => (fixture.DeveloperToken, "anyone"),
             Who.ReadApi => (fixture.ReadApiToken, "anyone"),

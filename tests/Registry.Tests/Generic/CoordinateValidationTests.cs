@@ -105,6 +105,18 @@ public sealed class CoordinateValidationTests(ProjectFixture fixture) : IClassFi
     }
 
     /// <summary>PUT and GET of the raw target are both 400 in GitLab's validation shape, and nothing was stored.</summary>
+    [Theory]
+    [InlineData("name%0A/1.0/f.txt", "package_name")]
+    [InlineData("name/1.0%0A/f.txt", "package_version")]
+    [InlineData("name/1.0/f.txt%0A", "file_name")]
+    [InlineData("name/1.0/dir%0A/f.txt", "path")]
+    [InlineData("name%0D%0A/1.0/f.txt", "package_name")]
+    public async Task A_trailing_newline_in_a_coordinate_is_400_and_creates_nothing(string coordinates, string param)
+    {
+        // .NET's $ matches before a final newline; GitLab's \z does not.
+        await AssertRefusedAsync($"{Generic}/{coordinates}", param);
+    }
+
     private async Task AssertRefusedAsync(string target, string? param)
     {
         var before = await StoreSnapshot.TakeAsync(Server);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
 using Registry.Tests.Infrastructure;
 
 namespace Registry.Tests.Generic;
@@ -34,5 +35,38 @@ public sealed class OrphanBlobTests
         {
             await first.DisposeAsync();
         }
+    }
+}
+
+/// <summary>
+/// The orphan collector spares a blob younger than <c>Registry:OrphanBlobMinAge</c>: that is what keeps another
+/// instance's upload, stored but not yet recorded, from being deleted under it. The registry's clock is moved, not waited for.
+/// </summary>
+public sealed class OrphanBlobAgeTests(FakeClockFixture fixture) : IClassFixture<FakeClockFixture>
+{
+    [Fact]
+    public async Task A_blob_younger_than_the_minimum_age_is_spared_and_collected_once_old_enough()
+    {
+        var server = fixture.Server;
+        var inFlight = RandomNumberGenerator.GetBytes(1002);
+        await TestBackend.PutBlobDirectlyAsync(server, "files/yy/yy/being-recorded-elsewhere", inFlight);
+
+        // Stored just now (by the store's own clock): within the default hour, however often the collector runs.
+        Assert.Equal(0, await CollectAsync(server));
+        Assert.Single(await TestBackend.BlobsWithContentAsync(server, inFlight));
+        fixture.Clock.Advance(TimeSpan.FromMinutes(50));
+        Assert.Equal(0, await CollectAsync(server));
+        Assert.Single(await TestBackend.BlobsWithContentAsync(server, inFlight));
+
+        // Past the minimum age and still unreferenced: now it is a crash's leftover and goes.
+        fixture.Clock.Advance(TimeSpan.FromMinutes(15));
+        Assert.Equal(1, await CollectAsync(server));
+        Assert.Empty(await TestBackend.BlobsWithContentAsync(server, inFlight));
+    }
+
+    private static async Task<int> CollectAsync(RegistryServer server)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Registry.Schema.Packages.OrphanBlobCollector>().CollectAsync(CancellationToken.None);
     }
 }

@@ -11,7 +11,8 @@ public sealed class DuplicateSettingsTests(ServerFixture fixture) : IClassFixtur
     private RegistryServer Server => fixture.Server;
     private const string DuplicateRefused = """{"message":"400 Bad request - Duplicate package is not allowed"}""";
 
-    // The table of CONTRACT section 5, name foo and version 1.0.0-beta; an empty regex stands for "no regex".
+    // The table of CONTRACT section 5, name foo and version 1.0.0-beta; an empty regex stands for "no regex"; then partial
+    // matches, which GitLab's anchored regex does not count.
     [Theory]
     [InlineData(1, true, "foo", false)]
     [InlineData(2, true, "1.0.0-beta", false)]
@@ -25,6 +26,16 @@ public sealed class DuplicateSettingsTests(ServerFixture fixture) : IClassFixtur
     [InlineData(10, false, ".*be.*", true)]
     [InlineData(11, false, "asdf", false)]
     [InlineData(12, false, "", false)]
+    // The regex is anchored: a pattern that matches only part of the name or the version does not match at all.
+    [InlineData(13, true, "fo", true)]
+    [InlineData(14, true, "oo", true)]
+    [InlineData(15, true, "1.0", true)]
+    [InlineData(16, true, "beta", true)]
+    [InlineData(17, false, "fo", false)]
+    [InlineData(18, false, "1.0.0", false)]
+    // Alternatives stay inside the anchors: ^(?:foo|x)$, not ^foo|x$ (which a suffix "x" would match).
+    [InlineData(19, true, "x|foo", false)]
+    [InlineData(20, true, "f|1.0.0-bet", true)]
     public async Task Duplicate_table_row(int row, bool allowed, string regex, bool duplicateAccepted)
     {
         var group = $"dup-row-{row}";

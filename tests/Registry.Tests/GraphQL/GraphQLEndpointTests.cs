@@ -156,4 +156,27 @@ public sealed class GraphQLEndpointTests(ServerFixture fixture) : IClassFixture<
         Assert.Contains("depth", message, StringComparison.OrdinalIgnoreCase);
         Assert.False(json.TryGetProperty("data", out var data) && data.ValueKind != JsonValueKind.Null);
     }
+
+    private static string Wide(int aliases) =>
+        "{ " + string.Concat(Enumerable.Range(0, aliases).Select(i =>
+            $"a{i}: project(fullPath: \"ep-wide/app\") {{ packages(first: 100) {{ nodes {{ name packageFiles(first: 100) {{ nodes {{ fileName size }} }} }} }} }} ")) + "}";
+
+    [Fact]
+    public async Task Query_more_complex_than_the_limit_is_refused_before_it_runs()
+    {
+        await Server.CreateGroupAsync("ep-wide");
+        await Server.CreateProjectAsync("ep-wide", "app");
+        await Server.PublishAsync("ep-wide/app", "wide", "1.0.0");
+
+        // Shallow (depth 7) but wide: one alias runs, twenty ask for up to 20 x 100 x 100 file nodes and are refused.
+        var one = await Server.GraphQLResponseAsync(Wide(1));
+        Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+        Assert.False(one.HasErrors, one.Body.ToString());
+        Assert.Equal("wide", one.Data.GetProperty("a0").GetProperty("packages").GetProperty("nodes")[0].GetProperty("name").GetString());
+
+        var many = await Server.GraphQLResponseAsync(Wide(20));
+        Assert.Equal(HttpStatusCode.BadRequest, many.StatusCode);
+        Assert.Contains("complexity", Assert.Single(many.ErrorMessages), StringComparison.OrdinalIgnoreCase);
+        Assert.False(many.Body.TryGetProperty("data", out var data) && data.ValueKind != JsonValueKind.Null);
+    }
 }

@@ -129,6 +129,28 @@ public sealed class PackageListTests(PackageListTests.Fixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task On_a_public_project_package_by_id_shows_a_hidden_package_to_members_only()
+    {
+        await Server.CreateGroupAsync("lists-public", "PUBLIC");
+        await Server.CreateProjectAsync("lists-public", "app", "PUBLIC");
+        var hidden = await Server.PublishAsync("lists-public/app", "secret", "1.0.0", status: "hidden");
+        var shown = await Server.PublishAsync("lists-public/app", "open", "1.0.0");
+        var guest = await Server.CreateUserWithTokenAsync("lists-public-guest", "READ_API");
+        var outsider = await Server.CreateUserWithTokenAsync("lists-public-outsider", "READ_API");
+        await Server.AddProjectMemberAsync("lists-public/app", "lists-public-guest", "GUEST");
+        const string query = "query($id: PackagesPackageID!) { package(id: $id) { name status } }";
+        string Gid(JsonElement record) => $"gid://gitlab/Packages::Package/{record.GetProperty("package_id").GetInt64()}";
+
+        var member = await Server.GraphQLAsync(query, new { id = Gid(hidden) }, guest);
+        Assert.Equal("HIDDEN", member.GetProperty("package").GetProperty("status").GetString());
+        foreach (var token in new[] { outsider, null })
+        {
+            Assert.Equal(JsonValueKind.Null, (await Server.GraphQLAsync(query, new { id = Gid(hidden) }, token)).GetProperty("package").ValueKind);
+            Assert.Equal("open", (await Server.GraphQLAsync(query, new { id = Gid(shown) }, token)).GetProperty("package").GetProperty("name").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Filters_name_substring_case_insensitive_version_exact_type_and_status()
     {
         Assert.Equal(["alpha", "alpha-extra"], Names(await ListAsync(name: "ALPHA", sort: "NAME_ASC")));

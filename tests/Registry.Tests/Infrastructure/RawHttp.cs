@@ -89,7 +89,19 @@ public static class RawHttp
         return await ReadResponseAsync(stream, "the answer to a stalled upload");
     }
 
-    private static async Task<TcpClient> ConnectAsync(Uri baseAddress)
+    /// <summary>A PUT with <c>Transfer-Encoding: chunked</c> whose chunked body is sent exactly as given (malformed or not).</summary>
+    public static async Task<RawResponse> SendChunkedAsync(Uri baseAddress, string target, string token, string chunkedBody)
+    {
+        using var tcp = await ConnectAsync(baseAddress);
+        var stream = tcp.GetStream();
+        await WriteHeadAsync(stream, baseAddress, "PUT", target,
+            new Dictionary<string, string> { ["Transfer-Encoding"] = "chunked", ["PRIVATE-TOKEN"] = token });
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(chunkedBody));
+        await stream.FlushAsync();
+        return await ReadResponseAsync(stream, "the answer to a chunked PUT");
+    }
+
+    public static async Task<TcpClient> ConnectAsync(Uri baseAddress)
     {
         var tcp = new TcpClient();
         await tcp.ConnectAsync(baseAddress.Host, baseAddress.Port);
@@ -111,7 +123,7 @@ public static class RawHttp
     /// Reads one complete final response (interim 1xx answers are skipped): up to its Content-Length, its last chunk,
     /// or the connection's end. A reset after a complete answer is fine (the server may close early).
     /// </summary>
-    private static async Task<RawResponse> ReadResponseAsync(NetworkStream stream, string what, bool head = false)
+    public static async Task<RawResponse> ReadResponseAsync(NetworkStream stream, string what, bool head = false)
     {
         using var deadline = new CancellationTokenSource(Eventually.Deadline);
         var received = new MemoryStream();

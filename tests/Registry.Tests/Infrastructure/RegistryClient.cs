@@ -68,10 +68,13 @@ public static class RegistryClient
     public static async Task<JsonElement> MutateAsync(this IRegistryEndpoint server, string mutation, object input, string? token = RootToken,
         string selection = "errors")
     {
-        var inputType = char.ToUpperInvariant(mutation[0]) + mutation[1..] + "Input";
-        var data = await server.GraphQLAsync($"mutation($i: {inputType}!) {{ {mutation}(input: $i) {{ {selection} }} }}", new { i = input }, token);
+        var data = await server.GraphQLAsync($"mutation($i: {InputTypeOf(mutation)}!) {{ {mutation}(input: $i) {{ {selection} }} }}", new { i = input }, token);
         return data.GetProperty(mutation);
     }
+
+    /// <summary>A mutation's input type: GitLab's <c>&lt;Mutation&gt;Input</c>, one shared type for the three revocations.</summary>
+    public static string InputTypeOf(string mutation) =>
+        mutation.StartsWith("revoke", StringComparison.Ordinal) ? "RevokeTokenInput" : char.ToUpperInvariant(mutation[0]) + mutation[1..] + "Input";
 
     public static async Task<long> CreateGroupAsync(this IRegistryEndpoint server, string path, string visibility = "PRIVATE",
         string? parentPath = null, string? token = RootToken)

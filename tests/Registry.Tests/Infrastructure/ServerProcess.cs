@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
 namespace Registry.Tests.Infrastructure;
@@ -34,6 +35,25 @@ public sealed partial class ServerProcess : IRegistryEndpoint, IAsyncDisposable
     }
 
     public string Log => string.Join('\n', _log);
+
+    /// <summary>Sends SIGTERM, as a service manager stopping the server does.</summary>
+    public void Terminate()
+    {
+        if (Kill(_process.Id, 15) != 0) throw new InvalidOperationException($"kill -TERM {_process.Id} failed");
+    }
+
+    /// <summary>Waits for the process to end on its own, within <see cref="Eventually.Deadline"/>; its exit code.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        using var deadline = new CancellationTokenSource(Eventually.Deadline);
+        await _process.WaitForExitAsync(deadline.Token);
+        return _process.ExitCode;
+    }
+
+#pragma warning disable SYSLIB1054 // DllImport: LibraryImport would need unsafe code in the test project
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+#pragma warning restore SYSLIB1054
 
     [GeneratedRegex(@"Now listening on: (http://[^\s""\\]+)")]
     private static partial Regex ListeningLine();

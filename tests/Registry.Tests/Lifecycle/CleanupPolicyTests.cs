@@ -106,7 +106,7 @@ public sealed class CleanupPolicyTests
     [Fact]
     public async Task The_background_job_runs_due_policies_and_schedules_the_next_run_12_hours_on()
     {
-        var (server, project, maintainer, _) = await StartAsync(new() { ["Registry:LifecycleInterval"] = "00:00:00.200" });
+        var (server, project, maintainer, _) = await StartAsync(new() { ["Registry:SweepInterval"] = "00:00:00.200" });
         await using var _ = server;
         var ids = await PublishDuplicatesAsync(server, project);
         await server.MutateAsync("updatePackagesCleanupPolicy", new { projectPath = project, keepNDuplicatedPackageFiles = "ONE_PACKAGE_FILE" }, maintainer);

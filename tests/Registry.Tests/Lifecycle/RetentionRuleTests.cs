@@ -157,7 +157,7 @@ public sealed class RetentionRuleTests
     [Fact]
     public async Task Scheduled_runs_delete_what_is_due_and_keep_the_newest_version()
     {
-        var s = await StartAsync(new() { ["Registry:LifecycleInterval"] = "00:00:00.200" });
+        var s = await StartAsync(new() { ["Registry:SweepInterval"] = "00:00:00.200" });
         await using var _ = s.Server;
         foreach (var version in new[] { "1.0.0", "1.1.0", "1.2.0" })
             await s.Server.PublishAsync(s.Project, "svc", version, "f.bin", version);

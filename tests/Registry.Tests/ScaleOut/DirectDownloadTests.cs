@@ -30,7 +30,13 @@ public sealed class DirectDownloadTests
         Assert.Equal(sha, redirect.Headers.GetValues("X-Checksum-SHA256").Single());
         var location = redirect.Headers.Location!;
         Assert.StartsWith(TestBackend.S3Url, location.AbsoluteUri);
-        Assert.Contains("X-Amz-Expires=", location.Query);
+        // Presigned for five minutes from now: the link a client is handed cannot be replayed later.
+        var query = System.Web.HttpUtility.ParseQueryString(location.Query);
+        var expires = int.Parse(query["X-Amz-Expires"]!);
+        Assert.InRange(expires, 295, 305); // five minutes; the SDK counts them on its own clock (301 seen)
+        var signedAt = DateTime.ParseExact(query["X-Amz-Date"]!, "yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
+        Assert.InRange(signedAt, DateTime.UtcNow.AddMinutes(-2), DateTime.UtcNow.AddMinutes(1));
         Assert.Contains("response-content-disposition=", location.Query);
 
         // The presigned URL needs no registry token and serves the same bytes.

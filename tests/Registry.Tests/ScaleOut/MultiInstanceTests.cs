@@ -98,6 +98,29 @@ public sealed class MultiInstanceTests
                 Assert.Empty((await b.UpdateSettingsAsync(group, allowed: true, regex: null)).Errors());
                 using (var allowed = await clients[0].PutAsync(dupUrl, new GeneratedContent(4321, seed: 2)))
                     Assert.Equal(HttpStatusCode.Created, allowed.StatusCode);
+
+                // Duplicates refused again, and 12 uploads of one new file name race across both instances: exactly one
+                // is stored, whichever instance took it; every other is GitLab's refusal.
+                Assert.Empty((await b.UpdateSettingsAsync(group, allowed: false, regex: null)).Errors());
+                var race = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+                {
+                    using var response = await clients[i % 2].PutAsync(RegistryServer.GenericUrl(project, "race", "1.0.0", "same.bin"),
+                        new GeneratedContent(64 * 1024, seed: 700 + i));
+                    return (i, response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+                }));
+                var winner = Assert.Single(race, r => r.StatusCode == HttpStatusCode.Created);
+                Assert.All(race.Where(r => r.StatusCode != HttpStatusCode.Created), r =>
+                {
+                    Assert.True(r.StatusCode == HttpStatusCode.BadRequest, $"upload {r.i}: {(int)r.StatusCode} {r.Body}");
+                    Assert.Equal("""{"message":"400 Bad request - Duplicate package is not allowed"}""", r.Body);
+                });
+                foreach (var client in clients)
+                {
+                    var raced = JsonDocument.Parse(await client.GetStringAsync($"/api/v4/projects/{project}/packages?package_name=race")).RootElement;
+                    var racedId = Assert.Single(raced.EnumerateArray()).GetProperty("id").GetInt64();
+                    var racedFiles = JsonDocument.Parse(await client.GetStringAsync($"/api/v4/projects/{project}/packages/{racedId}/package_files")).RootElement;
+                    Assert.Equal(GeneratedContent.Sha256(64 * 1024, 700 + winner.i), Assert.Single(racedFiles.EnumerateArray()).GetProperty("file_sha256").GetString());
+                }
             }
             finally
             {

@@ -239,7 +239,7 @@ public sealed class SignInTests(ServerFixture fixture) : IClassFixture<ServerFix
     [Fact]
     public async Task Without_a_configured_password_root_gets_a_generated_one_logged_once()
     {
-        var log = new CapturedLog();
+        var log = new LogCapture();
         await using var first = await RegistryServer.StartAsync(new Dictionary<string, string> { ["Registry:RootPassword"] = "" }, configureServices: log.AddTo);
         var lines = log.Entries.Where(e => e.Message.Contains("root user's password", StringComparison.Ordinal)).ToList();
         var line = Assert.Single(lines);
@@ -250,7 +250,7 @@ public sealed class SignInTests(ServerFixture fixture) : IClassFixture<ServerFix
 
         // A restart on the same data neither logs a new one nor changes it.
         await first.StopKeepingDataAsync();
-        var again = new CapturedLog();
+        var again = new LogCapture();
         await using var second = await RegistryServer.StartAsync(new Dictionary<string, string> { ["Registry:RootPassword"] = "" },
             configureServices: again.AddTo, restartOf: first);
         Assert.DoesNotContain(again.Entries, e => e.Message.Contains("root user's password", StringComparison.Ordinal));

@@ -1,6 +1,6 @@
 using Registry.Schema.Packages;
 
-namespace Registry.Tests.BeyondGitLab;
+namespace Registry.UnitTests;
 
 public sealed class VersionOrderTests
 {
@@ -17,6 +17,13 @@ public sealed class VersionOrderTests
     [InlineData("v1.3", "1.2.9")]
     [InlineData("1.0.0", "nightly-20240101")]
     [InlineData("build-10", "build-9")]
+    [InlineData("1.2.10", "1.2.9")]          // the patch counts as a number (ordinal order would say otherwise)
+    [InlineData("1.0.0-1-", "1.0.0-10")]     // an identifier with a non-digit is alphanumeric, above numeric ones
+    [InlineData("build-1-x", "build-1")]     // a longer natural version with the same start is higher
+    [InlineData("b", "abc")]                 // text runs compare as text, not by length
+    [InlineData("1x", "-ab")]                // a digit run against a text run compares as text
+    [InlineData("1.0.0+b", "1.0.0+a")]       // build metadata does not rank; the ordinal tiebreak keeps the order total
+    [InlineData("1.0.0", "1.0")]
     public void Higher_versions_compare_greater(string higher, string lower)
     {
         Assert.True(VersionOrder.Instance.Compare(higher, lower) > 0, $"{higher} should be above {lower}");
@@ -30,5 +37,13 @@ public sealed class VersionOrderTests
         Assert.NotEqual(0, VersionOrder.Instance.Compare("1", "1.0.0"));
         string[] versions = ["1.10.0", "1.9.0", "2.0.0-beta", "1.10.0-rc.1", "snapshot"];
         Assert.Equal(["snapshot", "1.9.0", "1.10.0-rc.1", "1.10.0", "2.0.0-beta"], versions.Order(VersionOrder.Instance).ToArray());
+    }
+
+    [Fact]
+    public void Null_ranks_below_every_version()
+    {
+        Assert.True(VersionOrder.Instance.Compare(null, "0") < 0);
+        Assert.True(VersionOrder.Instance.Compare("0", null) > 0);
+        Assert.Equal(0, VersionOrder.Instance.Compare(null, null));
     }
 }
