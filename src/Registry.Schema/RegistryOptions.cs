@@ -57,5 +57,12 @@ public sealed class RegistryOptions
     /// <summary>On shutdown, how long uploads in flight may take to finish; new uploads are refused with 503 meanwhile.</summary>
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long an instance keeps who a token is, what a caller may do in a project and which file a download names.
+    /// Its own changes end those entries at once; a change made on another instance is seen here within this time.
+    /// Zero turns the cache off.
+    /// </summary>
+    public TimeSpan HotCacheTtl { get; set; } = TimeSpan.FromSeconds(2);
+
     public bool IsTooLarge(long size) => MaxFileSize > 0 && size >= MaxFileSize;
 }

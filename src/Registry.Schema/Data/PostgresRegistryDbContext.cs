@@ -22,6 +22,7 @@ public sealed class PostgresRegistryDbContext(DbContextOptions<PostgresRegistryD
         b.Entity<Package>().Property(x => x.Name).UseCollation("C");
         b.Entity<Package>().Property(x => x.Version).UseCollation("C");
         b.Entity<PackageFile>().Property(x => x.FileName).UseCollation("C");
+        b.Entity<PackageCount>().Property(x => x.Name).UseCollation("C");
     }
 }
 

@@ -33,6 +33,7 @@ public partial class RegistryDbContext : DbContext
     public DbSet<Lifecycle.DatabaseLease> DatabaseLeases => Set<Lifecycle.DatabaseLease>();
     public DbSet<Storage.ContentBlob> ContentBlobs => Set<Storage.ContentBlob>();
     public DbSet<Audit.AuditEvent> AuditEvents => Set<Audit.AuditEvent>();
+    public DbSet<PackageCount> PackageCounts => Set<PackageCount>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -42,6 +43,8 @@ public partial class RegistryDbContext : DbContext
             e.Property(x => x.PasswordHash).HasMaxLength(512);
             e.HasIndex(x => x.Username).IsUnique();
             e.HasOne<Namespace>().WithMany().HasForeignKey(x => x.NamespaceId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Project>().WithMany().HasForeignKey(x => x.BotProjectId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Namespace>().WithMany().HasForeignKey(x => x.BotGroupId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<Namespace>(e =>
         {
@@ -97,6 +100,15 @@ public partial class RegistryDbContext : DbContext
             e.Property(x => x.StatusMessage).HasMaxLength(255);
             // One package per (project, type, name, version): racing first uploads collide here and retry.
             e.HasIndex(x => new { x.ProjectId, x.PackageType, x.Name, x.Version }).IsUnique();
+            // One index per list order, ending in the id that breaks ties and the status every list filters on, so a
+            // page (and a deep offset) reads the index in order without sorting or visiting rows it skips.
+            e.HasIndex(x => new { x.ProjectId, x.CreatedAt, x.Id, x.Status });
+            e.HasIndex(x => new { x.ProjectId, x.Name, x.Id, x.Status });
+            e.HasIndex(x => new { x.ProjectId, x.Version, x.Id, x.Status });
+            e.HasIndex(x => new { x.ProjectId, x.PackageType, x.Id, x.Status });
+            // The PackageCounts triggers (see the AddPackageListIndexes migrations); SQLite's RETURNING does not mix
+            // with AFTER triggers.
+            e.ToTable(t => t.UseSqlReturningClause(false));
             e.HasOne(x => x.Project).WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<PackageFile>(e =>
@@ -107,8 +119,16 @@ public partial class RegistryDbContext : DbContext
             e.Property(x => x.FileSha1).HasMaxLength(40);
             e.Property(x => x.BlobKey).HasMaxLength(1024);
             e.HasIndex(x => new { x.PackageId, x.FileName });
-            e.HasIndex(x => x.Status);
+            // (Status, PackageId), not (Status) alone: without statistics SQLite took Status = 0 (every file) for a
+            // selective index and walked all files to find one package's.
+            e.HasIndex(x => new { x.Status, x.PackageId });
             e.HasOne(x => x.Package).WithMany(x => x.Files).HasForeignKey(x => x.PackageId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<PackageCount>(e =>
+        {
+            e.HasKey(x => new { x.ProjectId, x.Name, x.Status });
+            e.Property(x => x.Name).HasMaxLength(255);
+            e.HasOne<Project>().WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<NamespacePackageSettings>(e =>
         {

@@ -53,6 +53,43 @@ public sealed partial class Mutation
         [FromUserContext] RegistryUserContext ctx, [FromServices] IdentityAdmin admin, CancellationToken ct) =>
         Run<CreateTokenPayload>(input, async p => Fill(p, GlobalId.CiJobToken, await admin.CreateCiJobTokenAsync(ctx.Actor, input.ProjectPath, ct)));
 
+    [System.ComponentModel.Description("Creates a project access token: a bot user with that role in the project. Maintainers only.")]
+    public static Task<CreateTokenPayload> CreateProjectAccessToken(CreateProjectAccessTokenInput input,
+        [FromUserContext] RegistryUserContext ctx, [FromServices] ResourceAccessTokens tokens, CancellationToken ct) =>
+        CreateResourceTokenAsync(input, tokens, ctx.Actor, input.ProjectPath, null, ct);
+
+    [System.ComponentModel.Description("Creates a group access token: a bot user with that role in the group. Owners only.")]
+    public static Task<CreateTokenPayload> CreateGroupAccessToken(CreateGroupAccessTokenInput input,
+        [FromUserContext] RegistryUserContext ctx, [FromServices] ResourceAccessTokens tokens, CancellationToken ct) =>
+        CreateResourceTokenAsync(input, tokens, ctx.Actor, null, input.GroupPath, ct);
+
+    private static Task<CreateTokenPayload> CreateResourceTokenAsync(CreateAccessTokenInput input, ResourceAccessTokens tokens, Actor actor,
+        string? projectPath, string? groupPath, CancellationToken ct) =>
+        Run<CreateTokenPayload>(input, async p =>
+        {
+            var resource = await tokens.FindResourceAsync(actor, projectPath, groupPath, ct);
+            var (token, secret) = await tokens.CreateAsync(actor, resource, input.Name, Scopes(input.Scopes),
+                input.AccessLevel ?? AccessLevel.Maintainer, input.ExpiresAt, ct);
+            Fill(p, GlobalId.PersonalAccessToken, new IssuedToken(token.Token.Id, secret, token.Bot.Username, token.Token.ExpiresAt));
+        });
+
+    public static Task<RevokeTokenPayload> RevokeProjectAccessToken(RevokeTokenInput input,
+        [FromUserContext] RegistryUserContext ctx, [FromServices] ResourceAccessTokens tokens, CancellationToken ct) =>
+        Run<RevokeTokenPayload>(input, p => RevokeResourceTokenAsync(tokens, ctx.Actor, input.Id, project: true, ct));
+
+    public static Task<RevokeTokenPayload> RevokeGroupAccessToken(RevokeTokenInput input,
+        [FromUserContext] RegistryUserContext ctx, [FromServices] ResourceAccessTokens tokens, CancellationToken ct) =>
+        Run<RevokeTokenPayload>(input, p => RevokeResourceTokenAsync(tokens, ctx.Actor, input.Id, project: false, ct));
+
+    private static async Task RevokeResourceTokenAsync(ResourceAccessTokens tokens, Actor actor, string gid, bool project, CancellationToken ct)
+    {
+        var id = ParseId(gid, GlobalId.PersonalAccessToken);
+        // A token of a project or group the caller cannot see is as missing as one that does not exist.
+        var resource = await tokens.ResourceOfTokenAsync(id, project, ct);
+        if (resource is null || !await tokens.CanManageAsync(actor, resource, ct)) throw RegistryError.NotFound("Token", "Token not found");
+        await tokens.RevokeAsync(actor, resource, id, ct);
+    }
+
     public static Task<RevokeTokenPayload> RevokePersonalAccessToken(RevokeTokenInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] IdentityAdmin admin, CancellationToken ct) =>
         Run<RevokeTokenPayload>(input, p => admin.RevokePersonalAccessTokenAsync(ctx.Actor, ParseId(input.Id, GlobalId.PersonalAccessToken), ct));
@@ -109,7 +146,13 @@ public sealed partial class Mutation
         GlobalId.TryParse(gid, model, out var id) ? id : throw RegistryError.BadRequest($"{gid} is not a valid {model} id");
 
     private static TokenScopes Scopes(IEnumerable<AccessTokenScope> scopes) =>
-        scopes.Aggregate(TokenScopes.None, (acc, s) => acc | (s == AccessTokenScope.Api ? TokenScopes.Api : TokenScopes.ReadApi));
+        scopes.Aggregate(TokenScopes.None, (acc, s) => acc | s switch
+        {
+            AccessTokenScope.Api => TokenScopes.Api,
+            AccessTokenScope.ReadApi => TokenScopes.ReadApi,
+            AccessTokenScope.ReadRegistry => TokenScopes.ReadRegistry,
+            _ => TokenScopes.WriteRegistry,
+        });
 
     private static TokenScopes Scopes(IEnumerable<DeployTokenScope> scopes) =>
         scopes.Aggregate(TokenScopes.None, (acc, s) => acc | (s == DeployTokenScope.WritePackageRegistry

@@ -12,10 +12,14 @@ public static class RegistrySchemaSetup
     /// <summary>The domain services and the GraphQL schema (a singleton; resolvers take scoped services per request).</summary>
     public static IServiceCollection AddRegistryDomain(this IServiceCollection services)
     {
+        services.AddSingleton<Caching.HotPathCache>();
+        services.AddSingleton<Caching.WriteEpochInterceptor>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(sp => sp.GetRequiredService<Caching.WriteEpochInterceptor>());
         services.AddScoped<Authenticator>();
         services.AddScoped<Permissions>();
         services.AddScoped<ProjectLocator>();
         services.AddScoped<DirectoryQueries>();
+        services.AddScoped<ResourceAccessTokens>();
         services.AddScoped<IdentityAdmin>();
         services.AddScoped<Passwords>();
         services.AddScoped<SignInService>();

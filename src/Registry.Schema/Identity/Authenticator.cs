@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Caching;
 using Registry.Schema.Data;
 
 namespace Registry.Schema.Identity;
@@ -11,7 +12,7 @@ public sealed record AuthenticationResult(AuthenticationOutcome Outcome, Actor A
 }
 
 /// <summary>Turns presented credentials into an <see cref="Actor"/>. Every token kind is looked up by digest.</summary>
-public sealed class Authenticator(RegistryDbContext db, TimeProvider clock)
+public sealed class Authenticator(RegistryDbContext db, TimeProvider clock, HotPathCache cache)
 {
     public async Task<AuthenticationResult> AuthenticateAsync(Credentials? credentials, CancellationToken ct)
     {
@@ -22,9 +23,22 @@ public sealed class Authenticator(RegistryDbContext db, TimeProvider clock)
             : new AuthenticationResult(AuthenticationOutcome.Authenticated, actor, credentials);
     }
 
-    private async Task<Actor?> ResolveAsync(Credentials c, CancellationToken ct)
+    /// <summary>
+    /// Cached (<see cref="HotPathCache"/>) under the token's digest, never the token itself, and never past the
+    /// token's expiry.
+    /// </summary>
+    private Task<Actor?> ResolveAsync(Credentials c, CancellationToken ct)
     {
         var digest = TokenSecrets.Digest(c.Token);
+        return cache.GetOrLoadAsync<Actor?>(("token", c.Source, c.BasicUsername, Convert.ToHexString(digest)), CacheScope.Identity, async () =>
+        {
+            var (actor, expiresAt) = await LookUpAsync(c, digest, ct);
+            return (actor, true, expiresAt);
+        });
+    }
+
+    private async Task<(Actor?, DateTime? ExpiresAt)> LookUpAsync(Credentials c, byte[] digest, CancellationToken ct)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
         // The header names the kind; Bearer and Basic may carry any kind, so try them in turn.
         bool personal = c.Source is CredentialSource.PrivateToken or CredentialSource.Bearer or CredentialSource.Basic;
@@ -36,22 +50,22 @@ public sealed class Authenticator(RegistryDbContext db, TimeProvider clock)
             var pat = await db.PersonalAccessTokens.Include(t => t.User).AsNoTracking()
                 .FirstOrDefaultAsync(t => t.Digest == digest, ct);
             if (pat is not null && TokenSecrets.Matches(pat.Digest, digest) && pat.IsActive(now))
-                return new Actor(ActorKind.User, pat.User, pat.Scopes);
+                return (new Actor(ActorKind.User, pat.User, pat.Scopes), pat.ExpiresAt);
         }
         if (job)
         {
             var jt = await db.CiJobTokens.Include(t => t.User).AsNoTracking().FirstOrDefaultAsync(t => t.Digest == digest, ct);
             if (jt is not null && TokenSecrets.Matches(jt.Digest, digest) && jt.IsActive(now)
                 && (c.Source != CredentialSource.Basic || c.BasicUsername == "gitlab-ci-token"))
-                return new Actor(ActorKind.JobToken, jt.User, TokenScopes.Api, JobToken: jt);
+                return (new Actor(ActorKind.JobToken, jt.User, TokenScopes.Api, JobToken: jt), jt.ExpiresAt);
         }
         if (deploy)
         {
             var dt = await db.DeployTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Digest == digest, ct);
             if (dt is not null && TokenSecrets.Matches(dt.Digest, digest) && dt.IsActive(now)
                 && (c.Source != CredentialSource.Basic || string.Equals(c.BasicUsername, dt.Username, StringComparison.Ordinal)))
-                return new Actor(ActorKind.DeployToken, null, dt.Scopes, DeployToken: dt);
+                return (new Actor(ActorKind.DeployToken, null, dt.Scopes, DeployToken: dt), dt.ExpiresAt);
         }
-        return null;
+        return (null, null);
     }
 }

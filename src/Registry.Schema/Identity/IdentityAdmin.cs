@@ -43,7 +43,7 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
 
     public async Task<Namespace> CreateGroupAsync(Actor actor, string path, string? name, string? parentPath, Visibility visibility, CancellationToken ct)
     {
-        var user = RequireWriter(actor);
+        var user = RequirePerson(actor, "create groups");
         ValidatePath(path, "Path");
         string fullPath = path;
         Namespace? parent = null;
@@ -74,7 +74,7 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
 
     public async Task<Project> CreateProjectAsync(Actor actor, string namespacePath, string path, string? name, Visibility visibility, CancellationToken ct)
     {
-        var user = RequireWriter(actor);
+        var user = RequirePerson(actor, "create projects");
         ValidatePath(path, "Path");
         var ns = await locator.FindNamespaceAsync(namespacePath, ct);
         if (ns is null || !await permissions.CanSeeNamespaceAsync(actor, ns, ct)) throw RegistryError.NotFound("Namespace", "Namespace not found");
@@ -118,9 +118,10 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
 
     public async Task<IssuedToken> CreatePersonalAccessTokenAsync(Actor actor, string username, string name, TokenScopes scopes, DateTime? expiresAt, CancellationToken ct)
     {
-        var caller = RequireWriter(actor);
+        var caller = RequirePerson(actor, "create personal access tokens");
         var owner = await FindUserAsync(username, ct);
         if (owner.Id != caller.Id && !caller.IsAdmin) throw RegistryError.Forbidden("You can only create tokens for yourself", restDetail: true);
+        if (owner.IsBot) throw RegistryError.BadRequest("Bot users cannot have personal access tokens; create a project or group access token");
         if ((scopes & (TokenScopes.Api | TokenScopes.ReadApi)) == 0) throw RegistryError.BadRequest("Scopes can't be blank");
         expiresAt = Utc(expiresAt);
         CheckExpiry(expiresAt);
@@ -282,6 +283,9 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
 
     private async Task UpsertMembershipAsync(long userId, long? namespaceId, long? projectId, AccessLevel level, CancellationToken ct)
     {
+        // A token's bot is a member of its own project or group only; its role there is the token's.
+        if (await db.Users.AnyAsync(u => u.Id == userId && u.Type != UserType.Human, ct))
+            throw RegistryError.BadRequest("Bot users cannot be added as members");
         var existing = await db.Memberships.FirstOrDefaultAsync(m => m.UserId == userId && m.NamespaceId == namespaceId && m.ProjectId == projectId, ct);
         if (existing is null)
             db.Memberships.Add(new Membership { UserId = userId, NamespaceId = namespaceId, ProjectId = projectId, AccessLevel = level, CreatedAt = Now });
@@ -294,6 +298,13 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
         await db.Users.FirstOrDefaultAsync(u => u.Username == username, ct) ?? throw RegistryError.NotFound("User", $"User {username} not found");
 
     private static User RequireWriter(Actor actor) => actor.RequireApiWriter();
+
+    /// <summary>A person's api token: the bots of project and group access tokens act only inside their project or group.</summary>
+    private static User RequirePerson(Actor actor, string what)
+    {
+        var user = actor.RequireApiWriter();
+        return user.IsBot ? throw RegistryError.Forbidden($"Bot users cannot {what}", restDetail: true) : user;
+    }
 
     private void CheckExpiry(DateTime? expiresAt)
     {

@@ -1,3 +1,4 @@
+using Registry.Schema.Caching;
 using Registry.Schema.Identity;
 
 namespace Registry.Schema.Packages;
@@ -18,13 +19,18 @@ public enum ProjectAction
 /// The status-code rules of CONTRACT section 2, shared by every transport: 401 for missing or invalid credentials
 /// where some are needed, 404 where the caller may not know the project exists, 403 where the role or scope is too low.
 /// </summary>
-public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permissions)
+public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permissions, HotPathCache cache)
 {
     public async Task<(Project Project, ProjectAccess Access)> AuthorizeAsync(
         AuthenticationResult auth, string projectIdOrPath, ProjectAction action, CancellationToken ct)
     {
-        var project = await locator.FindProjectAsync(projectIdOrPath, ct);
         var actor = auth.Actor;
+        Project? project;
+        ProjectAccess? known = null;
+        if (auth.Outcome != AuthenticationOutcome.Invalid)
+            (project, known) = await ProjectAndAccessAsync(actor, projectIdOrPath, ct);
+        else
+            project = await locator.FindProjectAsync(projectIdOrPath, ct);
         if (auth.Outcome == AuthenticationOutcome.Invalid)
         {
             // GitLab lets a public download through when a tool sends a stale Basic password.
@@ -36,12 +42,13 @@ public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permis
 
         var reads = action is ProjectAction.View or ProjectAction.ReadPackages;
         if (actor.Kind == ActorKind.Anonymous && !reads) throw RegistryError.Unauthorized();
-        if (project is null)
-            throw actor.Kind == ActorKind.Anonymous ? RegistryError.Unauthorized() : RegistryError.NotFound("Project");
+        // GitLab's GET /projects/:id answers a private project 404 to anyone who may not see it, signed in or not; the
+        // package routes ask an anonymous caller to sign in first.
+        var askToSignIn = actor.Kind == ActorKind.Anonymous && action != ProjectAction.View;
+        if (project is null) throw askToSignIn ? RegistryError.Unauthorized() : RegistryError.NotFound("Project");
 
-        var access = await permissions.ForProjectAsync(actor, project, ct);
-        if (!access.CanSee)
-            throw actor.Kind == ActorKind.Anonymous ? RegistryError.Unauthorized() : RegistryError.NotFound("Project");
+        var access = known ?? await permissions.ForProjectAsync(actor, project, ct);
+        if (!access.CanSee) throw askToSignIn ? RegistryError.Unauthorized() : RegistryError.NotFound("Project");
         var allowed = action switch
         {
             ProjectAction.View => access.CanSee,
@@ -55,15 +62,36 @@ public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permis
     }
 
     /// <summary>
-    /// A group whose package list the caller may ask for: 401 for invalid credentials or an anonymous caller on a group
-    /// they cannot see, 404 for anyone else who cannot see it. Which projects below it are readable is decided per project.
+    /// The project and what the actor may do there, cached (<see cref="HotPathCache"/>): every download and upload
+    /// starts here, and the answer changes only when identities, memberships or projects do.
     /// </summary>
-    public async Task<Namespace> AuthorizeGroupAsync(AuthenticationResult auth, string groupIdOrPath, CancellationToken ct)
+    private Task<(Project?, ProjectAccess?)> ProjectAndAccessAsync(Actor actor, string projectIdOrPath, CancellationToken ct) =>
+        cache.GetOrLoadAsync<(Project?, ProjectAccess?)>(("project-access", ActorKey(actor), projectIdOrPath.ToLowerInvariant()), CacheScope.Identity, async () =>
+        {
+            var project = await locator.FindProjectAsync(projectIdOrPath, ct);
+            var access = project is null ? null : await permissions.ForProjectAsync(actor, project, ct);
+            return ((project, access), true, null);
+        });
+
+    /// <summary>What a project's access depends on: the user and the token's scopes, or the token itself.</summary>
+    private static (ActorKind, long, TokenScopes) ActorKey(Actor actor) => actor.Kind switch
+    {
+        ActorKind.User => (actor.Kind, actor.User!.Id, actor.Scopes),
+        ActorKind.JobToken => (actor.Kind, actor.JobToken!.Id, actor.Scopes),
+        ActorKind.DeployToken => (actor.Kind, actor.DeployToken!.Id, actor.Scopes),
+        _ => (actor.Kind, 0, TokenScopes.None),
+    };
+
+    /// <summary>
+    /// A group the caller may see: 401 for invalid credentials; for a group they cannot see, 404, except that the package
+    /// list asks an anonymous caller to sign in (401). Which projects below it are readable is decided per project.
+    /// </summary>
+    public async Task<Namespace> AuthorizeGroupAsync(AuthenticationResult auth, string groupIdOrPath, GroupAction action, CancellationToken ct)
     {
         if (auth.Outcome == AuthenticationOutcome.Invalid) throw RegistryError.Unauthorized();
         var group = await locator.FindGroupAsync(groupIdOrPath, ct);
         if (group is null || !await permissions.CanSeeNamespaceAsync(auth.Actor, group, ct))
-            throw auth.Actor.Kind == ActorKind.Anonymous ? RegistryError.Unauthorized() : RegistryError.NotFound("Group");
+            throw auth.Actor.Kind == ActorKind.Anonymous && action == GroupAction.ReadPackages ? RegistryError.Unauthorized() : RegistryError.NotFound("Group");
         return group;
     }
 }

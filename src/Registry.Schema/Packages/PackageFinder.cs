@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Caching;
 using Registry.Schema.Data;
 using Registry.Schema.Identity;
 using Registry.Schema.Storage;
@@ -8,12 +9,18 @@ namespace Registry.Schema.Packages;
 public sealed record StoredFile(PackageFileRecord Record, string BlobKey);
 
 /// <summary>Finds the file a download names: the newest file of that name in that package, hidden packages included.</summary>
-public sealed class PackageFinder(RegistryDbContext db, IBlobStore blobs)
+public sealed class PackageFinder(RegistryDbContext db, IBlobStore blobs, HotPathCache cache)
 {
     public async Task<StoredFile> FindFileAsync(Project project, string name, string version, string fileName, CancellationToken ct)
     {
         PackageNameRules.Validate(name, version);
-        if (await FindNewestAsync(project.Id, name, version, fileName, ct) is { } file) return file;
+        // Cached for downloads only (HotPathCache); the duplicate checks of uploads always read the database.
+        var file = await cache.GetOrLoadAsync(("file", project.Id, name, version, fileName), CacheScope.IdentityAndPackages, async () =>
+        {
+            var found = await FindNewestAsync(project.Id, name, version, fileName, ct);
+            return (found, found is not null, (DateTime?)null);
+        });
+        if (file is not null) return file;
         var packageExists = await VisiblePackages(project.Id, name).AnyAsync(p => p.Version == version, ct);
         throw packageExists ? RegistryError.NotFound("Package file") : RegistryError.NotFound("Package");
     }
@@ -77,9 +84,10 @@ public sealed class PackageFinder(RegistryDbContext db, IBlobStore blobs)
     public async Task<List<StoredFile>> FilesOfVersionAsync(Project project, string name, string version, CancellationToken ct)
     {
         var package = await VisiblePackageAsync(project, name, version, ct);
-        var files = await db.PackageFiles.AsNoTracking()
+        // Sorted here: see PackageQueries.FilesOfAsync.
+        var files = (await db.PackageFiles.AsNoTracking()
             .Where(f => f.PackageId == package.Id && f.Status == PackageFileStatus.Default)
-            .OrderByDescending(f => f.Id).ToListAsync(ct);
+            .ToListAsync(ct)).OrderByDescending(f => f.Id);
         return files.DistinctBy(f => f.FileName).OrderBy(f => f.FileName, StringComparer.Ordinal)
             .Select(f => new StoredFile(PackageFileRecord.From(f, package, blobs.FileStore), f.BlobKey)).ToList();
     }

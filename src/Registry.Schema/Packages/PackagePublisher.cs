@@ -115,9 +115,11 @@ public sealed class PackagePublisher(
                 idle.CancelAfter(options.Value.UploadIdleTimeout);
                 var read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), idle.Token);
                 if (read == 0) break;
-                hasher.Append(buffer.AsSpan(0, read));
-                if (options.Value.IsTooLarge(hasher.Length)) throw Refused(UploadRefusal.Size, RegistryError.TooLarge());
-                await write(buffer.AsMemory(0, read), ct);
+                if (options.Value.IsTooLarge(hasher.Length + read)) throw Refused(UploadRefusal.Size, RegistryError.TooLarge());
+                // The chunk is hashed while it is written: the disk and the digests overlap.
+                var hashing = hasher.AppendAsync(buffer.AsMemory(0, read));
+                try { await write(buffer.AsMemory(0, read), ct); }
+                finally { await hashing; }
             }
         }
         catch (OperationCanceledException) when (idle.IsCancellationRequested && !ct.IsCancellationRequested)

@@ -1,15 +1,20 @@
 using Registry.Schema;
 using Registry.Schema.GraphQL;
 using Registry.Schema.Storage;
+using Registry.Server.AccessTokens;
 using Registry.Server.Data;
 using Registry.Server.Generic;
 using Registry.Server.GraphQL;
+using Registry.Server.Groups;
 using Registry.Server.Http;
 using Registry.Server.Ide;
 using Registry.Server.Lifecycle;
+using Registry.Server.Instance;
 using Registry.Server.Operations;
 using Registry.Server.PackagesApi;
+using Registry.Server.Projects;
 using Registry.Server.Storage;
+using Registry.Server.Users;
 using Registry.Server.Web;
 
 namespace Registry.Server.Hosting;
@@ -76,6 +81,11 @@ public static class RegistryApplication
         app.MapPackagesApi();
         app.MapProtectionRules();
         app.MapRetention();
+        app.MapProjects();
+        app.MapGroups();
+        app.MapUsers();
+        app.MapInstance();
+        app.MapAccessTokens();
         app.MapBananaCakePop("/graphql", "/api/graphql");
         app.MapGraphQLEndpoint("/api/graphql", "/graphql");
         app.MapRegistryHealth();

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+using System.Diagnostics.Metrics;
 using Registry.Schema;
+using Registry.Schema.Diagnostics;
 
 namespace Registry.Server.Operations;
 
@@ -8,9 +10,21 @@ namespace Registry.Server.Operations;
 /// uploads already running get up to <see cref="RegistryOptions.ShutdownGracePeriod"/> to finish before the listener
 /// closes. Everything else is served as usual meanwhile.
 /// </summary>
-public sealed class ShutdownDrain(IOptions<RegistryOptions> options, ILogger<ShutdownDrain> log) : IHostedLifecycleService
+public sealed class ShutdownDrain : IHostedLifecycleService
 {
+    private readonly IOptions<RegistryOptions> options;
+    private readonly ILogger<ShutdownDrain> log;
     private int _uploadsInFlight;
+
+    public ShutdownDrain(IOptions<RegistryOptions> options, ILogger<ShutdownDrain> log, IMeterFactory meters)
+    {
+        this.options = options;
+        this.log = log;
+        // What a drain would wait for, and what an operator sees before restarting an instance.
+        meters.Create(RegistryMetrics.MeterName).CreateObservableGauge("registry.uploads.in_flight", () => UploadsInFlight,
+            "{upload}", "Uploads being received right now");
+    }
+
     private volatile bool _draining;
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

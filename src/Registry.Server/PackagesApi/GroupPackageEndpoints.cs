@@ -12,8 +12,8 @@ internal static class GroupPackageEndpoints
         OffsetPagination paging, HttpContext http, PackageQueries queries, Permissions permissions)
     {
         var ct = http.RequestAborted;
-        var packages = await queries.ForGroupAsync(scope.Actor, scope.Group, parameters.Filter, parameters.IncludeSubgroups, ct);
-        var page = await paging.ApplyAsync(http, parameters.Apply(packages.Include(p => p.Project)), ct);
+        var list = await queries.ListForGroupAsync(scope.Actor, scope.Group, parameters.Filter, parameters.IncludeSubgroups, ct);
+        var page = await paging.ApplyAsync(http, parameters.Apply(list.Query.Include(p => p.Project)), ct, parameters.Count(list));
 
         var canDelete = new Dictionary<long, bool>();
         var result = new List<PackageJson>(page.Count);

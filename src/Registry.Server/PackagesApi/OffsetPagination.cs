@@ -22,9 +22,11 @@ public sealed record OffsetPagination(int Page, int PerPage)
 
     private int Skip => (int)Math.Min(int.MaxValue, (long)(Page - 1) * PerPage);
 
-    public async Task<List<T>> ApplyAsync<T>(HttpContext http, IQueryable<T> ordered, CancellationToken ct)
+    /// <param name="count">counts the list when counting its rows would be slow (package lists keep counters)</param>
+    public async Task<List<T>> ApplyAsync<T>(HttpContext http, IQueryable<T> ordered, CancellationToken ct,
+        Func<CancellationToken, Task<int>>? count = null)
     {
-        var total = await ordered.CountAsync(ct);
+        var total = count is null ? await ordered.CountAsync(ct) : await count(ct);
         WriteHeaders(http, total);
         return Skip >= total ? [] : await ordered.Skip(Skip).Take(PerPage).ToListAsync(ct);
     }

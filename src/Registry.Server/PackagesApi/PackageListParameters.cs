@@ -48,6 +48,9 @@ public sealed record PackageListParameters(PackageFilter Filter, PackageOrder Or
         return new PackageListParameters(filter, order, descending, typeGiven && type is null, includeSubgroups);
     }
 
+    /// <summary>The list's size: its counters, or nothing at all for another package type.</summary>
+    public Func<CancellationToken, Task<int>> Count(PackageList list) => OtherPackageType ? _ => Task.FromResult(0) : list.CountAsync;
+
     public IQueryable<Package> Apply(IQueryable<Package> filtered)
     {
         if (OtherPackageType) filtered = filtered.Where(_ => false);

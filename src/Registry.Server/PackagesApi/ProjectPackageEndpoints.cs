@@ -9,7 +9,8 @@ internal static class ProjectPackageEndpoints
     public static async Task<GitLabJson<List<PackageJson>>> List(ProjectScope scope, PackageListParameters parameters,
         OffsetPagination paging, HttpContext http, PackageQueries queries)
     {
-        var page = await paging.ApplyAsync(http, parameters.Apply(queries.ForProject(scope.Project.Id, parameters.Filter)), http.RequestAborted);
+        var list = await queries.ListForProjectAsync(scope.Project.Id, parameters.Filter, http.RequestAborted);
+        var page = await paging.ApplyAsync(http, parameters.Apply(list.Query), http.RequestAborted, parameters.Count(list));
         return GitLabJson.Ok(page.Select(p =>
         {
             p.Project = scope.Project;

@@ -101,23 +101,50 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     private sealed class Writer(FileSystemBlobStore store, FileStream stream, string temp, string final) : IBlobWriter
     {
-        private bool _committed;
+        /// <summary>
+        /// A large blob is flushed to disk in the background every this many bytes while it streams in, so the flush
+        /// at commit (before the 201) waits for the last stretch only instead of the whole file.
+        /// </summary>
+        private const long FlushEvery = 64L * 1024 * 1024;
 
-        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-            stream.WriteAsync(data, cancellationToken);
+        private bool _committed;
+        private long _unflushed;
+        private Task? _flushing;
+
+        public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            await stream.WriteAsync(data, cancellationToken);
+            _unflushed += data.Length;
+            if (_unflushed >= FlushEvery && _flushing is null or { IsCompleted: true })
+            {
+                if (_flushing is not null) await _flushing; // surfaces a failed flush
+                _unflushed = 0;
+                _flushing = Task.Run(() => RandomAccess.FlushToDisk(stream.SafeFileHandle), CancellationToken.None);
+            }
+        }
 
         public async Task CommitAsync(CancellationToken cancellationToken)
         {
+            if (_flushing is not null) await _flushing;
             await stream.FlushAsync(cancellationToken);
             stream.Flush(flushToDisk: true);
             await stream.DisposeAsync();
-            Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+            var directory = Path.GetDirectoryName(final)!;
+            Directory.CreateDirectory(directory);
             File.Move(temp, final);
+            // The rename is durable only once its directory is: without this a crash right after the 201 could
+            // leave the recorded file's blob in tmp/.
+            DirectorySync.Flush(directory);
             _committed = true;
         }
 
         public async ValueTask DisposeAsync()
         {
+            if (_flushing is not null)
+            {
+                try { await _flushing; }
+                catch (IOException) { } // the write failed or was abandoned anyway; the bytes are discarded below
+            }
             await stream.DisposeAsync();
             if (!_committed) File.Delete(temp);
             store._writing.TryRemove(temp, out _);

@@ -12,7 +12,9 @@ public sealed class ShutdownAndCrashTests
     [Fact]
     public async Task Sigterm_lets_the_upload_in_flight_finish_and_refuses_new_ones_with_503()
     {
-        await using var process = ServerProcess.Start("drain", new Dictionary<string, string>(), new Dictionary<string, string>
+        // On the suite's backend, so the server started afterwards finds what this one acknowledged.
+        var instance = Guid.NewGuid().ToString("N");
+        await using var process = ServerProcess.Start("drain", await TestBackend.SettingsForNewServerAsync(instance), new Dictionary<string, string>
         {
             ["Registry:ShutdownGracePeriod"] = "00:00:30",
             ["Logging:LogLevel:Registry.Server.Operations"] = "Information",
@@ -30,10 +32,11 @@ public sealed class ShutdownAndCrashTests
             $"Content-Length: {content.Length}\r\nPRIVATE-TOKEN: {RegistryServer.RootToken}\r\n\r\n"));
         await stream.WriteAsync(content.AsMemory(0, content.Length / 2));
         await stream.FlushAsync();
-        await Task.Delay(300); // the server is reading the body
+        using var client = process.Client();
+        await Eventually.HoldsAsync(async () => (await MetricsScrape.TakeAsync(client)).Sum("registry_uploads_in_flight") == 1,
+            "the server is receiving the upload");
 
         process.Terminate();
-        using var client = process.Client();
         // Draining: readiness fails so the load balancer stops sending; a new upload is refused, downloads still work.
         await Eventually.HoldsAsync(async () => (await client.GetAsync("/-/readiness")).StatusCode == HttpStatusCode.ServiceUnavailable, "readiness fails while draining");
         using (var refused = await client.PutAsync(RegistryServer.GenericUrl("drain%2Fapp", "pkg", "1.0.0", "late.bin"), new ByteArrayContent([1, 2, 3])))
@@ -53,10 +56,18 @@ public sealed class ShutdownAndCrashTests
         Assert.Contains("the uploads in flight finished", process.Log);
 
         // Nothing acknowledged was lost: a new server on the same data serves the file.
-        await using var after = await RegistryServer.StartAsync(new Dictionary<string, string> { ["Registry:DataPath"] = process.DataPath },
-            dataPath: process.DataPath);
-        using var root = after.Client(RegistryServer.RootToken);
-        Assert.Equal(content, await root.GetByteArrayAsync(url));
+        try
+        {
+            await using var after = ServerProcess.Start("after-drain", TestBackend.SettingsForExistingServer(instance),
+                new Dictionary<string, string> { ["Registry:DataPath"] = process.DataPath });
+            await after.WaitReadyAsync();
+            using var root = after.Client(RegistryServer.RootToken);
+            Assert.Equal(content, await root.GetByteArrayAsync(url));
+        }
+        finally
+        {
+            await TestBackend.DropDatabaseAsync(instance);
+        }
     }
 
     [SkippableFact]

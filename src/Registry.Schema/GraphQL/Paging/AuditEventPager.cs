@@ -14,7 +14,6 @@ public static class AuditEventPager
         CancellationToken ct)
     {
         if (first < 0 || last < 0) throw new ExecutionError("first and last must not be negative");
-        var total = await events.CountAsync(ct);
         var query = events;
         if (after is not null) { var a = Decode(after); query = query.Where(e => e.Id < a); }
         if (before is not null) { var b = Decode(before); query = query.Where(e => e.Id > b); }
@@ -25,7 +24,7 @@ public static class AuditEventPager
         rows = rows.Take(size).ToList();
         if (backwards) rows.Reverse();
         return Pager.Build<AuditEventNode, AuditEventEdge, AuditEventConnection>(
-            rows.Select(e => new AuditEventNode(e)).ToList(), rows.Select(e => Encode(e.Id)).ToList(), total,
+            rows.Select(e => new AuditEventNode(e)).ToList(), rows.Select(e => Encode(e.Id)).ToList(), events.CountAsync,
             hasPreviousPage: backwards ? more : after is not null, hasNextPage: backwards ? before is not null : more);
     }
 

@@ -17,13 +17,15 @@ public abstract class Edge<TNode>
     public TNode Node { get; init; } = default!;
 }
 
-/// <summary>A Relay connection with GitLab's <c>count</c>.</summary>
+/// <summary>A Relay connection with GitLab's <c>count</c>, counted only when a query asks for it.</summary>
 public abstract class Connection<TNode, TEdge> where TEdge : Edge<TNode>, new()
 {
     public List<TNode> Nodes { get; init; } = [];
     public List<TEdge> Edges { get; init; } = [];
     public PageInfo PageInfo { get; init; } = new();
-    public int Count { get; init; }
+    [Ignore] public Func<CancellationToken, Task<int>> Counter { get; init; } = _ => Task.FromResult(0);
+
+    public Task<int> Count(CancellationToken cancellationToken) => Counter(cancellationToken);
 }
 
 /// <summary>
@@ -80,11 +82,11 @@ public static class Pager
     private static TConnection Build<TNode, TEdge, TConnection>(List<TNode> nodes, Window window)
         where TEdge : Edge<TNode>, new()
         where TConnection : Connection<TNode, TEdge>, new() =>
-        Build<TNode, TEdge, TConnection>(nodes, nodes.Select((_, i) => Encode(window.Start + i)).ToList(), window.Total,
+        Build<TNode, TEdge, TConnection>(nodes, nodes.Select((_, i) => Encode(window.Start + i)).ToList(), _ => Task.FromResult(window.Total),
             hasPreviousPage: window.Start > 0, hasNextPage: window.End < window.Total);
 
     /// <summary>A connection from a page of nodes and their cursors, however the page was found.</summary>
-    public static TConnection Build<TNode, TEdge, TConnection>(List<TNode> nodes, List<string> cursors, int total,
+    public static TConnection Build<TNode, TEdge, TConnection>(List<TNode> nodes, List<string> cursors, Func<CancellationToken, Task<int>> count,
         bool hasPreviousPage, bool hasNextPage)
         where TEdge : Edge<TNode>, new()
         where TConnection : Connection<TNode, TEdge>, new()
@@ -94,7 +96,7 @@ public static class Pager
         {
             Nodes = nodes,
             Edges = edges,
-            Count = total,
+            Counter = count,
             PageInfo = new PageInfo
             {
                 HasPreviousPage = hasPreviousPage,

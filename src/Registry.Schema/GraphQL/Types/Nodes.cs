@@ -17,6 +17,8 @@ public sealed partial class UserNode(User user)
     public string Name => user.Name;
     [System.ComponentModel.Description("Whether the user is an administrator.")]
     public bool Admin => user.IsAdmin;
+    [System.ComponentModel.Description("Indicates if the user is a bot (the user of a project or group access token).")]
+    public bool Bot => user.IsBot;
     [System.ComponentModel.Description("Web URL of the user.")]
     public string WebUrl([FromUserContext] RegistryUserContext ctx) => ctx.WebUrl(WebPaths.User(user));
 }
@@ -69,15 +71,19 @@ public sealed partial class GroupNode(Namespace ns) : NamespaceNode(ns)
             first, after, last, before, ct);
     }
 
+    [System.ComponentModel.Description("Group access tokens (active, expired and revoked); null unless you are an Owner of the group.")]
+    public Task<List<AccessTokenNode>?> AccessTokens([FromServices] ResourceAccessTokens tokens, [FromUserContext] RegistryUserContext ctx,
+        CancellationToken ct) => AccessTokenNode.ListAsync(tokens, ctx.Actor, TokenResource.Of(Entity), ct);
+
     [System.ComponentModel.Description("Packages of every project in this group and its subgroups that you can read.")]
     public async Task<PackageConnection> Packages([FromServices] PackageQueries queries, [FromUserContext] RegistryUserContext ctx,
         string? packageName = null, PackageTypeEnum? packageType = null, string? packageVersion = null, PackageStatus? status = null,
         PackageGroupSort? sort = null, bool? includeVersionless = null,
         int? first = null, string? after = null, int? last = null, string? before = null, CancellationToken ct = default)
     {
-        var query = await queries.ForGroupAsync(ctx.Actor, Entity, PackageArguments.Filter(packageName, packageType, packageVersion, status), true, ct);
+        var list = await queries.ListForGroupAsync(ctx.Actor, Entity, PackageArguments.Filter(packageName, packageType, packageVersion, status), true, ct);
         var (order, descending) = PackageArguments.Order(sort ?? PackageGroupSort.CreatedDesc);
-        return await PackagePager.PageAsync(query, order, descending, first, after, last, before, ct);
+        return await PackagePager.PageAsync(list, order, descending, first, after, last, before, ct);
     }
 }
 
@@ -119,15 +125,19 @@ public sealed partial class ProjectNode(Project project)
         return ns.Kind == NamespaceKind.Group && await permissions.CanSeeNamespaceAsync(ctx.Actor, ns, ct) ? new GroupNode(ns) : null;
     }
 
+    [System.ComponentModel.Description("Project access tokens (active, expired and revoked); null unless you are a Maintainer of the project.")]
+    public Task<List<AccessTokenNode>?> AccessTokens([FromServices] ResourceAccessTokens tokens, [FromUserContext] RegistryUserContext ctx,
+        CancellationToken ct) => AccessTokenNode.ListAsync(tokens, ctx.Actor, TokenResource.Of(project), ct);
+
     [System.ComponentModel.Description("Packages of this project. Hidden packages are listed only when a status is asked for.")]
-    public Task<PackageConnection> Packages([FromServices] PackageQueries queries,
+    public async Task<PackageConnection> Packages([FromServices] PackageQueries queries,
         string? packageName = null, PackageTypeEnum? packageType = null, string? packageVersion = null, PackageStatus? status = null,
         PackageSort? sort = null, bool? includeVersionless = null,
         int? first = null, string? after = null, int? last = null, string? before = null, CancellationToken ct = default)
     {
-        var query = queries.ForProject(project.Id, PackageArguments.Filter(packageName, packageType, packageVersion, status));
+        var list = await queries.ListForProjectAsync(project.Id, PackageArguments.Filter(packageName, packageType, packageVersion, status), ct);
         var (order, descending) = PackageArguments.Order((PackageGroupSort)(int)(sort ?? PackageSort.CreatedDesc));
-        return PackagePager.PageAsync(query, order, descending, first, after, last, before, ct);
+        return await PackagePager.PageAsync(list, order, descending, first, after, last, before, ct);
     }
 
     private async Task<Namespace> NamespaceOfAsync(RequestLoaders loaders, CancellationToken ct) =>

@@ -72,7 +72,7 @@ public sealed class PackageDetailsNode(Package package) : PackageNode(package)
         "(default, error and deprecated ones), by version.")]
     public Task<PackageConnection> Versions([FromServices] PackageQueries queries,
         int? first = null, string? after = null, int? last = null, string? before = null, CancellationToken ct = default) =>
-        PackagePager.PageAsync(queries.OtherVersions(Entity), PackageOrder.Version, false, first, after, last, before, ct);
+        PackagePager.PageAsync(queries.OtherVersionsList(Entity), PackageOrder.Version, false, first, after, last, before, ct);
 
     [System.ComponentModel.Description("Indicates if there is public access to the package (its project is public).")]
     public IDataLoaderResult<bool> PublicPackage([FromServices] RequestLoaders loaders) =>

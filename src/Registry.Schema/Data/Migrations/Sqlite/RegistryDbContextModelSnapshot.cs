@@ -353,6 +353,12 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("BotGroupId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("BotProjectId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -376,12 +382,19 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Type")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Username")
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("BotGroupId");
+
+                    b.HasIndex("BotProjectId");
 
                     b.HasIndex("NamespaceId");
 
@@ -654,10 +667,40 @@ namespace Registry.Schema.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ProjectId", "CreatedAt", "Id", "Status");
+
+                    b.HasIndex("ProjectId", "Name", "Id", "Status");
+
+                    b.HasIndex("ProjectId", "PackageType", "Id", "Status");
+
                     b.HasIndex("ProjectId", "PackageType", "Name", "Version")
                         .IsUnique();
 
+                    b.HasIndex("ProjectId", "Version", "Id", "Status");
+
                     b.ToTable("Packages");
+
+                    b.HasAnnotation("Sqlite:UseSqlReturningClause", false);
+                });
+
+            modelBuilder.Entity("Registry.Schema.Packages.PackageCount", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProjectId", "Name", "Status");
+
+                    b.ToTable("PackageCounts");
                 });
 
             modelBuilder.Entity("Registry.Schema.Packages.PackageFile", b =>
@@ -713,9 +756,9 @@ namespace Registry.Schema.Data.Migrations.Sqlite
 
                     b.HasIndex("ContentBlobId");
 
-                    b.HasIndex("Status");
-
                     b.HasIndex("PackageId", "FileName");
+
+                    b.HasIndex("Status", "PackageId");
 
                     b.ToTable("PackageFiles");
                 });
@@ -850,6 +893,16 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                 {
                     b.HasOne("Registry.Schema.Identity.Namespace", null)
                         .WithMany()
+                        .HasForeignKey("BotGroupId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Registry.Schema.Identity.Project", null)
+                        .WithMany()
+                        .HasForeignKey("BotProjectId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Registry.Schema.Identity.Namespace", null)
+                        .WithMany()
                         .HasForeignKey("NamespaceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -911,6 +964,15 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Project");
+                });
+
+            modelBuilder.Entity("Registry.Schema.Packages.PackageCount", b =>
+                {
+                    b.HasOne("Registry.Schema.Identity.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Registry.Schema.Packages.PackageFile", b =>
