@@ -27,10 +27,11 @@ public sealed class UpgradeTests
 
     private sealed record StoredRow(long ProjectId, long PackageId, long FileId, string Name, string Version, string FileName, string Sha256, long Size, bool Hidden);
 
-    /// <param name="fixture">main's build before this branch was made (d544b3f) and when it was finished (c426e7c)</param>
+    /// <param name="fixture">main's build before this branch was made (d544b3f), when it was finished (c426e7c), and with issue 9 (d95c4c9)</param>
     [Theory]
     [InlineData("main-d544b3f")]
     [InlineData("main-c426e7c")]
+    [InlineData("main-d95c4c9")]
     public async Task The_data_mains_build_left_is_served_throughout_the_move_to_content_addressed_storage(string fixture)
     {
         // A server creates the database (and, on PostgreSQL, the bucket prefix); its contents are then replaced by
