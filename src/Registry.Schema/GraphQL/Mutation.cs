@@ -113,7 +113,9 @@ public sealed partial class Mutation
 
     public static Task<DestroyPayload> DestroyPackages(DestroyPackagesInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] PackageDestroyer destroyer, CancellationToken ct) =>
-        Run<DestroyPayload>(input, p => destroyer.DestroyPackagesAsync(ctx.Actor, input.Ids.Select(id => ParseId(id, GlobalId.Package)).ToList(), ct));
+        Run<DestroyPayload>(input, async p =>
+            // As GitLab: protected packages are left alone and named in errors; the others are destroyed.
+            p.Errors = await destroyer.DestroyPackagesAsync(ctx.Actor, input.Ids.Select(id => ParseId(id, GlobalId.Package)).ToList(), ct, skipProtected: true));
 
     public static Task<DestroyPayload> DestroyPackageFile(DestroyPackageFileInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] PackageDestroyer destroyer, CancellationToken ct) =>
@@ -125,7 +127,8 @@ public sealed partial class Mutation
         {
             var project = await locator.FindProjectAsync(input.ProjectPath, ct);
             if (project is null || !await permissions.CanSeeProjectAsync(ctx.Actor, project, ct)) throw RegistryError.NotFound("Project", "Project not found");
-            await destroyer.DestroyFilesAsync(ctx.Actor, input.Ids.Select(id => ParseId(id, GlobalId.PackageFile)).ToList(), project.Id, ct);
+            p.Errors = await destroyer.DestroyFilesAsync(ctx.Actor, input.Ids.Select(id => ParseId(id, GlobalId.PackageFile)).ToList(), project.Id, ct,
+                skipProtected: true);
         });
 
     private static Task<TPayload> Run<TPayload>(MutationInput input, Func<TPayload, Task> action)
@@ -139,7 +142,7 @@ public sealed partial class Mutation
         p.ExpiresAt = issued.ExpiresAt;
     }
 
-    private static long ParseId(string gid, string model) =>
+    internal static long ParseId(string gid, string model) =>
         GlobalId.TryParse(gid, model, out var id) ? id : throw RegistryError.BadRequest($"{gid} is not a valid {model} id");
 
     private static TokenScopes Scopes(IEnumerable<AccessTokenScope> scopes) =>
