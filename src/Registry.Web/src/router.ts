@@ -34,6 +34,10 @@ export const router = createRouter({
       component: () => import('./pages/ProjectDeployTokensPage.vue'), meta: { title: 'Deploy tokens', auth: true },
     },
     {
+      path: '/:project(.+)/-/settings/packages_and_registries', name: 'project-package-settings',
+      component: () => import('./pages/ProjectPackageSettingsPage.vue'), meta: { title: 'Packages and registries settings', auth: true },
+    },
+    {
       path: '/:project(.+)/-/settings/access_tokens', name: 'project-access-tokens',
       component: () => import('./pages/AccessTokensPage.vue'), meta: { title: 'Project access tokens', auth: true },
     },

@@ -32,6 +32,8 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
     private async Task ScreenshotAsync(IPage page, string name)
     {
         var path = Path.Combine(HeadlessChromium.ScreenshotFolder, name + ".png");
+        // From the top: a page scrolled by a click would show its sticky top bar in the middle of a full-page shot.
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
         await page.ScreenshotAsync(new() { Path = path, FullPage = true });
         output.WriteLine("screenshot: " + path);
     }
@@ -415,6 +417,134 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task A_protection_rule_added_in_the_UI_refuses_a_developers_REST_push_and_marks_the_packages_it_matches()
+    {
+        await SeedProjectAsync("protecting", "app");
+        await Server.PublishAsync("protecting/app", "release-cli", "1.0.0", "cli.tar.gz", "cli 1.0.0");
+        await Server.PublishAsync("protecting/app", "nightly-cli", "1.0.0", "cli.tar.gz", "nightly 1.0.0");
+        await Server.CreateUserAsync("protect-maintainer", password: "maintainer-password");
+        await Server.AddProjectMemberAsync("protecting/app", "protect-maintainer", "MAINTAINER");
+        await Server.CreateUserAsync("protect-developer", password: "developer-password");
+        var developerToken = await Server.CreatePersonalAccessTokenAsync("protect-developer", ["API"]);
+        await Server.AddProjectMemberAsync("protecting/app", "protect-developer", "DEVELOPER");
+
+        var page = await SignInAsync("protect-maintainer", "maintainer-password");
+        await page.GotoAsync("/protecting/app/-/packages");
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Packages and registries" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("No packages are protected yet.")).ToBeVisibleAsync();
+        await page.GetByLabel("Name pattern", new() { Exact = true }).FillAsync("release-*");
+        await page.GetByLabel("Minimum access level for push").SelectOptionAsync(new SelectOptionValue { Label = "Maintainer" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add rule" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Added the protection rule release-*.");
+        var rule = page.GetByTestId("protection-rule-row").Filter(new() { HasText = "release-*" });
+        await Assertions.Expect(rule).ToContainTextAsync("Maintainer");
+        await ScreenshotAsync(page, "14-project-package-settings");
+
+        // A Developer's REST PUT of a matching name is refused with GitLab's 403; other names are not protected.
+        using (var refused = await Server.UploadAsync("protecting/app", "release-cli", "1.1.0", "cli.tar.gz", "cli 1.1.0"u8.ToArray(), token: developerToken))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Contains("Package protected.", await refused.Content.ReadAsStringAsync());
+        }
+        using (var accepted = await Server.UploadAsync("protecting/app", "nightly-cli", "1.1.0", "cli.tar.gz", "nightly 1.1.0"u8.ToArray(), token: developerToken))
+            Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+
+        // The packages the rule matches carry a badge, in the list and on their page.
+        await page.GotoAsync("/protecting/app/-/packages");
+        await Assertions.Expect(page.GetByTestId("package-row")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByTestId("package-row").Filter(new() { HasText = "release-cli" })).ToContainTextAsync("Protected");
+        Assert.Equal(0, await page.GetByTestId("package-row").Filter(new() { HasText = "nightly-cli" }).GetByText("Protected").CountAsync());
+        await page.GetByRole(AriaRole.Link, new() { Name = "release-cli" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("package-protected")).ToBeVisibleAsync();
+
+        // Edited in place: pushes open to Developers again, deletes for Owners only; then the Developer's PUT is accepted.
+        await page.GotoAsync("/protecting/app/-/settings/packages_and_registries");
+        await rule.GetByRole(AriaRole.Button, new() { Name = "Edit release-*" }).ClickAsync();
+        var editing = page.GetByTestId("protection-rule-row").First;
+        await editing.GetByLabel("Minimum access level for push").SelectOptionAsync(new SelectOptionValue { Label = "Developer (default)" });
+        await editing.GetByLabel("Minimum access level for delete").SelectOptionAsync(new SelectOptionValue { Label = "Owner" });
+        await editing.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved the protection rule release-*.");
+        await Assertions.Expect(rule).ToContainTextAsync("Developer (default)");
+        await Assertions.Expect(rule).ToContainTextAsync("Owner");
+        using (var accepted = await Server.UploadAsync("protecting/app", "release-cli", "1.1.0", "cli.tar.gz", "cli 1.1.0"u8.ToArray(), token: developerToken))
+            Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+
+        // Deleted after a confirmation: nothing is protected any more.
+        await rule.GetByRole(AriaRole.Button, new() { Name = "Delete release-*" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete rule" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("No packages are protected yet.")).ToBeVisibleAsync();
+        var rules = await Server.GraphQLAsync("{ project(fullPath: \"protecting/app\") { packagesProtectionRules { count } } }");
+        Assert.Equal(0, rules.GetProperty("project").GetProperty("packagesProtectionRules").GetProperty("count").GetInt32());
+
+        // A Developer sees no settings to change.
+        var developerPage = await SignInAsync("protect-developer", "developer-password");
+        await developerPage.GotoAsync("/protecting/app/-/settings/packages_and_registries");
+        await Assertions.Expect(developerPage.GetByText("Only the project's Maintainers and Owners can see and change these settings.")).ToBeVisibleAsync();
+        Assert.Equal(0, await developerPage.GetByRole(AriaRole.Button, new() { Name = "Add rule" }).CountAsync());
+    }
+
+    [Fact]
+    public async Task A_retention_rule_made_in_the_UI_dry_runs_to_exactly_the_versions_a_run_would_delete_and_deletes_nothing()
+    {
+        await SeedProjectAsync("retaining", "app");
+        // SemVer order, not text order: 1.10.0 is newer than 1.2.0, and 2.0.0-rc.1 sits between 1.10.0 and 2.0.0.
+        string[] nightly = ["1.0.0", "1.2.0", "1.10.0", "2.0.0-rc.1", "2.0.0"];
+        foreach (var version in nightly) await Server.PublishAsync("retaining/app", "nightly-cli", version, "cli.tar.gz", $"nightly {version}");
+        await Server.PublishAsync("retaining/app", "nightly-docs", "0.1.0", "docs.zip", "docs");
+        foreach (var version in new[] { "1.0.0", "1.1.0", "1.2.0" }) await Server.PublishAsync("retaining/app", "stable-cli", version, "cli.tar.gz", $"stable {version}");
+
+        var page = await SignInAsync("root", RegistryServer.RootPassword);
+        await page.GotoAsync("/retaining/app/-/settings/packages_and_registries");
+        await Assertions.Expect(page.GetByText("No retention rules")).ToBeVisibleAsync();
+        await page.GetByLabel("Package name pattern").FillAsync("nightly-*");
+        await page.GetByLabel("Keep the newest versions").FillAsync("3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add retention rule" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("retention-rule-row")).ToContainTextAsync("keeps the 3 newest versions");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Dry run", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("dry-run-summary")).ToContainTextAsync("2 packages would be deleted. Nothing has been deleted.");
+        var rows = page.GetByTestId("dry-run-row");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        var listed = (await rows.AllInnerTextsAsync()).Select(t => t.Replace('\t', ' ').Replace('\n', ' ')).ToList();
+        Assert.Single(listed, t => t.Contains("nightly-cli") && t.Contains(" 1.0.0 "));
+        Assert.Single(listed, t => t.Contains("nightly-cli") && t.Contains(" 1.2.0 "));
+        await ScreenshotAsync(page, "15-retention-dry-run");
+
+        // The dry run deleted nothing: every version still downloads.
+        foreach (var version in nightly)
+            Assert.Equal(HttpStatusCode.OK, (await Server.DownloadAsync("retaining/app", "nightly-cli", version, "cli.tar.gz")).Status);
+        var count = await Server.GraphQLAsync("{ project(fullPath: \"retaining/app\") { packages { count } } }");
+        Assert.Equal(9, count.GetProperty("project").GetProperty("packages").GetProperty("count").GetInt32());
+
+        // The rule is deleted after a confirmation.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete retention rule nightly-*" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete rule" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("No retention rules")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_cleanup_policy_chosen_in_the_UI_is_saved_and_scheduled()
+    {
+        await SeedProjectAsync("cleaning", "app");
+        var page = await SignInAsync("root", RegistryServer.RootPassword);
+        await page.GotoAsync("/cleaning/app/-/settings/packages_and_registries");
+        var keep = page.GetByLabel("Number of duplicated assets to keep");
+        await Assertions.Expect(keep).ToHaveValueAsync("ALL_PACKAGE_FILES");
+        await keep.SelectOptionAsync(new SelectOptionValue { Label = "1 duplicated asset" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved the cleanup policy.");
+        await Assertions.Expect(page.GetByTestId("cleanup-next-run")).ToContainTextAsync("Next cleanup:");
+
+        var policy = (await Server.GraphQLAsync("{ project(fullPath: \"cleaning/app\") { packagesCleanupPolicy { keepNDuplicatedPackageFiles nextRunAt } } }"))
+            .GetProperty("project").GetProperty("packagesCleanupPolicy");
+        Assert.Equal("ONE_PACKAGE_FILE", policy.GetProperty("keepNDuplicatedPackageFiles").GetString());
+        Assert.Equal(JsonValueKind.String, policy.GetProperty("nextRunAt").ValueKind);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByLabel("Number of duplicated assets to keep")).ToHaveValueAsync("ONE_PACKAGE_FILE");
+    }
+
+    [Fact]
     public async Task A_maintainer_deletes_a_file_after_confirming()
     {
         await SeedProjectAsync("deleting", "app");
@@ -494,7 +624,7 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await SeedProjectAsync("phone", "app");
         await Server.PublishAsync("phone/app", "mobile-package-with-a-long-name", "1.0.0-rc.1+build.42", "artifact-with-a-long-file-name.tar.gz");
         var page = await SignInAsync("root", RegistryServer.RootPassword, width: 390);
-        foreach (var path in new[] { "/phone/app/-/packages", "/groups/phone/-/settings/packages_and_registries", "/phone/app/-/settings/access_tokens" })
+        foreach (var path in new[] { "/phone/app/-/packages", "/groups/phone/-/settings/packages_and_registries", "/phone/app/-/settings/access_tokens", "/phone/app/-/settings/packages_and_registries" })
         {
             await page.GotoAsync(path);
             await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).WaitForAsync();
