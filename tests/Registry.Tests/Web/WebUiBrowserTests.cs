@@ -387,6 +387,30 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task A_maintainer_creates_a_deploy_token_that_downloads_with_curl_until_it_is_revoked()
+    {
+        await SeedProjectAsync("deploy-tokens", "app");
+        await Server.PublishAsync("deploy-tokens/app", "tool", "3.0.0", "tool.txt", "tool v3"u8.ToArray());
+        var page = await SignInAsync("root", RegistryServer.RootPassword);
+        await page.GotoAsync("/deploy-tokens/app/-/settings/repository");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("mirror");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create deploy token" }).ClickAsync();
+        var token = await page.GetByTestId("new-token").InputValueAsync();
+        var username = await page.GetByTestId("new-token-username").InnerTextAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "mirror" })).ToContainTextAsync("Active");
+
+        var url = Url(RegistryServer.GenericUrl("deploy-tokens%2Fapp", "tool", "3.0.0", "tool.txt"));
+        var (status, body) = await Curl.RunAsync("--user", $"{username}:{token}", url);
+        Assert.Equal(200, status);
+        Assert.Equal("tool v3", body);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke mirror" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "mirror" })).ToContainTextAsync("Revoked");
+        Assert.Equal(401, (await Curl.RunAsync("--user", $"{username}:{token}", url)).Status);
+    }
+
+    [Fact]
     public async Task A_group_owner_creates_a_group_access_token_that_publishes_into_the_groups_projects()
     {
         await SeedProjectAsync("group-tokens", "app");
