@@ -485,6 +485,7 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await page.GotoAsync("/protecting/app/-/settings/packages_and_registries");
         await rule.GetByRole(AriaRole.Button, new() { Name = "Edit release-*" }).ClickAsync();
         var editing = page.GetByTestId("protection-rule-row").First;
+        await Assertions.Expect(editing.GetByLabel("Name pattern", new() { Exact = true })).ToBeFocusedAsync();
         await editing.GetByLabel("Minimum access level for push").SelectOptionAsync(new SelectOptionValue { Label = "Developer (default)" });
         await editing.GetByLabel("Minimum access level for delete").SelectOptionAsync(new SelectOptionValue { Label = "Owner" });
         await editing.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
