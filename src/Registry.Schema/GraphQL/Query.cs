@@ -16,12 +16,8 @@ public sealed partial class Query
         ctx.Actor is { Kind: ActorKind.User, User: { } u } ? new UserNode(u) : null;
 
     public static async Task<ProjectNode?> Project([Id] string fullPath, [FromUserContext] RegistryUserContext ctx,
-        [FromServices] RegistryDbContext db, [FromServices] Permissions permissions, CancellationToken ct)
-    {
-        var key = ProjectLocator.PathKey(fullPath);
-        var project = await db.Projects.AsNoTracking().Include(p => p.Namespace).FirstOrDefaultAsync(p => p.FullPathKey == key, ct);
-        return project is not null && await permissions.CanSeeProjectAsync(ctx.Actor, project, ct) ? new ProjectNode(project) : null;
-    }
+        [FromServices] PackageAuthorizer authorizer, CancellationToken ct) =>
+        await authorizer.VisibleProjectAsync(ctx.Actor, ProjectLocator.PathKey(fullPath), ct) is { } project ? new ProjectNode(project) : null;
 
     public static async Task<GroupNode?> Group([Id] string fullPath, [FromUserContext] RegistryUserContext ctx,
         [FromServices] ProjectLocator locator, [FromServices] Permissions permissions, CancellationToken ct)

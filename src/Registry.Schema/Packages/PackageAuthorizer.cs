@@ -61,6 +61,19 @@ public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permis
     }
 
     /// <summary>
+    /// The project at <paramref name="fullPath"/> when the actor may see it, else null: GraphQL's <c>project(fullPath:)</c>.
+    /// It shares the downloads' cached answer (<see cref="HotPathCache"/>, ended by any identity write on this instance),
+    /// which saves a GraphQL package list the four queries of the lookup and the membership check.
+    /// </summary>
+    public async Task<Project?> VisibleProjectAsync(Actor actor, string fullPath, CancellationToken ct)
+    {
+        // A full path names a namespace too, so it is never all digits (which the shared lookup would read as an id).
+        if (!fullPath.Contains('/')) return null;
+        var (project, access) = await ProjectAndAccessAsync(actor, fullPath, ct);
+        return project is not null && access is { CanSee: true } ? project : null;
+    }
+
+    /// <summary>
     /// The project and what the actor may do there, cached (<see cref="HotPathCache"/>): every download and upload
     /// starts here, and the answer changes only when identities, memberships or projects do.
     /// </summary>
