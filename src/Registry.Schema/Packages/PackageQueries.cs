@@ -8,8 +8,9 @@ public enum PackageOrder { CreatedAt, Name, Version, Type, ProjectPath }
 
 /// <summary>A filtered package list (not yet ordered or paged) and a cheap way to its size.</summary>
 /// <param name="PerProject">the same list split by project, when it spans several (paged per project and merged)</param>
+/// <param name="Identity">what the list's rows depend on (its projects and filter), for keys of cached positions</param>
 public sealed record PackageList(IQueryable<Package> Query, Func<CancellationToken, Task<int>> CountAsync,
-    IReadOnlyList<IQueryable<Package>>? PerProject = null);
+    IReadOnlyList<IQueryable<Package>>? PerProject = null, string? Identity = null);
 
 public sealed record PackageFilter(string? Name = null, PackageType? Type = null, string? Version = null, PackageStatus? Status = null);
 
@@ -72,7 +73,8 @@ public sealed class PackageQueries(RegistryDbContext db, Permissions permissions
         IQueryable<Package> Rows(IQueryable<Package> q) => Filter(q.AsNoTracking(), names is null ? filter : filter with { Name = null }, names);
 
         return new(Rows(packages), c => CountAsync(counts, packages, filter, c),
-            projectIds.Count is > 1 and <= MaxProjectsMerged ? projectIds.Select(p => Rows(db.Packages.Where(x => x.ProjectId == p))).ToList() : null);
+            projectIds.Count is > 1 and <= MaxProjectsMerged ? projectIds.Select(p => Rows(db.Packages.Where(x => x.ProjectId == p))).ToList() : null,
+            $"{string.Join(',', projectIds)}|{filter}");
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Registry.Server.Hosting;
 using Registry.Server.Http;
 
@@ -22,13 +21,13 @@ public sealed record OffsetPagination(int Page, int PerPage)
 
     private int Skip => (int)Math.Min(int.MaxValue, (long)(Page - 1) * PerPage);
 
-    /// <param name="count">counts the list when counting its rows would be slow (package lists keep counters)</param>
-    public async Task<List<T>> ApplyAsync<T>(HttpContext http, IQueryable<T> ordered, CancellationToken ct,
-        Func<CancellationToken, Task<int>>? count = null)
+    /// <summary>A page read by <paramref name="readPage"/> (skip, take) from a list that <paramref name="count"/> counts.</summary>
+    public async Task<List<T>> ApplyAsync<T>(HttpContext http, Func<int, int, CancellationToken, Task<List<T>>> readPage,
+        Func<CancellationToken, Task<int>> count, CancellationToken ct)
     {
-        var total = count is null ? await ordered.CountAsync(ct) : await count(ct);
+        var total = await count(ct);
         WriteHeaders(http, total);
-        return Skip >= total ? [] : await ordered.Skip(Skip).Take(PerPage).ToListAsync(ct);
+        return Skip >= total ? [] : await readPage(Skip, PerPage, ct);
     }
 
     public List<T> Apply<T>(HttpContext http, IReadOnlyList<T> all)
