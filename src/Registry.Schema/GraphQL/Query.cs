@@ -20,18 +20,12 @@ public sealed partial class Query
         await authorizer.VisibleProjectAsync(ctx.Actor, ProjectLocator.PathKey(fullPath), ct) is { } project ? new ProjectNode(project) : null;
 
     public static async Task<GroupNode?> Group([Id] string fullPath, [FromUserContext] RegistryUserContext ctx,
-        [FromServices] ProjectLocator locator, [FromServices] Permissions permissions, CancellationToken ct)
-    {
-        var ns = await locator.FindNamespaceAsync(fullPath, ct);
-        return ns is { Kind: NamespaceKind.Group } && await permissions.CanSeeNamespaceAsync(ctx.Actor, ns, ct) ? new GroupNode(ns) : null;
-    }
+        [FromServices] PackageAuthorizer authorizer, CancellationToken ct) =>
+        await authorizer.VisibleNamespaceAsync(ctx.Actor, fullPath, ct) is { Kind: NamespaceKind.Group } ns ? new GroupNode(ns) : null;
 
     public static async Task<NamespaceNode?> Namespace([Id] string fullPath, [FromUserContext] RegistryUserContext ctx,
-        [FromServices] ProjectLocator locator, [FromServices] Permissions permissions, CancellationToken ct)
-    {
-        var ns = await locator.FindNamespaceAsync(fullPath, ct);
-        return ns is not null && await permissions.CanSeeNamespaceAsync(ctx.Actor, ns, ct) ? new NamespaceNode(ns) : null;
-    }
+        [FromServices] PackageAuthorizer authorizer, CancellationToken ct) =>
+        await authorizer.VisibleNamespaceAsync(ctx.Actor, fullPath, ct) is { } ns ? new NamespaceNode(ns) : null;
 
     [System.ComponentModel.Description("Projects you can see (GitLab's explore list). membership: only those you are a member of; " +
         "search: in names and paths (with searchNamespaces, also in the namespace's path and name); sort: <field>_<asc|desc> on " +

@@ -74,6 +74,17 @@ public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permis
     }
 
     /// <summary>
+    /// The namespace at <paramref name="fullPath"/> when the actor may see it, else null (GraphQL's <c>group</c> and
+    /// <c>namespace</c>), cached as <see cref="VisibleProjectAsync"/> is.
+    /// </summary>
+    public Task<Namespace?> VisibleNamespaceAsync(Actor actor, string fullPath, CancellationToken ct) =>
+        cache.GetOrLoadAsync<Namespace?>(("namespace-visible", ActorKey(actor), ProjectLocator.PathKey(fullPath)), CacheScope.Identity, async () =>
+        {
+            var ns = await locator.FindNamespaceAsync(fullPath, ct);
+            return (ns is not null && await permissions.CanSeeNamespaceAsync(actor, ns, ct) ? ns : null, true, null);
+        });
+
+    /// <summary>
     /// The project and what the actor may do there, cached (<see cref="HotPathCache"/>): every download and upload
     /// starts here, and the answer changes only when identities, memberships or projects do.
     /// </summary>
@@ -86,7 +97,7 @@ public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permis
         });
 
     /// <summary>What a project's access depends on: the user and the token's scopes, or the token itself.</summary>
-    private static (ActorKind, long, TokenScopes) ActorKey(Actor actor) => actor.Kind switch
+    internal static (ActorKind, long, TokenScopes) ActorKey(Actor actor) => actor.Kind switch
     {
         ActorKind.User => (actor.Kind, actor.User!.Id, actor.Scopes),
         ActorKind.JobToken => (actor.Kind, actor.JobToken!.Id, actor.Scopes),
