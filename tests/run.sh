@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command (README and .ci/run). It installs what the tests need when it is missing (npm packages,
-# Debian's chromium and postgresql), starts a private PostgreSQL and an S3 test server (s3rver) on loopback, and
+# Debian's chromium, postgresql and python3-gitlab), starts a private PostgreSQL and an S3 test server (s3rver) on loopback, and
 # runs the whole suite twice: on the embedded defaults (SQLite + file system) and on PostgreSQL + S3.
 # Extra arguments go to `dotnet test` (e.g. --filter).
 #
@@ -37,6 +37,9 @@ if [ ! -x node_modules/.bin/s3rver ] || [ ! -d node_modules/@chillicream/bananac
   note "npm ci"; npm ci --no-audit --no-fund --loglevel=error
 fi
 command -v chromium >/dev/null || { note "installing chromium"; apt_install chromium || note "could not install chromium"; }
+# GitLab's Python client for tests/Registry.Tests/Clients: Debian's package, for Debian's interpreter (the python3 on
+# PATH may be a pyenv one that does not see Debian's packages).
+/usr/bin/python3 -c 'import gitlab' 2>/dev/null || { note "installing python3-gitlab"; apt_install python3-gitlab || note "could not install python3-gitlab"; }
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -z "$pg_bin" ]; then note "installing postgresql"; apt_install postgresql || true; pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true); fi
 

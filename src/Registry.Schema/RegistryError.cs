@@ -1,7 +1,7 @@
 namespace Registry.Schema;
 
 /// <summary>What kind of refusal a <see cref="RegistryError"/> is; each transport maps it to its own status.</summary>
-public enum ErrorKind { Invalid, Unauthorized, Forbidden, NotFound, Conflict, Timeout, InsufficientStorage }
+public enum ErrorKind { Invalid, Unauthorized, Forbidden, NotFound, Conflict, Timeout, InsufficientStorage, Unprocessable }
 
 /// <summary>
 /// The one error the domain raises for a request it refuses. Services throw it; REST (Registry.Server's
@@ -15,16 +15,21 @@ public sealed class RegistryError : Exception
     public const string ResourceNotAvailable =
         "The resource that you are attempting to access does not exist or you don't have permission to perform this action";
 
-    private RegistryError(ErrorKind kind, string message, string? parameter = null, string? subject = null, string? detail = null)
+    private RegistryError(ErrorKind kind, string message, string? parameter = null, string? subject = null, string? detail = null,
+        IReadOnlyList<string>? messages = null)
         : base(message)
     {
         Kind = kind;
         Parameter = parameter;
         Subject = subject;
         Detail = detail;
+        Messages = messages ?? [message];
     }
 
     public ErrorKind Kind { get; }
+
+    /// <summary>Every sentence a person reads: GraphQL's <c>errors</c> lists each; one for all kinds but validation failures.</summary>
+    public IReadOnlyList<string> Messages { get; }
 
     /// <summary>Set for GitLab's parameter validation shape, <c>{"error":"&lt;parameter&gt; is invalid"}</c>.</summary>
     public string? Parameter { get; }
@@ -60,6 +65,13 @@ public sealed class RegistryError : Exception
     public static RegistryError RecordNotFound() => new(ErrorKind.NotFound, ResourceNotAvailable, detail: "Not found");
 
     public static RegistryError Conflict(string why) => new(ErrorKind.Conflict, why, detail: why);
+
+    /// <summary>
+    /// A record that fails validation (GitLab's model errors, <c>422 Unprocessable Entity</c> in REST with
+    /// <c>{"message":{"error":[...]}}</c>): a taken name, a pattern of the wrong form.
+    /// </summary>
+    public static RegistryError Unprocessable(params string[] messages) =>
+        new(ErrorKind.Unprocessable, string.Join(" ", messages), messages: messages);
 
     public static RegistryError Stalled() => new(ErrorKind.Timeout, "the upload stalled", detail: "the upload stalled");
 

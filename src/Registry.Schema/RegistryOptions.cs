@@ -43,7 +43,8 @@ public sealed class RegistryOptions
 
     /// <summary>
     /// How often background sweeps run in each instance: files destroyed through the API, partial uploads of crashed
-    /// processes (those nothing was written to for twice <see cref="UploadIdleTimeout"/>) and the stored totals metrics.
+    /// processes (those nothing was written to for twice <see cref="UploadIdleTimeout"/>) and the stored totals metrics;
+    /// also how often each instance looks for due cleanup policies and retention rules (each runs every 12 hours).
     /// </summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -170,4 +170,27 @@ public sealed class AccessRulesTests
     {
         Assert.Equal(prefixes, AccessRules.PathPrefixes(path));
     }
+
+    // The seed: a project (or group) access token's bot reads packages with read_api (or api) and at least Reporter.
+    [Theory]
+    [InlineData(AccessLevel.Guest, TokenScopes.ReadApi, false)]
+    [InlineData(AccessLevel.Reporter, TokenScopes.ReadApi, true)]
+    [InlineData(AccessLevel.Reporter, TokenScopes.Api, true)]
+    [InlineData(AccessLevel.Maintainer, TokenScopes.ReadRegistry | TokenScopes.WriteRegistry, false)]
+    public void An_access_tokens_bot_reads_a_private_projects_packages_from_reporter_with_an_api_scope(AccessLevel role, TokenScopes scopes, bool reads)
+    {
+        var bot = new User { Id = 9, Username = "project_1_bot_x", NamespaceId = 90, Type = UserType.ProjectBot, BotProjectId = 1 };
+        var access = AccessRules.ForProject(UserActor(bot, scopes), ProjectOf(Visibility.Private), role, false);
+        Assert.True(access.CanSee);
+        Assert.Equal(reads, access.CanRead);
+        // A public project's packages are anyone's, the bot's too.
+        Assert.True(AccessRules.ForProject(UserActor(bot, scopes), ProjectOf(Visibility.Public), role, false).CanRead);
+    }
+
+    [Fact]
+    public void A_person_reads_as_guest_as_the_contract_says_and_a_registry_only_token_does_not()
+    {
+        Assert.True(AccessRules.ForProject(UserActor(Member, TokenScopes.ReadApi), ProjectOf(Visibility.Private), AccessLevel.Guest, false).CanRead);
+        Assert.False(AccessRules.ForProject(UserActor(Member, TokenScopes.ReadRegistry), ProjectOf(Visibility.Private), AccessLevel.Owner, false).CanRead);
+    }
 }

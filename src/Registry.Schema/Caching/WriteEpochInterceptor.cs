@@ -13,7 +13,9 @@ namespace Registry.Schema.Caching;
 /// </summary>
 public sealed partial class WriteEpochInterceptor(HotPathCache cache) : DbCommandInterceptor, IDbTransactionInterceptor
 {
-    private static readonly HashSet<string> PackageTables = ["Packages", "PackageFiles", "PackageCounts"];
+    // Tables an upload or a background job writes that say nothing about who may do what: a write to them must not end the
+    // token and access entries (an audit row or a content blob comes with every upload).
+    private static readonly HashSet<string> PackageTables = ["Packages", "PackageFiles", "PackageCounts", "ContentBlobs", "AuditEvents", "DatabaseLeases"];
 
     [Flags]
     private enum Touched { None = 0, Packages = 1, Identity = 2 }

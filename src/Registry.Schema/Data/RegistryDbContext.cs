@@ -8,7 +8,7 @@ namespace Registry.Schema.Data;
 /// The registry's database. The model uses only what every relational provider understands (no provider-specific
 /// column types or SQL), so PostgreSQL can get its own migrations from the same model.
 /// </summary>
-public class RegistryDbContext : DbContext
+public partial class RegistryDbContext : DbContext
 {
     public RegistryDbContext(DbContextOptions<RegistryDbContext> options) : base(options) { }
 
@@ -26,6 +26,13 @@ public class RegistryDbContext : DbContext
     public DbSet<Package> Packages => Set<Package>();
     public DbSet<PackageFile> PackageFiles => Set<PackageFile>();
     public DbSet<NamespacePackageSettings> NamespacePackageSettings => Set<NamespacePackageSettings>();
+    // Package lifecycle (issue 13): configured in RegistryDbContext.Lifecycle.cs.
+    public DbSet<Lifecycle.PackageProtectionRule> PackageProtectionRules => Set<Lifecycle.PackageProtectionRule>();
+    public DbSet<Lifecycle.PackagesCleanupPolicy> PackagesCleanupPolicies => Set<Lifecycle.PackagesCleanupPolicy>();
+    public DbSet<Lifecycle.PackageRetentionRule> PackageRetentionRules => Set<Lifecycle.PackageRetentionRule>();
+    public DbSet<Lifecycle.DatabaseLease> DatabaseLeases => Set<Lifecycle.DatabaseLease>();
+    public DbSet<Storage.ContentBlob> ContentBlobs => Set<Storage.ContentBlob>();
+    public DbSet<Audit.AuditEvent> AuditEvents => Set<Audit.AuditEvent>();
     public DbSet<PackageCount> PackageCounts => Set<PackageCount>();
 
     protected override void OnModelCreating(ModelBuilder b)
@@ -36,6 +43,8 @@ public class RegistryDbContext : DbContext
             e.Property(x => x.PasswordHash).HasMaxLength(512);
             e.HasIndex(x => x.Username).IsUnique();
             e.HasOne<Namespace>().WithMany().HasForeignKey(x => x.NamespaceId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Project>().WithMany().HasForeignKey(x => x.BotProjectId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Namespace>().WithMany().HasForeignKey(x => x.BotGroupId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<Namespace>(e =>
         {
@@ -130,5 +139,6 @@ public class RegistryDbContext : DbContext
             e.Property(x => x.TerraformModuleDuplicateExceptionRegex).HasMaxLength(255);
             e.HasOne<Namespace>().WithMany().HasForeignKey(x => x.NamespaceId).OnDelete(DeleteBehavior.Cascade);
         });
+        ConfigureLifecycle(b);
     }
 }

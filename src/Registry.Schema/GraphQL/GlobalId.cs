@@ -12,6 +12,9 @@ public static class GlobalId
     public const string PersonalAccessToken = "PersonalAccessToken";
     public const string DeployToken = "DeployToken";
     public const string CiJobToken = "Ci::JobToken";
+    public const string ProtectionRule = "Packages::Protection::Rule";
+    public const string RetentionRule = "Packages::RetentionRule";
+    public const string AuditEvent = "AuditEvent";
 
     public static string For(string model, long id) => $"gid://gitlab/{model}/{id}";
 

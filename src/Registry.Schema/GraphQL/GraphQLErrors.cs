@@ -21,7 +21,7 @@ public static class GraphQLErrors
         }
         catch (RegistryError e)
         {
-            return new TPayload { ClientMutationId = input.ClientMutationId, Errors = [e.Message] };
+            return new TPayload { ClientMutationId = input.ClientMutationId, Errors = [.. e.Messages] };
         }
         return payload;
     }
@@ -45,6 +45,7 @@ public static class GraphQLErrors
         ErrorKind.NotFound => "NOT_FOUND",
         ErrorKind.Conflict => "CONFLICT",
         ErrorKind.Timeout => "TIMEOUT",
+        ErrorKind.Unprocessable => "UNPROCESSABLE",
         _ => "INSUFFICIENT_STORAGE",
     };
 }

@@ -53,6 +53,43 @@ public sealed partial class Mutation
         [FromUserContext] RegistryUserContext ctx, [FromServices] IdentityAdmin admin, CancellationToken ct) =>
         Run<CreateTokenPayload>(input, async p => Fill(p, GlobalId.CiJobToken, await admin.CreateCiJobTokenAsync(ctx.Actor, input.ProjectPath, ct)));
 
+    [System.ComponentModel.Description("Creates a project access token: a bot user with that role in the project. Maintainers only.")]
+    public static Task<CreateTokenPayload> CreateProjectAccessToken(CreateProjectAccessTokenInput input,
+        [FromUserContext] RegistryUserContext ctx, [FromServices] ResourceAccessTokens tokens, CancellationToken ct) =>
+        CreateResourceTokenAsync(input, tokens, ctx.Actor, input.ProjectPath, null, ct);
+
+    [System.ComponentModel.Description("Creates a group access token: a bot user with that role in the group. Owners only.")]
+    public static Task<CreateTokenPayload> CreateGroupAccessToken(CreateGroupAccessTokenInput input,
+        [FromUserContext] RegistryUserContext ctx, [FromServices] ResourceAccessTokens tokens, CancellationToken ct) =>
+        CreateResourceTokenAsync(input, tokens, ctx.Actor, null, input.GroupPath, ct);
+
+    private static Task<CreateTokenPayload> CreateResourceTokenAsync(CreateAccessTokenInput input, ResourceAccessTokens tokens, Actor actor,
+        string? projectPath, string? groupPath, CancellationToken ct) =>
+        Run<CreateTokenPayload>(input, async p =>
+        {
+            var resource = await tokens.FindResourceAsync(actor, projectPath, groupPath, ct);
+            var (token, secret) = await tokens.CreateAsync(actor, resource, input.Name, Scopes(input.Scopes),
+                input.AccessLevel ?? AccessLevel.Maintainer, input.ExpiresAt, ct);
+            Fill(p, GlobalId.PersonalAccessToken, new IssuedToken(token.Token.Id, secret, token.Bot.Username, token.Token.ExpiresAt));
+        });
+
+    public static Task<RevokeTokenPayload> RevokeProjectAccessToken(RevokeTokenInput input,
+        [FromUserContext] RegistryUserContext ctx, [FromServices] ResourceAccessTokens tokens, CancellationToken ct) =>
+        Run<RevokeTokenPayload>(input, p => RevokeResourceTokenAsync(tokens, ctx.Actor, input.Id, project: true, ct));
+
+    public static Task<RevokeTokenPayload> RevokeGroupAccessToken(RevokeTokenInput input,
+        [FromUserContext] RegistryUserContext ctx, [FromServices] ResourceAccessTokens tokens, CancellationToken ct) =>
+        Run<RevokeTokenPayload>(input, p => RevokeResourceTokenAsync(tokens, ctx.Actor, input.Id, project: false, ct));
+
+    private static async Task RevokeResourceTokenAsync(ResourceAccessTokens tokens, Actor actor, string gid, bool project, CancellationToken ct)
+    {
+        var id = ParseId(gid, GlobalId.PersonalAccessToken);
+        // A token of a project or group the caller cannot see is as missing as one that does not exist.
+        var resource = await tokens.ResourceOfTokenAsync(id, project, ct);
+        if (resource is null || !await tokens.CanManageAsync(actor, resource, ct)) throw RegistryError.NotFound("Token", "Token not found");
+        await tokens.RevokeAsync(actor, resource, id, ct);
+    }
+
     public static Task<RevokeTokenPayload> RevokePersonalAccessToken(RevokeTokenInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] IdentityAdmin admin, CancellationToken ct) =>
         Run<RevokeTokenPayload>(input, p => admin.RevokePersonalAccessTokenAsync(ctx.Actor, ParseId(input.Id, GlobalId.PersonalAccessToken), ct));
@@ -76,7 +113,9 @@ public sealed partial class Mutation
 
     public static Task<DestroyPayload> DestroyPackages(DestroyPackagesInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] PackageDestroyer destroyer, CancellationToken ct) =>
-        Run<DestroyPayload>(input, p => destroyer.DestroyPackagesAsync(ctx.Actor, input.Ids.Select(id => ParseId(id, GlobalId.Package)).ToList(), ct));
+        Run<DestroyPayload>(input, async p =>
+            // As GitLab: protected packages are left alone and named in errors; the others are destroyed.
+            p.Errors = await destroyer.DestroyPackagesAsync(ctx.Actor, input.Ids.Select(id => ParseId(id, GlobalId.Package)).ToList(), ct, skipProtected: true));
 
     public static Task<DestroyPayload> DestroyPackageFile(DestroyPackageFileInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] PackageDestroyer destroyer, CancellationToken ct) =>
@@ -88,7 +127,8 @@ public sealed partial class Mutation
         {
             var project = await locator.FindProjectAsync(input.ProjectPath, ct);
             if (project is null || !await permissions.CanSeeProjectAsync(ctx.Actor, project, ct)) throw RegistryError.NotFound("Project", "Project not found");
-            await destroyer.DestroyFilesAsync(ctx.Actor, input.Ids.Select(id => ParseId(id, GlobalId.PackageFile)).ToList(), project.Id, ct);
+            p.Errors = await destroyer.DestroyFilesAsync(ctx.Actor, input.Ids.Select(id => ParseId(id, GlobalId.PackageFile)).ToList(), project.Id, ct,
+                skipProtected: true);
         });
 
     private static Task<TPayload> Run<TPayload>(MutationInput input, Func<TPayload, Task> action)
@@ -102,11 +142,17 @@ public sealed partial class Mutation
         p.ExpiresAt = issued.ExpiresAt;
     }
 
-    private static long ParseId(string gid, string model) =>
+    internal static long ParseId(string gid, string model) =>
         GlobalId.TryParse(gid, model, out var id) ? id : throw RegistryError.BadRequest($"{gid} is not a valid {model} id");
 
     private static TokenScopes Scopes(IEnumerable<AccessTokenScope> scopes) =>
-        scopes.Aggregate(TokenScopes.None, (acc, s) => acc | (s == AccessTokenScope.Api ? TokenScopes.Api : TokenScopes.ReadApi));
+        scopes.Aggregate(TokenScopes.None, (acc, s) => acc | s switch
+        {
+            AccessTokenScope.Api => TokenScopes.Api,
+            AccessTokenScope.ReadApi => TokenScopes.ReadApi,
+            AccessTokenScope.ReadRegistry => TokenScopes.ReadRegistry,
+            _ => TokenScopes.WriteRegistry,
+        });
 
     private static TokenScopes Scopes(IEnumerable<DeployTokenScope> scopes) =>
         scopes.Aggregate(TokenScopes.None, (acc, s) => acc | (s == DeployTokenScope.WritePackageRegistry

@@ -19,6 +19,7 @@ public static class RegistrySchemaSetup
         services.AddScoped<Permissions>();
         services.AddScoped<ProjectLocator>();
         services.AddScoped<DirectoryQueries>();
+        services.AddScoped<ResourceAccessTokens>();
         services.AddScoped<IdentityAdmin>();
         services.AddScoped<Passwords>();
         services.AddScoped<SignInService>();
@@ -35,6 +36,23 @@ public static class RegistrySchemaSetup
         services.AddScoped<OrphanBlobCollector>();
         services.AddScoped<PackageFileVerifier>();
         services.AddScoped<Loading.RequestLoaders>();
+        // Package lifecycle (issue 13): protection, cleanup policy, retention, content-addressed storage, audit.
+        services.AddScoped<Audit.AuditContext>();
+        services.AddScoped<Audit.AuditLog>();
+        services.AddScoped<Audit.AuditEventQueries>();
+        services.AddScoped<Lifecycle.ProjectMaintenance>();
+        services.AddScoped<Lifecycle.PackageProtection>();
+        services.AddScoped<Lifecycle.ProtectionRuleService>();
+        services.AddScoped<Lifecycle.CleanupPolicyService>();
+        services.AddScoped<Lifecycle.RetentionPlanner>();
+        services.AddScoped<Lifecycle.RetentionRuleService>();
+        services.AddScoped<Lifecycle.PackageLifecycleRunner>();
+        services.AddScoped<Lifecycle.LeaseService>();
+        services.AddSingleton<Lifecycle.InstanceIdentity>();
+        services.AddScoped<Storage.ContentStore>();
+        services.AddScoped<Storage.LegacyBlobMigrator>();
+        services.AddScoped<Storage.StorageStatistics>();
+        services.AddSingleton<Storage.StorageMetrics>();
         services.AddGraphQL(b => b
             .AddAutoSchema<Query>(s => s.WithMutation<Mutation>())
             .AddSystemTextJson()

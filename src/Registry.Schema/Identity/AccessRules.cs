@@ -35,7 +35,11 @@ public static class AccessRules
 
         if (role is null) return anonymousView;
         var writeScope = actor.Kind == ActorKind.JobToken || actor.Scopes.HasFlag(TokenScopes.Api);
-        return new ProjectAccess(true, true,
+        // The seed: a project (or group) access token reads packages with read_api (or api) and at least Reporter.
+        // A token with only registry scopes reads nothing through the API (GitLab's insufficient_scope).
+        var readScope = actor.Kind == ActorKind.JobToken || (actor.Scopes & (TokenScopes.Api | TokenScopes.ReadApi)) != 0;
+        var readRole = actor.User is not { IsBot: true } || role >= AccessLevel.Reporter;
+        return new ProjectAccess(true, anonymousView.CanRead || (readScope && readRole),
             writeScope && role >= AccessLevel.Developer,
             writeScope && role >= AccessLevel.Maintainer,
             role,

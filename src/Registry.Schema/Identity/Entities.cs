@@ -7,6 +7,9 @@ public enum AccessLevel { Guest = 10, Reporter = 20, Developer = 30, Maintainer 
 
 public enum NamespaceKind { Group = 0, User = 1 }
 
+/// <summary>GitLab's user types (the numbers are GitLab's): people, and the bots behind project and group access tokens.</summary>
+public enum UserType { Human = 0, ProjectBot = 6 }
+
 public sealed class User
 {
     public long Id { get; set; }
@@ -15,6 +18,16 @@ public sealed class User
     public bool IsAdmin { get; set; }
     public DateTime CreatedAt { get; set; }
     public long NamespaceId { get; set; }
+    public UserType Type { get; set; }
+
+    /// <summary>For the bot of a project access token: its project (the bot is a member of it and nothing else).</summary>
+    public long? BotProjectId { get; set; }
+
+    /// <summary>For the bot of a group access token: its group.</summary>
+    public long? BotGroupId { get; set; }
+
+    public bool IsBot => Type != UserType.Human;
+
     /// <summary>ASP.NET Core Identity's <c>PasswordHasher</c> format; null: the user cannot sign in with a password.</summary>
     public string? PasswordHash { get; set; }
     /// <summary>Consecutive failed sign-ins since the last success or lock; in the database so every instance counts.</summary>
@@ -70,6 +83,9 @@ public enum TokenScopes
     ReadApi = 2,
     ReadPackageRegistry = 4,
     WritePackageRegistry = 8,
+    /// <summary>Container registry scopes of GitLab's tokens: accepted and shown, they open nothing here (no container registry).</summary>
+    ReadRegistry = 16,
+    WriteRegistry = 32,
 }
 
 /// <summary>What the three token kinds share: only a digest of the secret is stored.</summary>

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Audit;
 using Registry.Schema.Data;
 
 namespace Registry.Schema.Identity;
@@ -7,7 +8,7 @@ namespace Registry.Schema.Identity;
 public sealed record IssuedToken(long Id, string Token, string? Username, DateTime? ExpiresAt);
 
 /// <summary>Users, groups, projects, memberships and tokens, with GitLab's rules on who may change what.</summary>
-public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions permissions, ProjectLocator locator, TimeProvider clock)
+public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions permissions, ProjectLocator locator, TimeProvider clock, AuditLog audit)
 {
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}\z")] // \z: $ would also match before a final newline
     private static partial Regex PathRegex();
@@ -42,7 +43,7 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
 
     public async Task<Namespace> CreateGroupAsync(Actor actor, string path, string? name, string? parentPath, Visibility visibility, CancellationToken ct)
     {
-        var user = RequireWriter(actor);
+        var user = RequirePerson(actor, "create groups");
         ValidatePath(path, "Path");
         string fullPath = path;
         Namespace? parent = null;
@@ -73,7 +74,7 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
 
     public async Task<Project> CreateProjectAsync(Actor actor, string namespacePath, string path, string? name, Visibility visibility, CancellationToken ct)
     {
-        var user = RequireWriter(actor);
+        var user = RequirePerson(actor, "create projects");
         ValidatePath(path, "Path");
         var ns = await locator.FindNamespaceAsync(namespacePath, ct);
         if (ns is null || !await permissions.CanSeeNamespaceAsync(actor, ns, ct)) throw RegistryError.NotFound("Namespace", "Namespace not found");
@@ -117,9 +118,10 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
 
     public async Task<IssuedToken> CreatePersonalAccessTokenAsync(Actor actor, string username, string name, TokenScopes scopes, DateTime? expiresAt, CancellationToken ct)
     {
-        var caller = RequireWriter(actor);
+        var caller = RequirePerson(actor, "create personal access tokens");
         var owner = await FindUserAsync(username, ct);
         if (owner.Id != caller.Id && !caller.IsAdmin) throw RegistryError.Forbidden("You can only create tokens for yourself", restDetail: true);
+        if (owner.IsBot) throw RegistryError.BadRequest("Bot users cannot have personal access tokens; create a project or group access token");
         if ((scopes & (TokenScopes.Api | TokenScopes.ReadApi)) == 0) throw RegistryError.BadRequest("Scopes can't be blank");
         expiresAt = Utc(expiresAt);
         CheckExpiry(expiresAt);
@@ -127,6 +129,8 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
         var token = new PersonalAccessToken { UserId = owner.Id, Name = name, Scopes = scopes, Digest = TokenSecrets.Digest(secret), CreatedAt = Now, ExpiresAt = expiresAt };
         db.PersonalAccessTokens.Add(token);
         await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(actor, AuditEntity.For(owner), AuditEventNames.PersonalAccessTokenCreated, TokenTarget("PersonalAccessToken", token), ct,
+            TokenDetails(token));
         return new IssuedToken(token.Id, secret, owner.Username, expiresAt);
     }
 
@@ -139,6 +143,7 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
         expiresAt = Utc(expiresAt);
         CheckExpiry(expiresAt);
         long? projectId = null, namespaceId = null;
+        AuditEntity entity;
         if (!string.IsNullOrEmpty(projectPath))
         {
             var project = await locator.FindProjectAsync(projectPath, ct);
@@ -146,6 +151,7 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
             if (await permissions.ProjectRoleAsync(caller, project, ct) is not >= AccessLevel.Maintainer)
                 throw RegistryError.Forbidden("You do not have permission to create deploy tokens in this project", restDetail: true);
             projectId = project.Id;
+            entity = AuditEntity.For(project);
         }
         else
         {
@@ -155,6 +161,7 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
             if (await permissions.NamespaceRoleAsync(caller, group, ct) is not >= AccessLevel.Maintainer)
                 throw RegistryError.Forbidden("You do not have permission to create deploy tokens in this group", restDetail: true);
             namespaceId = group.Id;
+            entity = AuditEntity.For(group);
         }
         var secret = TokenSecrets.New(TokenSecrets.DeployPrefix);
         var token = new DeployToken
@@ -166,6 +173,8 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
         await db.SaveChangesAsync(ct);
         // GitLab's default deploy-token username is derived from the id.
         token.Username = string.IsNullOrWhiteSpace(username) ? $"gitlab+deploy-token-{token.Id}" : username;
+        audit.Add(actor, entity, AuditEventNames.DeployTokenCreated, TokenTarget("DeployToken", token),
+            new Dictionary<string, object?>(TokenDetails(token)) { ["username"] = token.Username });
         await db.SaveChangesAsync(ct);
         return new IssuedToken(token.Id, secret, token.Username, expiresAt);
     }
@@ -184,6 +193,7 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
         var token = new CiJobToken { ProjectId = project.Id, UserId = caller.Id, Scopes = TokenScopes.Api, Digest = TokenSecrets.Digest(secret), CreatedAt = Now, ExpiresAt = expires };
         db.CiJobTokens.Add(token);
         await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(actor, AuditEntity.For(project), AuditEventNames.CiJobTokenCreated, TokenTarget("Ci::JobToken", token), ct, TokenDetails(token));
         return new IssuedToken(token.Id, secret, "gitlab-ci-token", expires);
     }
 
@@ -193,6 +203,8 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
         var token = await db.PersonalAccessTokens.FirstOrDefaultAsync(t => t.Id == id, ct);
         if (token is null || (token.UserId != caller.Id && !caller.IsAdmin)) throw RegistryError.NotFound("Token", "Token not found");
         token.RevokedAt ??= Now;
+        var owner = await db.Users.AsNoTracking().FirstAsync(u => u.Id == token.UserId, ct);
+        audit.Add(actor, AuditEntity.For(owner), AuditEventNames.PersonalAccessTokenRevoked, TokenTarget("PersonalAccessToken", token), TokenDetails(token));
         await db.SaveChangesAsync(ct);
     }
 
@@ -202,12 +214,21 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
         var token = await db.DeployTokens.FirstOrDefaultAsync(t => t.Id == id, ct);
         if (token is null) throw RegistryError.NotFound("Token", "Token not found");
         AccessLevel? role = null;
+        AuditEntity? entity = null;
         if (token.ProjectId is long pid && await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == pid, ct) is { } project)
+        {
             role = await permissions.ProjectRoleAsync(caller, project, ct);
+            entity = AuditEntity.For(project);
+        }
         else if (token.NamespaceId is long nid && await db.Namespaces.AsNoTracking().FirstOrDefaultAsync(n => n.Id == nid, ct) is { } ns)
+        {
             role = await permissions.NamespaceRoleAsync(caller, ns, ct);
-        if (role is not >= AccessLevel.Maintainer) throw RegistryError.NotFound("Token", "Token not found");
+            entity = AuditEntity.For(ns);
+        }
+        if (role is not >= AccessLevel.Maintainer || entity is not { } audited) throw RegistryError.NotFound("Token", "Token not found");
         token.RevokedAt ??= Now;
+        audit.Add(actor, audited, AuditEventNames.DeployTokenRevoked, TokenTarget("DeployToken", token),
+            new Dictionary<string, object?>(TokenDetails(token)) { ["username"] = token.Username });
         await db.SaveChangesAsync(ct);
     }
 
@@ -217,6 +238,8 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
         var token = await db.CiJobTokens.FirstOrDefaultAsync(t => t.Id == id, ct);
         if (token is null || (token.UserId != caller.Id && !caller.IsAdmin)) throw RegistryError.NotFound("Token", "Token not found");
         token.RevokedAt ??= Now;
+        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == token.ProjectId, ct);
+        audit.Add(actor, AuditEntity.For(project), AuditEventNames.CiJobTokenRevoked, TokenTarget("Ci::JobToken", token), TokenDetails(token));
         await db.SaveChangesAsync(ct);
     }
 
@@ -248,8 +271,21 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
         return configuredRootToken is null ? secret : null;
     }
 
+    /// <summary>A token as the audit log names it: kind, id and name, never its value.</summary>
+    private static AuditTarget TokenTarget(string type, TokenBase token) => new(type, token.Id, token.Name);
+
+    private static Dictionary<string, object?> TokenDetails(TokenBase token) => new()
+    {
+        ["token_name"] = token.Name,
+        ["scopes"] = token.Scopes.ToString(),
+        ["expires_at"] = token.ExpiresAt,
+    };
+
     private async Task UpsertMembershipAsync(long userId, long? namespaceId, long? projectId, AccessLevel level, CancellationToken ct)
     {
+        // A token's bot is a member of its own project or group only; its role there is the token's.
+        if (await db.Users.AnyAsync(u => u.Id == userId && u.Type != UserType.Human, ct))
+            throw RegistryError.BadRequest("Bot users cannot be added as members");
         var existing = await db.Memberships.FirstOrDefaultAsync(m => m.UserId == userId && m.NamespaceId == namespaceId && m.ProjectId == projectId, ct);
         if (existing is null)
             db.Memberships.Add(new Membership { UserId = userId, NamespaceId = namespaceId, ProjectId = projectId, AccessLevel = level, CreatedAt = Now });
@@ -262,6 +298,13 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
         await db.Users.FirstOrDefaultAsync(u => u.Username == username, ct) ?? throw RegistryError.NotFound("User", $"User {username} not found");
 
     private static User RequireWriter(Actor actor) => actor.RequireApiWriter();
+
+    /// <summary>A person's api token: the bots of project and group access tokens act only inside their project or group.</summary>
+    private static User RequirePerson(Actor actor, string what)
+    {
+        var user = actor.RequireApiWriter();
+        return user.IsBot ? throw RegistryError.Forbidden($"Bot users cannot {what}", restDetail: true) : user;
+    }
 
     private void CheckExpiry(DateTime? expiresAt)
     {

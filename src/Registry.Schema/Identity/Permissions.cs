@@ -35,7 +35,8 @@ public sealed class Permissions(RegistryDbContext db)
     public async Task<List<long>> ReadableProjectIdsAsync(Actor actor, IReadOnlyList<Project> projects, CancellationToken ct)
     {
         if (actor.IsAdmin) return projects.Select(p => p.Id).ToList();
-        if (actor.Kind != ActorKind.User)
+        // Bots and tokens without a read scope follow ForProjectAsync's narrower rules, project by project.
+        if (actor.Kind != ActorKind.User || actor.User!.IsBot || (actor.Scopes & (TokenScopes.Api | TokenScopes.ReadApi)) == 0)
         {
             var readable = new List<long>();
             foreach (var project in projects)
@@ -65,6 +66,21 @@ public sealed class Permissions(RegistryDbContext db)
             .Where(m => m.UserId == user.Id && (m.ProjectId == project.Id || (m.NamespaceId != null && ancestors.Contains(m.NamespaceId.Value))))
             .Select(m => m.AccessLevel).ToListAsync(ct);
         return AccessRules.HighestRole(levels);
+    }
+
+    /// <summary>
+    /// The user's own memberships that give them a role in the project (GitLab's <c>permissions</c> of
+    /// <c>GET /projects/:id</c>): the direct one, and the highest one in the project's group or a group above it.
+    /// </summary>
+    public async Task<(AccessLevel? Project, AccessLevel? Group)> MembershipLevelsAsync(User user, Project project, CancellationToken ct)
+    {
+        var ancestors = await AncestorIdsAsync(project.NamespaceId, ct);
+        var rows = await db.Memberships.AsNoTracking()
+            .Where(m => m.UserId == user.Id && (m.ProjectId == project.Id || (m.NamespaceId != null && ancestors.Contains(m.NamespaceId.Value))))
+            .Select(m => new { m.ProjectId, m.AccessLevel }).ToListAsync(ct);
+        AccessLevel? direct = rows.Where(r => r.ProjectId != null).Select(r => (AccessLevel?)r.AccessLevel).Max();
+        AccessLevel? group = rows.Where(r => r.ProjectId == null).Select(r => (AccessLevel?)r.AccessLevel).Max();
+        return (direct, group);
     }
 
     /// <summary>The user's role in a namespace: inherited from groups above it; Owner of their own namespace.</summary>

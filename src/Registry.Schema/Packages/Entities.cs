@@ -36,8 +36,16 @@ public sealed class PackageFile
     public required string FileSha256 { get; set; }
     public string? FileMd5 { get; set; }
     public string? FileSha1 { get; set; }
-    /// <summary>Where the bytes live in the blob store; never derived from user input.</summary>
+    /// <summary>
+    /// Where the bytes live in the blob store; never derived from user input. For a file with a
+    /// <see cref="ContentBlobId"/> it is that content blob's storage key (a copy, so downloads need no join).
+    /// </summary>
     public required string BlobKey { get; set; }
+    /// <summary>
+    /// The stored content this file points at (<see cref="Storage.ContentBlob"/>, keyed by SHA-256); null only for a
+    /// file written before content-addressed storage and not yet migrated, whose blob is its own.
+    /// </summary>
+    public long? ContentBlobId { get; set; }
     public PackageFileStatus Status { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }

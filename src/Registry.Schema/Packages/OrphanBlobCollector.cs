@@ -7,7 +7,8 @@ using Registry.Schema.Storage;
 namespace Registry.Schema.Packages;
 
 /// <summary>
-/// Removes blobs that no package-file row refers to: what a crash between storing a blob and writing its row leaves.
+/// Removes blobs that neither a package-file row nor a content blob refers to: what a crash between storing a blob and
+/// writing its row leaves, or between removing a row and its blob.
 /// Such blobs were never visible; only blobs older than <see cref="RegistryOptions.OrphanBlobMinAge"/> are touched, so
 /// an upload being recorded at this moment, on any instance, keeps its blob.
 /// </summary>
@@ -34,8 +35,9 @@ public sealed class OrphanBlobCollector(RegistryDbContext db, IBlobStore blobs, 
 
     private async Task<int> RemoveUnreferencedAsync(List<string> keys, CancellationToken ct)
     {
-        var referenced = (await db.PackageFiles.AsNoTracking().Where(f => keys.Contains(f.BlobKey))
-            .Select(f => f.BlobKey).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var referenced = (await db.PackageFiles.AsNoTracking().Where(f => keys.Contains(f.BlobKey)).Select(f => f.BlobKey)
+            .Concat(db.ContentBlobs.AsNoTracking().Where(b => keys.Contains(b.StorageKey)).Select(b => b.StorageKey))
+            .ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         var removed = 0;
         foreach (var key in keys.Where(k => !referenced.Contains(k)))
         {

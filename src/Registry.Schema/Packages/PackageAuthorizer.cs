@@ -42,12 +42,13 @@ public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permis
 
         var reads = action is ProjectAction.View or ProjectAction.ReadPackages;
         if (actor.Kind == ActorKind.Anonymous && !reads) throw RegistryError.Unauthorized();
-        if (project is null)
-            throw actor.Kind == ActorKind.Anonymous ? RegistryError.Unauthorized() : RegistryError.NotFound("Project");
+        // GitLab's GET /projects/:id answers a private project 404 to anyone who may not see it, signed in or not; the
+        // package routes ask an anonymous caller to sign in first.
+        var askToSignIn = actor.Kind == ActorKind.Anonymous && action != ProjectAction.View;
+        if (project is null) throw askToSignIn ? RegistryError.Unauthorized() : RegistryError.NotFound("Project");
 
         var access = known ?? await permissions.ForProjectAsync(actor, project, ct);
-        if (!access.CanSee)
-            throw actor.Kind == ActorKind.Anonymous ? RegistryError.Unauthorized() : RegistryError.NotFound("Project");
+        if (!access.CanSee) throw askToSignIn ? RegistryError.Unauthorized() : RegistryError.NotFound("Project");
         var allowed = action switch
         {
             ProjectAction.View => access.CanSee,
@@ -106,15 +107,15 @@ public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permis
     };
 
     /// <summary>
-    /// A group whose package list the caller may ask for: 401 for invalid credentials or an anonymous caller on a group
-    /// they cannot see, 404 for anyone else who cannot see it. Which projects below it are readable is decided per project.
+    /// A group the caller may see: 401 for invalid credentials; for a group they cannot see, 404, except that the package
+    /// list asks an anonymous caller to sign in (401). Which projects below it are readable is decided per project.
     /// </summary>
-    public async Task<Namespace> AuthorizeGroupAsync(AuthenticationResult auth, string groupIdOrPath, CancellationToken ct)
+    public async Task<Namespace> AuthorizeGroupAsync(AuthenticationResult auth, string groupIdOrPath, GroupAction action, CancellationToken ct)
     {
         if (auth.Outcome == AuthenticationOutcome.Invalid) throw RegistryError.Unauthorized();
         var group = await locator.FindGroupAsync(groupIdOrPath, ct);
         if (group is null || !await permissions.CanSeeNamespaceAsync(auth.Actor, group, ct))
-            throw auth.Actor.Kind == ActorKind.Anonymous ? RegistryError.Unauthorized() : RegistryError.NotFound("Group");
+            throw auth.Actor.Kind == ActorKind.Anonymous && action == GroupAction.ReadPackages ? RegistryError.Unauthorized() : RegistryError.NotFound("Group");
         return group;
     }
 }

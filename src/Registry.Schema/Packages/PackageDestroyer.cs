@@ -1,51 +1,128 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Registry.Schema.Audit;
 using Registry.Schema.Data;
 using Registry.Schema.Identity;
+using Registry.Schema.Lifecycle;
 using Registry.Schema.Storage;
 
 namespace Registry.Schema.Packages;
 
 /// <summary>
 /// Deleting packages and files in two steps: rows are marked <c>PendingDestruction</c> at once (so they vanish from
-/// downloads and lists in the same request), then <see cref="SweepAsync"/> removes each blob before its row. A crash
-/// between the two leaves a marked row that the next sweep finishes, never a row without its blob.
+/// downloads and lists in the same request), then <see cref="SweepAsync"/> removes each file's row and, once no file
+/// refers to it any more, its stored content (<see cref="ContentStore.TryRemoveAsync"/>). Protection rules are
+/// checked here, so every delete path (REST, GraphQL, delete by name, retention) obeys them; every deletion is audited.
 /// </summary>
-public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissions, IBlobStore blobs, DestroySignal signal, ILogger<PackageDestroyer> log)
+public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissions, PackageProtection protection, IBlobStore blobs,
+    ContentStore contents, AuditLog audit, DestroySignal signal, ILogger<PackageDestroyer> log)
 {
     public const int MaxPackagesPerRequest = 20;
     public const int MaxFilesPerRequest = 100;
 
-    public async Task DestroyPackagesAsync(Actor actor, IReadOnlyCollection<long> ids, CancellationToken ct)
+    /// <summary>
+    /// Marks packages. A package a protection rule keeps from the actor is refused with GitLab's 403, or, with
+    /// <paramref name="skipProtected"/> (GraphQL's <c>destroyPackages</c>, as GitLab), left alone and named in the result.
+    /// </summary>
+    /// <returns>GitLab's message for each package left alone</returns>
+    public async Task<List<string>> DestroyPackagesAsync(Actor actor, IReadOnlyCollection<long> ids, CancellationToken ct, bool skipProtected = false)
     {
         if (ids.Count == 0) throw RegistryError.BadRequest("ids can't be blank");
         if (ids.Count > MaxPackagesPerRequest) throw RegistryError.BadRequest($"Cannot delete more than {MaxPackagesPerRequest} packages at once");
-        var packages = await db.Packages.Include(p => p.Project)
+        var packages = await db.Packages.AsNoTracking().Include(p => p.Project)
             .Where(p => ids.Contains(p.Id) && p.Status != PackageStatus.PendingDestruction).ToListAsync(ct);
         await RequireDeleteAsync(actor, packages.Select(p => p.Project), packages.Count == ids.Distinct().Count(), ct);
-        var found = packages.Select(p => p.Id).ToList();
-        await db.PackageFiles.Where(f => found.Contains(f.PackageId))
-            .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, PackageFileStatus.PendingDestruction), ct);
-        await db.Packages.Where(p => found.Contains(p.Id))
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PackageStatus.PendingDestruction), ct);
-        signal.Raise();
+        var refused = new List<string>();
+        var allowed = new List<Package>();
+        foreach (var package in packages)
+        {
+            if (!await protection.IsDeleteProtectedAsync(actor, package.Project, package.Name, ct)) allowed.Add(package);
+            else if (skipProtected) refused.Add($"Package '{package.Name}' is deletion protected.");
+            else throw RegistryError.Forbidden(PackageProtection.DeleteProtectedMessage, restDetail: true);
+        }
+        await MarkPackagesAsync(actor, allowed, AuditEventNames.PackageDestroyed, null, ct);
+        return refused;
     }
 
     /// <summary>Marks files; with <paramref name="projectId"/> every file must belong to that project.</summary>
-    public async Task DestroyFilesAsync(Actor actor, IReadOnlyCollection<long> ids, long? projectId, CancellationToken ct)
+    /// <returns>GitLab's message for each package whose files were left alone (<paramref name="skipProtected"/>)</returns>
+    public async Task<List<string>> DestroyFilesAsync(Actor actor, IReadOnlyCollection<long> ids, long? projectId, CancellationToken ct,
+        bool skipProtected = false)
     {
         if (ids.Count == 0) throw RegistryError.BadRequest("ids can't be blank");
         if (ids.Count > MaxFilesPerRequest) throw RegistryError.BadRequest($"Cannot delete more than {MaxFilesPerRequest} files at once");
-        var files = await db.PackageFiles.Include(f => f.Package).ThenInclude(p => p.Project)
+        var files = await db.PackageFiles.AsNoTracking().Include(f => f.Package).ThenInclude(p => p.Project)
             .Where(f => ids.Contains(f.Id) && f.Status == PackageFileStatus.Default && f.Package.Status != PackageStatus.PendingDestruction)
             .ToListAsync(ct);
         // A file of another project is refused like a missing one, so the answer does not reveal that it exists.
         var inProject = projectId is not { } pid || files.All(f => f.Package.ProjectId == pid);
         await RequireDeleteAsync(actor, files.Select(f => f.Package.Project), inProject && files.Count == ids.Distinct().Count(), ct);
-        var found = files.Select(f => f.Id).ToList();
-        await db.PackageFiles.Where(f => found.Contains(f.Id))
-            .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, PackageFileStatus.PendingDestruction), ct);
+        var refused = new List<string>();
+        var allowed = new List<PackageFile>();
+        foreach (var group in files.GroupBy(f => f.PackageId))
+        {
+            var package = group.First().Package;
+            if (!await protection.IsDeleteProtectedAsync(actor, package.Project, package.Name, ct)) allowed.AddRange(group);
+            else if (skipProtected) refused.Add($"Package '{package.Name}' is deletion protected.");
+            else throw RegistryError.Forbidden(PackageProtection.DeleteProtectedMessage, restDetail: true);
+        }
+        await MarkFilesAsync(actor, allowed, AuditEventNames.PackageFileDestroyed, null, ct);
+        return refused;
+    }
+
+    /// <summary>
+    /// Marks packages for destruction on behalf of a background job (retention), which has decided protection itself.
+    /// </summary>
+    public Task MarkPackagesAsync(Actor actor, IReadOnlyList<Package> packages, string eventName, string? systemAuthor, CancellationToken ct,
+        Func<Package, IReadOnlyDictionary<string, object?>>? details = null) =>
+        MarkAsync(packages.Select(p => p.Id).ToList(), [], () =>
+        {
+            foreach (var p in packages)
+                audit.Add(actor, AuditEntity.For(p.Project), eventName, new AuditTarget("Packages::Package", p.Id, $"{p.Name}/{p.Version}"),
+                    Merge(new Dictionary<string, object?> { ["package_name"] = p.Name, ["package_version"] = p.Version }, details?.Invoke(p)),
+                    systemAuthor);
+        }, ct);
+
+    /// <summary>Marks files (each with its package and project loaded) on behalf of a user or a background job.</summary>
+    public Task MarkFilesAsync(Actor actor, IReadOnlyList<PackageFile> files, string eventName, string? systemAuthor, CancellationToken ct,
+        IReadOnlyDictionary<string, object?>? details = null) =>
+        MarkAsync([], files.Select(f => f.Id).ToList(), () =>
+        {
+            foreach (var f in files)
+                audit.Add(actor, AuditEntity.For(f.Package.Project), eventName,
+                    new AuditTarget("Packages::PackageFile", f.Id, $"{f.Package.Name}/{f.Package.Version}/{f.FileName}"),
+                    Merge(new Dictionary<string, object?>
+                    {
+                        ["package_name"] = f.Package.Name, ["package_version"] = f.Package.Version, ["file_name"] = f.FileName,
+                    }, details), systemAuthor);
+        }, ct);
+
+    private async Task MarkAsync(List<long> packageIds, List<long> fileIds, Action addAuditEvents, CancellationToken ct)
+    {
+        if (packageIds.Count == 0 && fileIds.Count == 0) return;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            if (packageIds.Count > 0)
+            {
+                await db.PackageFiles.Where(f => packageIds.Contains(f.PackageId))
+                    .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, PackageFileStatus.PendingDestruction), ct);
+                await db.Packages.Where(p => packageIds.Contains(p.Id))
+                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PackageStatus.PendingDestruction), ct);
+            }
+            if (fileIds.Count > 0)
+                await db.PackageFiles.Where(f => fileIds.Contains(f.Id))
+                    .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, PackageFileStatus.PendingDestruction), ct);
+            addAuditEvents();
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
         signal.Raise();
+    }
+
+    private static IReadOnlyDictionary<string, object?> Merge(Dictionary<string, object?> a, IReadOnlyDictionary<string, object?>? b)
+    {
+        foreach (var (k, v) in b ?? new Dictionary<string, object?>()) a[k] = v;
+        return a;
     }
 
     private async Task RequireDeleteAsync(Actor actor, IEnumerable<Project> projects, bool allFound, CancellationToken ct)
@@ -58,7 +135,10 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
         }
     }
 
-    /// <summary>Removes the blobs and rows of marked files, then marked packages left without files. Returns files removed.</summary>
+    /// <summary>
+    /// Removes the rows of marked files and the stored content no file refers to any more, then marked packages left
+    /// without files. Returns files removed.
+    /// </summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         var removed = 0;
@@ -66,12 +146,26 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
         {
             var batch = await db.PackageFiles.AsNoTracking()
                 .Where(f => f.Status == PackageFileStatus.PendingDestruction)
-                .OrderBy(f => f.Id).Select(f => new { f.Id, f.BlobKey }).Take(100).ToListAsync(ct);
+                .OrderBy(f => f.Id).Select(f => new { f.Id, f.BlobKey, f.ContentBlobId }).Take(100).ToListAsync(ct);
             if (batch.Count == 0) break;
             foreach (var file in batch)
             {
-                await blobs.DeleteAsync(file.BlobKey, ct);
-                await db.PackageFiles.Where(f => f.Id == file.Id).ExecuteDeleteAsync(ct);
+                if (file.ContentBlobId is long contentId)
+                {
+                    // The row first: the content goes only once no row refers to it.
+                    await db.PackageFiles.Where(f => f.Id == file.Id).ExecuteDeleteAsync(ct);
+                    await contents.TryRemoveAsync(contentId, ct);
+                }
+                else
+                {
+                    // A file from before content-addressed storage, not yet migrated: its blob is its own. The condition
+                    // keeps a row the migration just pointed at a content blob; a crash after the row leaves an orphan
+                    // blob, which the orphan collection removes.
+                    var deleted = await db.PackageFiles.Where(f => f.Id == file.Id && f.ContentBlobId == null).ExecuteDeleteAsync(ct);
+                    if (deleted == 1 && !await contents.IsContentKeyAsync(file.BlobKey, ct)
+                        && !await db.PackageFiles.AnyAsync(f => f.BlobKey == file.BlobKey, ct))
+                        await blobs.DeleteAsync(file.BlobKey, ct);
+                }
                 removed++;
             }
         }

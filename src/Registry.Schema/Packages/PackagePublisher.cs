@@ -4,14 +4,17 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Registry.Schema.Audit;
 using Registry.Schema.Data;
 using Registry.Schema.Diagnostics;
 using Registry.Schema.Identity;
+using Registry.Schema.Lifecycle;
 using Registry.Schema.Storage;
 
 namespace Registry.Schema.Packages;
 
-public sealed record PublishCommand(Project Project, string Name, string Version, string FileName, PackageStatus? Status,
+/// <param name="Actor">who publishes: protection rules and the audit log need to know</param>
+public sealed record PublishCommand(Actor Actor, Project Project, string Name, string Version, string FileName, PackageStatus? Status,
     long? DeclaredLength, ExpectedDigests? Expected = null)
 {
     public ExpectedDigests Expected { get; init; } = Expected ?? ExpectedDigests.None;
@@ -23,11 +26,13 @@ public sealed record PublishResult(PackageFileRecord Record, bool Created);
 /// <summary>
 /// Publishes one file: streams the body into the blob store while hashing it, then records it. The database row is
 /// written only after the blob is complete, so a file is never visible half-written; a failed write removes the blob.
-/// Everything that can be refused is refused before the first read of the body, so a refusal costs no transfer.
+/// Everything that can be refused is refused before the first read of the body (protection rules included), so a
+/// refusal costs no transfer. Identical bytes are stored once: the file points at the content blob of its digest
+/// (<see cref="ContentStore"/>), and a copy that turns out redundant is removed once the file is recorded.
 /// </summary>
 public sealed class PackagePublisher(
-    RegistryDbContext db, IBlobStore blobs, PackageFinder finder, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log,
-    RegistryMetrics metrics)
+    RegistryDbContext db, IBlobStore blobs, PackageFinder finder, PackageProtection protection, ContentStore contents, AuditLog audit,
+    IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log, RegistryMetrics metrics)
 {
     private const int BufferSize = 128 * 1024;
     private const int MaxCreateAttempts = 12;
@@ -36,6 +41,7 @@ public sealed class PackagePublisher(
     {
         PackageNameRules.Validate(cmd.Name, cmd.Version);
         if (cmd.DeclaredLength is long declared && options.Value.IsTooLarge(declared)) throw Refused(UploadRefusal.Size, RegistryError.TooLarge());
+        await protection.RequirePushAllowedAsync(cmd.Actor, cmd.Project, cmd.Name, ct);
 
         if (await ForbiddenDuplicateOfAsync(cmd, ct) is { } existing)
             return await RetryOfExistingAsync(cmd, existing, body, ct);
@@ -53,11 +59,13 @@ public sealed class PackagePublisher(
         {
             throw OutOfStorage(cmd, e); // the writer discarded what it had written
         }
+        PublishResult result;
+        bool ownBytesKept;
         try
         {
             // The body is complete and the blob in place: record it whatever the client does now. Cancelling here could
             // land between the database commit and the return, and the catch below would delete a recorded blob.
-            return await RecordAsync(cmd, digests, key, CancellationToken.None);
+            (result, ownBytesKept) = await RecordAsync(cmd, digests, key, CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -65,6 +73,9 @@ public sealed class PackagePublisher(
             if (InsufficientStorage.Is(e)) throw OutOfStorage(cmd, e);
             throw;
         }
+        // The same bytes were stored already and the file points at them: this copy is redundant.
+        if (!ownBytesKept) await DeleteBlobQuietlyAsync(key);
+        return result;
     }
 
     /// <summary>A full disk or database: one clear warning (no stack trace: nothing is broken) and a 507 for the client.</summary>
@@ -123,18 +134,23 @@ public sealed class PackagePublisher(
         return hasher.Finish();
     }
 
-    private async Task<PublishResult> RecordAsync(PublishCommand cmd, ContentDigests digests, string key, CancellationToken ct)
+    /// <returns>the result, and whether the bytes stored under <paramref name="key"/> are now referenced</returns>
+    private async Task<(PublishResult, bool OwnBytesKept)> RecordAsync(PublishCommand cmd, ContentDigests digests, string key, CancellationToken ct)
     {
         // Where duplicates are refused, the check and the insert must not interleave with a racing upload of the same
         // name: a serializable transaction (BEGIN IMMEDIATE on SQLite; on PostgreSQL the loser gets a serialization
-        // failure and retries). Where they are allowed, nothing needs serializing but the package's creation.
+        // failure and retries). Where they are allowed, the default isolation does: the content claim, the package
+        // and the file commit together, and the claim holds the content blob's row until then.
         var strict = !DuplicatePolicy.DuplicatesAllowed(await SettingsAsync(cmd, ct), cmd.Name, cmd.Version);
         for (var attempt = 1; ; attempt++)
         {
-            await using var transaction = strict ? await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct) : null;
+            await using var transaction = strict
+                ? await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct)
+                : await db.Database.BeginTransactionAsync(ct);
             var now = clock.GetUtcNow().UtcDateTime;
             var package = await db.Packages.FirstOrDefaultAsync(p => p.ProjectId == cmd.Project.Id
                 && p.PackageType == PackageType.Generic && p.Name == cmd.Name && p.Version == cmd.Version, ct);
+            var wasHidden = package?.Status == PackageStatus.Hidden;
             if (package is null)
             {
                 package = new Package
@@ -149,36 +165,55 @@ public sealed class PackagePublisher(
                 // Another upload may have added the same file while this body streamed.
                 if (await ForbiddenDuplicateOfAsync(cmd, ct) is { } existing)
                 {
-                    await DeleteBlobQuietlyAsync(key);
                     if (existing.FileSha256 != digests.Sha256) throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
-                    return new PublishResult(existing, Created: false);
+                    return (new PublishResult(existing, Created: false), false);
                 }
                 if (package.Status == PackageStatus.PendingDestruction) package.Status = cmd.Status ?? PackageStatus.Default;
                 else if (cmd.Status is { } status) package.Status = status;
                 package.UpdatedAt = now;
             }
-            var file = new PackageFile
-            {
-                Package = package, FileName = cmd.FileName, Size = digests.Length, FileSha256 = digests.Sha256,
-                FileSha1 = digests.Sha1, FileMd5 = digests.Md5, BlobKey = key, CreatedAt = now, UpdatedAt = now,
-            };
-            db.PackageFiles.Add(file);
             try
             {
+                var (content, adopted) = await contents.ClaimAsync(digests.Sha256, digests.Length, key, ct);
+                var file = new PackageFile
+                {
+                    Package = package, FileName = cmd.FileName, Size = digests.Length, FileSha256 = digests.Sha256,
+                    FileSha1 = digests.Sha1, FileMd5 = digests.Md5, BlobKey = content.StorageKey, ContentBlobId = content.Id,
+                    CreatedAt = now, UpdatedAt = now,
+                };
+                db.PackageFiles.Add(file);
                 await db.SaveChangesAsync(ct);
-                if (transaction is not null) await transaction.CommitAsync(ct);
+                Audit(cmd, package, file, hidden: !wasHidden && package.Status == PackageStatus.Hidden);
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
                 metrics.Published();
-                return new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true);
+                return (new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true), adopted);
             }
             catch (Exception ex) when (attempt < MaxCreateAttempts && IsConcurrencyConflict(ex) && !InsufficientStorage.Is(ex))
             {
-                // A racing upload created the package first (unique index) or won the serialization; go again.
+                // A racing upload created the package or the content blob first (unique indexes) or won the
+                // serialization; go again.
                 log.LogDebug(ex, "Package {Name}/{Version} written concurrently, retrying", cmd.Name, cmd.Version);
-                if (transaction is not null) await transaction.RollbackAsync(CancellationToken.None);
+                await transaction.RollbackAsync(CancellationToken.None);
                 db.ChangeTracker.Clear();
                 await Task.Delay(Random.Shared.Next(5, 20 * attempt), CancellationToken.None);
             }
         }
+    }
+
+    private void Audit(PublishCommand cmd, Package package, PackageFile file, bool hidden)
+    {
+        var entity = AuditEntity.For(cmd.Project);
+        var details = new Dictionary<string, object?>
+        {
+            ["package_name"] = package.Name, ["package_version"] = package.Version, ["file_name"] = file.FileName,
+            ["size"] = file.Size, ["file_sha256"] = file.FileSha256,
+        };
+        audit.Add(cmd.Actor, entity, AuditEventNames.PackagePublished,
+            new AuditTarget("Packages::PackageFile", file.Id, $"{package.Name}/{package.Version}/{file.FileName}"), details);
+        if (hidden)
+            audit.Add(cmd.Actor, entity, AuditEventNames.PackageHidden,
+                new AuditTarget("Packages::Package", package.Id, $"{package.Name}/{package.Version}"), details);
     }
 
     /// <summary>Counts a refusal by its reason (the error alone does not tell a duplicate from a size refusal).</summary>

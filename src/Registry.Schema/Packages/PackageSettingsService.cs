@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Audit;
 using Registry.Schema.Data;
 using Registry.Schema.Identity;
 
 namespace Registry.Schema.Packages;
 
 /// <summary>Per-namespace package settings. Defaults apply until the first update creates the row.</summary>
-public sealed class PackageSettingsService(RegistryDbContext db, Permissions permissions, ProjectLocator locator)
+public sealed class PackageSettingsService(RegistryDbContext db, Permissions permissions, ProjectLocator locator, AuditLog audit)
 {
     /// <summary>The settings as GitLab reports them, with the forwarding settings cascaded from the groups above.</summary>
     public async Task<PackageSettingsView> ViewAsync(Namespace ns, CancellationToken ct) =>
@@ -34,6 +35,18 @@ public sealed class PackageSettingsService(RegistryDbContext db, Permissions per
             db.NamespacePackageSettings.Add(settings);
         }
         Apply(settings, change);
+        audit.Add(actor, AuditEntity.For(ns), AuditEventNames.PackageSettingsUpdated, new AuditTarget("Namespace::PackageSetting", ns.Id, ns.FullPath),
+            new Dictionary<string, object?>
+            {
+                ["generic_duplicates_allowed"] = settings.GenericDuplicatesAllowed,
+                ["generic_duplicate_exception_regex"] = settings.GenericDuplicateExceptionRegex,
+                ["maven_duplicates_allowed"] = settings.MavenDuplicatesAllowed,
+                ["maven_duplicate_exception_regex"] = settings.MavenDuplicateExceptionRegex,
+                ["nuget_duplicates_allowed"] = settings.NugetDuplicatesAllowed,
+                ["nuget_duplicate_exception_regex"] = settings.NugetDuplicateExceptionRegex,
+                ["terraform_module_duplicates_allowed"] = settings.TerraformModuleDuplicatesAllowed,
+                ["terraform_module_duplicate_exception_regex"] = settings.TerraformModuleDuplicateExceptionRegex,
+            });
         try
         {
             await db.SaveChangesAsync(ct);

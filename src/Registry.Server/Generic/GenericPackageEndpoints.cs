@@ -26,7 +26,7 @@ public static class GenericPackageEndpoints
     private static async Task<IResult> Publish(ProjectScope scope, GenericUpload upload, HttpContext http, PackagePublisher publisher)
     {
         var target = upload.Target;
-        var command = new PublishCommand(scope.Project, target.Name, target.Version, upload.FileName, upload.Status,
+        var command = new PublishCommand(scope.Actor, scope.Project, target.Name, target.Version, upload.FileName, upload.Status,
             http.Request.ContentLength, upload.Expected);
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
         var result = await publisher.PublishAsync(command, RequestBodyStream.For(http), http.RequestAborted);

@@ -1,14 +1,20 @@
 using Registry.Schema;
 using Registry.Schema.GraphQL;
 using Registry.Schema.Storage;
+using Registry.Server.AccessTokens;
 using Registry.Server.Data;
 using Registry.Server.Generic;
 using Registry.Server.GraphQL;
+using Registry.Server.Groups;
 using Registry.Server.Http;
 using Registry.Server.Ide;
+using Registry.Server.Lifecycle;
+using Registry.Server.Instance;
 using Registry.Server.Operations;
 using Registry.Server.PackagesApi;
+using Registry.Server.Projects;
 using Registry.Server.Storage;
+using Registry.Server.Users;
 using Registry.Server.Web;
 
 namespace Registry.Server.Hosting;
@@ -48,6 +54,9 @@ public static class RegistryApplication
         services.AddRegistryStorage(builder.Configuration);
         services.AddRegistryDomain();
         services.AddHostedService<DestroyedFileSweeper>();
+        services.AddHostedService<LifecycleScheduler>();
+        services.AddSingleton<ContentMigrationService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ContentMigrationService>());
         services.AddHostedService<OperationsSweeper>();
         services.AddSingleton<ShutdownDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<ShutdownDrain>());
@@ -66,9 +75,17 @@ public static class RegistryApplication
         // dot segments already collapsed, and `generic/%2e%2e/...` never reaches the generic endpoints.
         app.UseRouting();
         app.Use(RestErrors.Middleware);
+        app.Use(AuditRequest.Middleware);
         app.Use(ApiFallback.Middleware);
         app.MapGenericPackages();
         app.MapPackagesApi();
+        app.MapProtectionRules();
+        app.MapRetention();
+        app.MapProjects();
+        app.MapGroups();
+        app.MapUsers();
+        app.MapInstance();
+        app.MapAccessTokens();
         app.MapBananaCakePop("/graphql", "/api/graphql");
         app.MapGraphQLEndpoint("/api/graphql", "/graphql");
         app.MapRegistryHealth();

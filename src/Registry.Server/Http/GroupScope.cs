@@ -16,12 +16,12 @@ public sealed class GroupScope : RouteScope
 
     public static ValueTask<GroupScope?> BindAsync(HttpContext http) => ValueTask.FromResult<GroupScope?>(new GroupScope());
 
-    internal static async ValueTask<object?> FilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> FilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, GroupAction action)
     {
         var http = context.HttpContext;
         var auth = await AuthenticateAndValidateAsync(context);
         var group = await http.RequestServices.GetRequiredService<PackageAuthorizer>()
-            .AuthorizeGroupAsync(auth, RouteIds.ProjectOrGroup(http), http.RequestAborted);
+            .AuthorizeGroupAsync(auth, RouteIds.ProjectOrGroup(http), action, http.RequestAborted);
         var scope = context.Arguments.OfType<GroupScope>().Single();
         scope.Authentication = auth;
         scope._group = group;

@@ -26,7 +26,8 @@ public static partial class OpenApiDocument
                 {
                     Title = "Generic package registry: REST API",
                     Version = "v4",
-                    Description = "GitLab's Generic Packages API and Packages API, with GitLab's paths, status codes and bodies. " +
+                    Description = "GitLab's Generic Packages API and Packages API, and the calls its clients make first (user, " +
+                        "metadata, projects, groups, project and group access tokens), with GitLab's paths, status codes and bodies. " +
                         "Authenticate with PRIVATE-TOKEN, JOB-TOKEN, DEPLOY-TOKEN, Authorization: Bearer, or HTTP Basic with the token as password.",
                 };
                 // The document must not depend on the address it was fetched from (it is compared with a committed copy).
@@ -62,6 +63,7 @@ public static partial class OpenApiDocument
         ["rest"] = "<package_name>/<package_version>(/<path>)/<file_name>; 'latest' as the version resolves to the highest",
         ["package_id"] = "The package's ID",
         ["package_file_id"] = "The package file's ID",
+        ["token_id"] = "The project or group access token's ID",
     };
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\{\**([A-Za-z_][A-Za-z0-9_]*)")]

@@ -21,11 +21,14 @@ public static class RestErrors
             ErrorKind.Conflict => (StatusCodes.Status409Conflict, "409 Conflict"),
             ErrorKind.Timeout => (StatusCodes.Status408RequestTimeout, "408 Request Timeout"),
             ErrorKind.InsufficientStorage => (StatusCodes.Status507InsufficientStorage, "507 Insufficient Storage"),
+            ErrorKind.Unprocessable => (StatusCodes.Status422UnprocessableEntity, "422 Unprocessable Entity"),
             _ => (StatusCodes.Status400BadRequest, "400 Bad request"),
         };
         if (status == StatusCodes.Status401Unauthorized) http.Response.Headers.WWWAuthenticate = Realm;
         if (AbandonsBody(error)) http.Response.Headers.Connection = "close";
         if (error.Parameter is not null) return GitLabJson.Status(new { error = error.Message }, status);
+        // GitLab renders model validation errors as render_api_error!({ error: messages }, :unprocessable_entity).
+        if (error.Kind == ErrorKind.Unprocessable) return GitLabJson.Status(new { message = new { error = error.Messages } }, status);
         if (error.Detail is not null && error.Kind != ErrorKind.NotFound) text += " - " + error.Detail;
         return Message(text, status);
     }

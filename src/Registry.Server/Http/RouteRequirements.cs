@@ -13,7 +13,16 @@ public static class RouteRequirements
     public static TBuilder RequireProject<TBuilder>(this TBuilder builder, ProjectAction action) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter((context, next) => ProjectScope.FilterAsync(context, next, action));
 
-    /// <summary>The caller must be able to see the group <c>:id</c>.</summary>
-    public static TBuilder RequireGroup<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(GroupScope.FilterAsync);
+    /// <summary>The caller must be able to see the group <c>:id</c> (for <paramref name="action"/>'s status codes).</summary>
+    public static TBuilder RequireGroup<TBuilder>(this TBuilder builder, GroupAction action = GroupAction.ReadPackages)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter((context, next) => GroupScope.FilterAsync(context, next, action));
+
+    /// <summary>Anyone may call, anonymously too; credentials, when presented, must be valid.</summary>
+    public static TBuilder RequireCaller<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(CallerScope.FilterAsync);
+
+    /// <summary>The caller must be a signed-in user (not a CI job or deploy token); runs before any project or group filter.</summary>
+    public static TBuilder RequireUser<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(UserScope.FilterAsync);
 }

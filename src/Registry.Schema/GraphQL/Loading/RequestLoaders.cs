@@ -13,8 +13,14 @@ public sealed class RequestLoaders
     private readonly RegistryDbContext _db;
     private BatchLoader<long, ProjectAccess>? _access;
 
-    public RequestLoaders(RegistryDbContext db, PackageQueries queries, IBlobStore blobs, Permissions permissions, DirectoryQueries directory)
+    public RequestLoaders(RegistryDbContext db, PackageQueries queries, IBlobStore blobs, Permissions permissions, DirectoryQueries directory,
+        Lifecycle.PackageProtection protection)
     {
+        ProtectionRuleExists = new BatchLoader<(long ProjectId, string Name), bool>(async (keys, ct) =>
+        {
+            var rules = await protection.RulesOfAsync(keys.Select(k => k.ProjectId).Distinct().ToList(), ct);
+            return keys.ToDictionary(k => k, k => rules[k.ProjectId].Any(r => Lifecycle.PackageProtection.Matches(r, k.Name)));
+        });
         _db = db;
         _permissions = permissions;
         Projects = new BatchLoader<long, Project>(async (ids, ct) =>
@@ -33,6 +39,9 @@ public sealed class RequestLoaders
     public BatchLoader<long, Project> Projects { get; }
     public BatchLoader<long, Namespace> Namespaces { get; }
     public BatchLoader<long, List<PackageFileRecord>> PackageFiles { get; }
+
+    /// <summary>Whether a protection rule matches (project, package name): one query for the rules of every project asked.</summary>
+    public BatchLoader<(long ProjectId, string Name), bool> ProtectionRuleExists { get; }
 
     /// <summary>GitLab's <c>full_name</c> of a namespace by its lower-cased full path ("Acme / Tools").</summary>
     public BatchLoader<string, string> FullNames { get; }

@@ -17,7 +17,11 @@ public abstract class MutationInput
     public string? ClientMutationId { get; set; }
 }
 
-public enum AccessTokenScope { Api, ReadApi }
+/// <summary>
+/// Token scopes, GitLab's names. READ_REGISTRY and WRITE_REGISTRY (GitLab's container registry) are accepted on project
+/// and group access tokens and open nothing here.
+/// </summary>
+public enum AccessTokenScope { Api, ReadApi, ReadRegistry, WriteRegistry }
 
 public enum DeployTokenScope { ReadPackageRegistry, WritePackageRegistry }
 
@@ -98,6 +102,27 @@ public sealed class CreateTokenPayload : MutationPayload
     public string? Token { get; set; }
     public string? Username { get; set; }
     public DateTime? ExpiresAt { get; set; }
+}
+
+/// <summary>What creating a project or group access token takes besides where (GitLab's arguments).</summary>
+public abstract class CreateAccessTokenInput : MutationInput
+{
+    public required string Name { get; set; }
+    public required List<AccessTokenScope> Scopes { get; set; }
+    [System.ComponentModel.Description("Role of the token's bot user in the project or group (and below a group); MAINTAINER by default (GitLab's).")]
+    public AccessLevel? AccessLevel { get; set; }
+    [System.ComponentModel.Description("Expiry (a date: the token stops working at its start, UTC); a year from today by default.")]
+    public DateTime? ExpiresAt { get; set; }
+}
+
+public sealed class CreateProjectAccessTokenInput : CreateAccessTokenInput
+{
+    [Id] public required string ProjectPath { get; set; }
+}
+
+public sealed class CreateGroupAccessTokenInput : CreateAccessTokenInput
+{
+    [Id] public required string GroupPath { get; set; }
 }
 
 public sealed class RevokeTokenInput : MutationInput

@@ -17,6 +17,8 @@ public sealed partial class UserNode(User user)
     public string Name => user.Name;
     [System.ComponentModel.Description("Whether the user is an administrator.")]
     public bool Admin => user.IsAdmin;
+    [System.ComponentModel.Description("Indicates if the user is a bot (the user of a project or group access token).")]
+    public bool Bot => user.IsBot;
     [System.ComponentModel.Description("Web URL of the user.")]
     public string WebUrl([FromUserContext] RegistryUserContext ctx) => ctx.WebUrl(WebPaths.User(user));
 }
@@ -69,6 +71,10 @@ public sealed partial class GroupNode(Namespace ns) : NamespaceNode(ns)
             first, after, last, before, ct);
     }
 
+    [System.ComponentModel.Description("Group access tokens (active, expired and revoked); null unless you are an Owner of the group.")]
+    public Task<List<AccessTokenNode>?> AccessTokens([FromServices] ResourceAccessTokens tokens, [FromUserContext] RegistryUserContext ctx,
+        CancellationToken ct) => AccessTokenNode.ListAsync(tokens, ctx.Actor, TokenResource.Of(Entity), ct);
+
     [System.ComponentModel.Description("Packages of every project in this group and its subgroups that you can read.")]
     public async Task<PackageConnection> Packages([FromServices] PackageQueries queries, [FromUserContext] RegistryUserContext ctx,
         string? packageName = null, PackageTypeEnum? packageType = null, string? packageVersion = null, PackageStatus? status = null,
@@ -118,6 +124,10 @@ public sealed partial class ProjectNode(Project project)
         var ns = await NamespaceOfAsync(loaders, ct);
         return ns.Kind == NamespaceKind.Group && await permissions.CanSeeNamespaceAsync(ctx.Actor, ns, ct) ? new GroupNode(ns) : null;
     }
+
+    [System.ComponentModel.Description("Project access tokens (active, expired and revoked); null unless you are a Maintainer of the project.")]
+    public Task<List<AccessTokenNode>?> AccessTokens([FromServices] ResourceAccessTokens tokens, [FromUserContext] RegistryUserContext ctx,
+        CancellationToken ct) => AccessTokenNode.ListAsync(tokens, ctx.Actor, TokenResource.Of(project), ct);
 
     [System.ComponentModel.Description("Packages of this project. Hidden packages are listed only when a status is asked for.")]
     public async Task<PackageConnection> Packages([FromServices] PackageQueries queries,

@@ -9,7 +9,7 @@ using Registry.Schema.Packages;
 namespace Registry.Schema.GraphQL.Types;
 
 [Name("Package")]
-public class PackageNode(Package package)
+public partial class PackageNode(Package package)
 {
     [Ignore] public Package Entity => package;
 

@@ -18,3 +18,13 @@ public sealed class UntrustedRegexpGraphType : StringGraphType
 {
     public UntrustedRegexpGraphType() => Name = "UntrustedRegexp";
 }
+
+public sealed class PackagesProtectionRuleIdGraphType : IdGraphType
+{
+    public PackagesProtectionRuleIdGraphType() => Name = "PackagesProtectionRuleID";
+}
+
+public sealed class PackagesRetentionRuleIdGraphType : IdGraphType
+{
+    public PackagesRetentionRuleIdGraphType() => Name = "PackagesRetentionRuleID";
+}

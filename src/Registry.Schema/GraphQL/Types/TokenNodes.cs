@@ -36,7 +36,9 @@ internal static class TokenScopeNames
 {
     public static List<AccessTokenScope> Access(TokenScopes s) =>
         [.. s.HasFlag(TokenScopes.Api) ? [AccessTokenScope.Api] : Array.Empty<AccessTokenScope>(),
-         .. s.HasFlag(TokenScopes.ReadApi) ? [AccessTokenScope.ReadApi] : Array.Empty<AccessTokenScope>()];
+         .. s.HasFlag(TokenScopes.ReadApi) ? [AccessTokenScope.ReadApi] : Array.Empty<AccessTokenScope>(),
+         .. s.HasFlag(TokenScopes.ReadRegistry) ? [AccessTokenScope.ReadRegistry] : Array.Empty<AccessTokenScope>(),
+         .. s.HasFlag(TokenScopes.WriteRegistry) ? [AccessTokenScope.WriteRegistry] : Array.Empty<AccessTokenScope>()];
 
     public static List<DeployTokenScope> Deploy(TokenScopes s) =>
         [.. s.HasFlag(TokenScopes.ReadPackageRegistry) ? [DeployTokenScope.ReadPackageRegistry] : Array.Empty<DeployTokenScope>(),

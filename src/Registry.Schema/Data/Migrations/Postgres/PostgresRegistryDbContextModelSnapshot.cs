@@ -22,6 +22,82 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Registry.Schema.Audit.AuditEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("AuthorId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("text");
+
+                    b.Property<long>("EntityId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("EntityPath")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<string>("EntityType")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("EventName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("IpAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("NamespaceId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ProjectId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TargetDetails")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<long?>("TargetId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TargetType")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long?>("TokenId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("TokenKind")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NamespaceId");
+
+                    b.HasIndex("ProjectId");
+
+                    b.ToTable("AuditEvents");
+                });
+
             modelBuilder.Entity("Registry.Schema.Identity.CiJobToken", b =>
                 {
                     b.Property<long>("Id")
@@ -302,6 +378,12 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<long?>("BotGroupId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("BotProjectId")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -325,6 +407,9 @@ namespace Registry.Schema.Data.Migrations.Postgres
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
 
+                    b.Property<int>("Type")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Username")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -332,6 +417,10 @@ namespace Registry.Schema.Data.Migrations.Postgres
                         .UseCollation("C");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("BotGroupId");
+
+                    b.HasIndex("BotProjectId");
 
                     b.HasIndex("NamespaceId");
 
@@ -370,6 +459,145 @@ namespace Registry.Schema.Data.Migrations.Postgres
                     b.HasIndex("UserId");
 
                     b.ToTable("WebSessions");
+                });
+
+            modelBuilder.Entity("Registry.Schema.Lifecycle.DatabaseLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("DatabaseLeases");
+                });
+
+            modelBuilder.Entity("Registry.Schema.Lifecycle.PackageProtectionRule", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("MinimumAccessLevelForDelete")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MinimumAccessLevelForPush")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PackageNamePattern")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<int>("PackageType")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId", "PackageType", "PackageNamePattern")
+                        .IsUnique();
+
+                    b.ToTable("PackageProtectionRules");
+                });
+
+            modelBuilder.Entity("Registry.Schema.Lifecycle.PackageRetentionRule", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("DeleteNewestVersion")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("ExcludePackageNamePattern")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("ExcludeVersionPattern")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<int?>("KeepNewestVersions")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("NextRunAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("NotDownloadedForDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("OlderThanDays")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PackageNamePattern")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<int?>("PackageStatus")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextRunAt");
+
+                    b.HasIndex("ProjectId");
+
+                    b.ToTable("PackageRetentionRules");
+                });
+
+            modelBuilder.Entity("Registry.Schema.Lifecycle.PackagesCleanupPolicy", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("KeepNDuplicatedPackageFiles")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("NextRunAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ProjectId");
+
+                    b.HasIndex("NextRunAt");
+
+                    b.ToTable("PackagesCleanupPolicies");
                 });
 
             modelBuilder.Entity("Registry.Schema.Packages.NamespacePackageSettings", b =>
@@ -525,6 +753,9 @@ namespace Registry.Schema.Data.Migrations.Postgres
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)");
 
+                    b.Property<long?>("ContentBlobId")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -561,11 +792,62 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("BlobKey");
+
+                    b.HasIndex("ContentBlobId");
+
                     b.HasIndex("PackageId", "FileName");
 
                     b.HasIndex("Status", "PackageId");
 
                     b.ToTable("PackageFiles");
+                });
+
+            modelBuilder.Entity("Registry.Schema.Storage.ContentBlob", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DeletingSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StorageKey")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sha256")
+                        .IsUnique()
+                        .HasFilter("\"State\" = 0");
+
+                    b.HasIndex("State");
+
+                    b.HasIndex("StorageKey")
+                        .IsUnique();
+
+                    b.ToTable("ContentBlobs");
                 });
 
             modelBuilder.Entity("Registry.Schema.Identity.CiJobToken", b =>
@@ -653,6 +935,16 @@ namespace Registry.Schema.Data.Migrations.Postgres
                 {
                     b.HasOne("Registry.Schema.Identity.Namespace", null)
                         .WithMany()
+                        .HasForeignKey("BotGroupId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Registry.Schema.Identity.Project", null)
+                        .WithMany()
+                        .HasForeignKey("BotProjectId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Registry.Schema.Identity.Namespace", null)
+                        .WithMany()
                         .HasForeignKey("NamespaceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -667,6 +959,33 @@ namespace Registry.Schema.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Registry.Schema.Lifecycle.PackageProtectionRule", b =>
+                {
+                    b.HasOne("Registry.Schema.Identity.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Registry.Schema.Lifecycle.PackageRetentionRule", b =>
+                {
+                    b.HasOne("Registry.Schema.Identity.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Registry.Schema.Lifecycle.PackagesCleanupPolicy", b =>
+                {
+                    b.HasOne("Registry.Schema.Identity.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Registry.Schema.Packages.NamespacePackageSettings", b =>
@@ -700,6 +1019,11 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
             modelBuilder.Entity("Registry.Schema.Packages.PackageFile", b =>
                 {
+                    b.HasOne("Registry.Schema.Storage.ContentBlob", null)
+                        .WithMany()
+                        .HasForeignKey("ContentBlobId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Registry.Schema.Packages.Package", "Package")
                         .WithMany("Files")
                         .HasForeignKey("PackageId")

@@ -17,6 +17,80 @@ namespace Registry.Schema.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Registry.Schema.Audit.AuditEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AuthorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EntityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EntityPath")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EntityType")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EventName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IpAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("NamespaceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TargetDetails")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TargetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TargetType")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TokenId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TokenKind")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NamespaceId");
+
+                    b.HasIndex("ProjectId");
+
+                    b.ToTable("AuditEvents");
+                });
+
             modelBuilder.Entity("Registry.Schema.Identity.CiJobToken", b =>
                 {
                     b.Property<long>("Id")
@@ -279,6 +353,12 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("BotGroupId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("BotProjectId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -302,12 +382,19 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Type")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Username")
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("BotGroupId");
+
+                    b.HasIndex("BotProjectId");
 
                     b.HasIndex("NamespaceId");
 
@@ -344,6 +431,141 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                     b.HasIndex("UserId");
 
                     b.ToTable("WebSessions");
+                });
+
+            modelBuilder.Entity("Registry.Schema.Lifecycle.DatabaseLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("DatabaseLeases");
+                });
+
+            modelBuilder.Entity("Registry.Schema.Lifecycle.PackageProtectionRule", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MinimumAccessLevelForDelete")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MinimumAccessLevelForPush")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PackageNamePattern")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PackageType")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId", "PackageType", "PackageNamePattern")
+                        .IsUnique();
+
+                    b.ToTable("PackageProtectionRules");
+                });
+
+            modelBuilder.Entity("Registry.Schema.Lifecycle.PackageRetentionRule", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("DeleteNewestVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExcludePackageNamePattern")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExcludeVersionPattern")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("KeepNewestVersions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("NextRunAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("NotDownloadedForDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("OlderThanDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PackageNamePattern")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("PackageStatus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextRunAt");
+
+                    b.HasIndex("ProjectId");
+
+                    b.ToTable("PackageRetentionRules");
+                });
+
+            modelBuilder.Entity("Registry.Schema.Lifecycle.PackagesCleanupPolicy", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("KeepNDuplicatedPackageFiles")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("NextRunAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ProjectId");
+
+                    b.HasIndex("NextRunAt");
+
+                    b.ToTable("PackagesCleanupPolicies");
                 });
 
             modelBuilder.Entity("Registry.Schema.Packages.NamespacePackageSettings", b =>
@@ -492,6 +714,9 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ContentBlobId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -527,11 +752,60 @@ namespace Registry.Schema.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("BlobKey");
+
+                    b.HasIndex("ContentBlobId");
+
                     b.HasIndex("PackageId", "FileName");
 
                     b.HasIndex("Status", "PackageId");
 
                     b.ToTable("PackageFiles");
+                });
+
+            modelBuilder.Entity("Registry.Schema.Storage.ContentBlob", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeletingSince")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StorageKey")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sha256")
+                        .IsUnique()
+                        .HasFilter("\"State\" = 0");
+
+                    b.HasIndex("State");
+
+                    b.HasIndex("StorageKey")
+                        .IsUnique();
+
+                    b.ToTable("ContentBlobs");
                 });
 
             modelBuilder.Entity("Registry.Schema.Identity.CiJobToken", b =>
@@ -619,6 +893,16 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                 {
                     b.HasOne("Registry.Schema.Identity.Namespace", null)
                         .WithMany()
+                        .HasForeignKey("BotGroupId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Registry.Schema.Identity.Project", null)
+                        .WithMany()
+                        .HasForeignKey("BotProjectId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Registry.Schema.Identity.Namespace", null)
+                        .WithMany()
                         .HasForeignKey("NamespaceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -633,6 +917,33 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Registry.Schema.Lifecycle.PackageProtectionRule", b =>
+                {
+                    b.HasOne("Registry.Schema.Identity.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Registry.Schema.Lifecycle.PackageRetentionRule", b =>
+                {
+                    b.HasOne("Registry.Schema.Identity.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Registry.Schema.Lifecycle.PackagesCleanupPolicy", b =>
+                {
+                    b.HasOne("Registry.Schema.Identity.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Registry.Schema.Packages.NamespacePackageSettings", b =>
@@ -666,6 +977,11 @@ namespace Registry.Schema.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Registry.Schema.Packages.PackageFile", b =>
                 {
+                    b.HasOne("Registry.Schema.Storage.ContentBlob", null)
+                        .WithMany()
+                        .HasForeignKey("ContentBlobId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Registry.Schema.Packages.Package", "Package")
                         .WithMany("Files")
                         .HasForeignKey("PackageId")

@@ -1,0 +1,72 @@
+using GraphQL;
+using GraphQL.DataLoader;
+using GraphQL.Types;
+using Registry.Schema.Audit;
+using Registry.Schema.GraphQL.Loading;
+using Registry.Schema.GraphQL.Paging;
+using Registry.Schema.Identity;
+using Registry.Schema.Lifecycle;
+
+namespace Registry.Schema.GraphQL.Types;
+
+/// <summary>The package-lifecycle fields of a project: for its Maintainers (rules, policy, dry run) and Owners (audit).</summary>
+public sealed partial class ProjectNode
+{
+    [System.ComponentModel.Description("Packages protection rules for the project. Null unless you can manage the project's packages (Maintainer and up).")]
+    public async Task<ProtectionRuleConnection?> PackagesProtectionRules([FromServices] ProjectMaintenance maintenance,
+        [FromServices] Data.RegistryDbContext db, [FromUserContext] RegistryUserContext ctx,
+        int? first = null, string? after = null, int? last = null, string? before = null, CancellationToken ct = default)
+    {
+        if (!await maintenance.CanMaintainAsync(ctx.Actor, Entity, ct)) return null;
+        var rules = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+            db.PackageProtectionRules.Where(r => r.ProjectId == Entity.Id).OrderBy(r => r.Id), ct);
+        return Pager.PageInMemory<ProtectionRuleNode, ProtectionRuleEdge, ProtectionRuleConnection>(
+            rules.Select(r => new ProtectionRuleNode(r)).ToList(), first, after, last, before);
+    }
+
+    [System.ComponentModel.Description("Packages cleanup policy for the project. Null unless you can manage the project's packages.")]
+    public async Task<CleanupPolicyNode?> PackagesCleanupPolicy([FromServices] ProjectMaintenance maintenance,
+        [FromServices] CleanupPolicyService policies, [FromUserContext] RegistryUserContext ctx, CancellationToken ct) =>
+        await maintenance.CanMaintainAsync(ctx.Actor, Entity, ct) ? new CleanupPolicyNode(await policies.GetAsync(Entity.Id, ct)) : null;
+
+    [System.ComponentModel.Description("Package retention rules for the project (beyond GitLab). Null unless you can manage the project's packages.")]
+    public async Task<RetentionRuleConnection?> PackagesRetentionRules([FromServices] ProjectMaintenance maintenance,
+        [FromServices] RetentionRuleService retention, [FromUserContext] RegistryUserContext ctx,
+        int? first = null, string? after = null, int? last = null, string? before = null, CancellationToken ct = default)
+    {
+        if (!await maintenance.CanMaintainAsync(ctx.Actor, Entity, ct)) return null;
+        var rules = await retention.RulesOfAsync(Entity.Id, ct);
+        return Pager.PageInMemory<RetentionRuleNode, RetentionRuleEdge, RetentionRuleConnection>(
+            rules.Select(r => new RetentionRuleNode(r)).ToList(), first, after, last, before);
+    }
+
+    [System.ComponentModel.Description("Exactly the packages a retention run would delete now: by every enabled rule, or by `ruleId` alone. Null unless you can manage the project's packages.")]
+    public async Task<List<RetentionCandidateNode>?> PackagesRetentionDryRun([FromServices] ProjectMaintenance maintenance,
+        [FromServices] RetentionRuleService retention, [FromUserContext] RegistryUserContext ctx,
+        [InputType(typeof(PackagesRetentionRuleIdGraphType))] string? ruleId = null, CancellationToken ct = default)
+    {
+        if (!await maintenance.CanMaintainAsync(ctx.Actor, Entity, ct)) return null;
+        long? id = ruleId is null ? null : Mutation.ParseId(ruleId, GlobalId.RetentionRule);
+        return (await retention.DryRunAsync(ctx.Actor, Entity, id, ct)).Select(c => new RetentionCandidateNode(c)).ToList();
+    }
+
+    [System.ComponentModel.Description("Audit events of the project, newest first. Null unless you are an Owner of the project or an administrator.")]
+    public async Task<AuditEventConnection?> AuditEvents([FromServices] AuditEventQueries audit, [FromUserContext] RegistryUserContext ctx,
+        int? first = null, string? after = null, int? last = null, string? before = null, CancellationToken ct = default) =>
+        await audit.ForProjectAsync(ctx.Actor, Entity, ct) is { } events ? await AuditEventPager.PageAsync(events, first, after, last, before, ct) : null;
+}
+
+public sealed partial class GroupNode
+{
+    [System.ComponentModel.Description("Audit events of the group, its subgroups and their projects, newest first. Null unless you are an Owner of the group or an administrator.")]
+    public async Task<AuditEventConnection?> AuditEvents([FromServices] AuditEventQueries audit, [FromUserContext] RegistryUserContext ctx,
+        int? first = null, string? after = null, int? last = null, string? before = null, CancellationToken ct = default) =>
+        await audit.ForGroupAsync(ctx.Actor, Entity, ct) is { } events ? await AuditEventPager.PageAsync(events, first, after, last, before, ct) : null;
+}
+
+public partial class PackageNode
+{
+    [System.ComponentModel.Description("Whether any matching package protection rule exists for the package.")]
+    public IDataLoaderResult<bool> ProtectionRuleExists([FromServices] Loading.RequestLoaders loaders) =>
+        loaders.ProtectionRuleExists.Load((Entity.ProjectId, Entity.Name));
+}

@@ -1,0 +1,109 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Registry.Schema.Data;
+
+namespace Registry.Schema.Storage;
+
+/// <summary>
+/// Content-addressed storage: one <see cref="ContentBlob"/> per SHA-256, shared by every package file with those bytes.
+///
+/// The dedup/GC race (an upload of some bytes while the last file holding them is removed) is settled in the database:
+/// <list type="bullet">
+/// <item>An upload writes its bytes under a key of its own first, then, in the transaction that records the file,
+/// <see cref="ClaimAsync"/>s the digest: it bumps the live blob's <see cref="ContentBlob.Version"/> (which also locks
+/// that row until the commit) and points the file at it, or, with no live blob, records its own bytes as the blob.</item>
+/// <item><see cref="TryRemoveAsync"/> reads the version, checks that no file refers to the blob, and only then marks it
+/// <see cref="ContentBlobState.Deleting"/> if the version is unchanged. A claim committed before the check shows up
+/// in the check; one taken after it changed the version; one taken after the mark finds no live blob and keeps its
+/// own bytes as a new blob. Bytes are deleted only after the mark, and storage keys are never reused, so a removal
+/// can never touch bytes that a later upload relies on.</item>
+/// </list>
+/// </summary>
+public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimeProvider clock, ILogger<ContentStore> log)
+{
+    /// <summary>
+    /// Takes a reference to the live blob of <paramref name="sha256"/>, or records the caller's bytes (already stored
+    /// under <paramref name="storageKey"/>) as that blob. Call it inside the transaction that writes the referencing
+    /// file: the version bump holds the blob's row until that commits.
+    /// </summary>
+    /// <returns>the blob, and whether the caller's bytes became it (if not, the caller's copy is redundant)</returns>
+    public async Task<(ContentBlob Blob, bool Adopted)> ClaimAsync(string sha256, long size, string storageKey, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var live = await db.ContentBlobs.AsNoTracking().FirstOrDefaultAsync(b => b.Sha256 == sha256 && b.State == ContentBlobState.Live, ct);
+            if (live is not null)
+            {
+                var taken = await db.ContentBlobs.Where(b => b.Id == live.Id && b.State == ContentBlobState.Live)
+                    .ExecuteUpdateAsync(s => s.SetProperty(b => b.Version, b => b.Version + 1), ct);
+                if (taken == 1) return (live, false);
+                // Marked for removal since we looked: our own copy becomes the live blob of these bytes.
+            }
+            // Parallel first uploads of the same bytes are common (one build published as many versions): the insert
+            // yields to a live blob another upload committed meanwhile, instead of failing on the unique index.
+            var now = clock.GetUtcNow().UtcDateTime;
+            var inserted = await db.Database.SqlQuery<long>($"""
+                INSERT INTO "ContentBlobs" ("Sha256", "Size", "StorageKey", "State", "Version", "CreatedAt")
+                VALUES ({sha256}, {size}, {storageKey}, 0, 1, {now})
+                ON CONFLICT ("Sha256") WHERE "State" = 0 DO NOTHING
+                RETURNING "Id" AS "Value"
+                """).ToListAsync(ct);
+            if (inserted.Count == 1)
+                return (new ContentBlob
+                {
+                    Id = inserted[0], Sha256 = sha256, Size = size, StorageKey = storageKey, State = ContentBlobState.Live, Version = 1, CreatedAt = now,
+                }, true);
+            if (attempt == 3) throw new DbUpdateConcurrencyException($"The content blob of {sha256} kept changing under a claim");
+        }
+    }
+
+    /// <summary>
+    /// Removes the blob's bytes and row when no package file refers to it; finishes a removal a crash interrupted.
+    /// Returns whether it removed the blob.
+    /// </summary>
+    public async Task<bool> TryRemoveAsync(long blobId, CancellationToken ct)
+    {
+        var blob = await db.ContentBlobs.AsNoTracking().FirstOrDefaultAsync(b => b.Id == blobId, ct);
+        if (blob is null) return false;
+        if (blob.State == ContentBlobState.Live)
+        {
+            if (await db.PackageFiles.AnyAsync(f => f.ContentBlobId == blobId, ct)) return false;
+            var version = blob.Version;
+            var marked = await db.ContentBlobs
+                .Where(b => b.Id == blobId && b.State == ContentBlobState.Live && b.Version == version)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(b => b.State, ContentBlobState.Deleting)
+                    .SetProperty(b => b.DeletingSince, clock.GetUtcNow().UtcDateTime), ct);
+            if (marked == 0) return false; // an upload took a reference meanwhile
+        }
+        // Deleting: nothing can refer to it any more, and its key belongs to it alone, so any instance may finish.
+        await blobs.DeleteAsync(blob.StorageKey, ct);
+        await db.ContentBlobs.Where(b => b.Id == blobId && b.State == ContentBlobState.Deleting).ExecuteDeleteAsync(ct);
+        return true;
+    }
+
+    /// <summary>
+    /// Removes live blobs that no file refers to (a crash between removing a file's row and its blob) and finishes
+    /// interrupted removals. Returns how many blobs went.
+    /// </summary>
+    public async Task<int> CollectUnreferencedAsync(CancellationToken ct)
+    {
+        var removed = 0;
+        long after = 0;
+        while (true)
+        {
+            var ids = await db.ContentBlobs.AsNoTracking()
+                .Where(b => b.Id > after && (b.State == ContentBlobState.Deleting || !db.PackageFiles.Any(f => f.ContentBlobId == b.Id)))
+                .OrderBy(b => b.Id).Select(b => b.Id).Take(500).ToListAsync(ct);
+            if (ids.Count == 0) break;
+            foreach (var id in ids)
+                if (await TryRemoveAsync(id, ct)) removed++;
+            after = ids[^1];
+        }
+        if (removed > 0) log.LogInformation("Removed {Count} stored contents no package file referred to", removed);
+        return removed;
+    }
+
+    /// <summary>Whether a storage key belongs to a content blob (live or being removed).</summary>
+    public Task<bool> IsContentKeyAsync(string key, CancellationToken ct) => db.ContentBlobs.AnyAsync(b => b.StorageKey == key, ct);
+}
