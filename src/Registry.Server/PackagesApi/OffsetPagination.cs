@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Registry.Server.Hosting;
 using Registry.Server.Http;
 
@@ -20,6 +21,15 @@ public sealed record OffsetPagination(int Page, int PerPage)
         QueryParameters.Integer(query, "per_page", DefaultPerPage, 1, MaxPerPage));
 
     private int Skip => (int)Math.Min(int.MaxValue, (long)(Page - 1) * PerPage);
+
+    /// <param name="count">counts the list when counting its rows would be slow (package lists keep counters)</param>
+    public async Task<List<T>> ApplyAsync<T>(HttpContext http, IQueryable<T> ordered, CancellationToken ct,
+        Func<CancellationToken, Task<int>>? count = null)
+    {
+        var total = count is null ? await ordered.CountAsync(ct) : await count(ct);
+        WriteHeaders(http, total);
+        return Skip >= total ? [] : await ordered.Skip(Skip).Take(PerPage).ToListAsync(ct);
+    }
 
     /// <summary>A page read by <paramref name="readPage"/> (skip, take) from a list that <paramref name="count"/> counts.</summary>
     public async Task<List<T>> ApplyAsync<T>(HttpContext http, Func<int, int, CancellationToken, Task<List<T>>> readPage,
