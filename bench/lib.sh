@@ -2,7 +2,8 @@
 # 127.0.0.1 with a throw-away data folder (and its own PostgreSQL and s3rver with BACKEND=postgres-s3), runs nginx
 # beside it where nginx has an equivalent, prints figures and stops everything it started.
 #
-# Ports (override when they collide): BENCH_PORT (registry, 38101), BENCH_NGINX_PORT (38102), BENCH_S3_PORT (38103),
+# Ports (override when they collide; all below Linux's ephemeral range 32768-60999, where an outgoing connection can hold
+# one for a while and a listener then fails to bind): BENCH_PORT (registry, 28101), BENCH_NGINX_PORT (28102), BENCH_S3_PORT (28103),
 # BENCH_PG_PORT (28532, below the ephemeral range). KEEP=1 keeps the temporary folder.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -10,9 +11,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 backend=${BACKEND:-sqlite-files}
 case "$backend" in sqlite-files|postgres-s3) ;; *) echo "BACKEND must be sqlite-files or postgres-s3" >&2; exit 2 ;; esac
-port=${BENCH_PORT:-38101}
-nginx_port=${BENCH_NGINX_PORT:-38102}
-s3_port=${BENCH_S3_PORT:-38103}
+port=${BENCH_PORT:-28101}
+nginx_port=${BENCH_NGINX_PORT:-28102}
+s3_port=${BENCH_S3_PORT:-28103}
 pg_port=${BENCH_PG_PORT:-28532}
 token="bench-root-token-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 base="http://127.0.0.1:$port"

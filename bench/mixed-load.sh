@@ -1,49 +1,64 @@
 #!/usr/bin/env bash
-# Mixed load (not a test): 32 clients for 2 minutes against a Release build on SQLite + files: uploads of new files
-# and identical re-uploads racing into one version, downloads, a missing file, package lists, GraphQL queries and a
-# GraphQL error. Prints wrk's figures and the answers by status, and fails if the server logged a fail: or crit: line
-# (handled conditions must not page anyone).
+# Mixed traffic (not a test): 32 clients (wrk -t2 -c32) for 2 minutes of downloads (1 KiB authenticated and anonymous,
+# 4 MiB), uploads of new 1 KiB and 4 MiB files and identical re-uploads racing into one version, a missing file, REST
+# and GraphQL package lists and a GraphQL error, against a project that already holds PACKAGES (default 10,000)
+# packages. Prints the request rate, the answers by status, the server's RSS before, its peak (VmHWM) and a timeline.
+# Fails when the peak reaches MAX_RSS_MB (default 200), on a 5xx or any status no request should get, or when the
+# server logged a fail: or crit: line (handled conditions must not page anyone).
 #
-#   bench/mixed-load.sh        DURATION=2m CONNECTIONS=32 THREADS=2 PORT=5392 BIN=<built folder>
-set -euo pipefail
-cd "$(dirname "$0")/.."
-duration=${DURATION:-2m} connections=${CONNECTIONS:-32} threads=${THREADS:-2} port=${PORT:-5392}
-token="bench-root-token-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+#   bench/mixed-load.sh               DURATION (default 120s), CONNECTIONS (default 32)
+#
+# Environment: BACKEND=postgres-s3 and bench/lib.sh's ports.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/seed-packages.sh"
+duration=${DURATION:-120s}
+connections=${CONNECTIONS:-32}
+max_rss_mb=${MAX_RSS_MB:-200}
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/registry-mixed.XXXXXX")
-server_pid=""
-cleanup() {
-    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; fi
-    rm -rf "$work"
+ensure_tools
+build_release
+start_backend
+start_server
+create_projects
+dev_token=$(create_developer_token)
+seed_packages "${PACKAGES:-10000}"
+
+head -c 1024 /dev/urandom >"$work/small.bin"
+head -c 4M /dev/urandom >"$work/medium.bin"
+upload() { # project, name, file
+    local code
+    code=$(curl -sS -o /dev/null -w '%{http_code}' -H "PRIVATE-TOKEN: $token" --upload-file "$3" \
+        "$base/api/v4/projects/bench%2F$1/packages/generic/$2/1.0.0/$(basename "$3")")
+    [[ "$code" == 201 ]] || { echo "seed upload failed: $code" >&2; exit 1; }
 }
-trap cleanup EXIT INT TERM
+upload ci small "$work/small.bin"
+upload public small "$work/small.bin"
+upload ci medium "$work/medium.bin"
 
-bin=${BIN:-}
-if [[ -z "$bin" ]]; then
-    echo "== building (Release)"
-    bin="$work/bin"
-    dotnet build src/Registry.Server -c Release -o "$bin" -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
-fi
-base="http://127.0.0.1:$port"
-# Information: the server's own lines as an operator sees them by default.
-dotnet "$bin/Registry.Server.dll" --urls "$base" --Registry:DataPath="$work/data" --Registry:RootToken="$token" \
-    --Logging:LogLevel:Default=Information ${SERVER_ARGS:-} >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 300); do curl -s -o /dev/null "$base/-/liveness" && break; sleep 0.2; done
+idle_kb=$(rss_kb VmRSS)
+( while kill -0 "$server_pid" 2>/dev/null; do echo "$(date +%s) $(rss_kb VmRSS 2>/dev/null)" >>"$work/rss.log"; sleep 0.5; done ) &
+sampler_pid=$!
 
-gql() { curl -sf -H "PRIVATE-TOKEN: $token" -H 'Content-Type: application/json' "$base/api/graphql" -d "$1" >/dev/null; }
-gql '{"query":"mutation { createGroup(input: {path: \"load\", visibility: PRIVATE}) { errors } }"}'
-gql '{"query":"mutation { createProject(input: {namespacePath: \"load\", path: \"app\"}) { errors } }"}'
-head -c 4096 /dev/urandom >"$work/seed.bin"
-curl -sf -H "PRIVATE-TOKEN: $token" --upload-file "$work/seed.bin" "$base/api/v4/projects/load%2Fapp/packages/generic/load/seed/seed.bin" >/dev/null
+say "mixed traffic: wrk -t2 -c$connections -d$duration"
+TOKEN=$dev_token SMALL_FILE="$work/small.bin" MEDIUM_FILE="$work/medium.bin" RUN=$$ \
+    wrk -t2 -c"$connections" -d"$duration" --timeout 30s -s bench/wrk/mixed.lua "$base" >"$work/wrk.out" 2>"$work/wrk.err" \
+    || { cat "$work/wrk.out" "$work/wrk.err"; exit 1; }
+peak_kb=$(rss_kb VmHWM)
 
-echo "== wrk -t$threads -c$connections -d$duration (mixed)"
-TOKEN=$token PROJECT='load%2Fapp' wrk -t"$threads" -c"$connections" -d"$duration" --latency -s bench/mixed-load.lua "$base/" \
-    | grep -E 'Requests/sec|Latency |  50%|  99%|answers by status|Socket errors'
-echo "== server log: $(grep -cE '^(fail|crit):' "$work/server.log" || true) fail/crit lines, $(grep -cE '^warn:' "$work/server.log" || true) warn lines"
-if grep -qE '^(fail|crit):' "$work/server.log"; then
-    grep -A3 -E '^(fail|crit):' "$work/server.log" | head -40
-    exit 1
-fi
+echo
+cat "$work/wrk.out"
+echo
+echo "backend          : $backend, wrk -t2 -c$connections -d$duration, ${PACKAGES:-10000} packages seeded"
+echo "requests/s       : $(wrk_rate "$work/wrk.out")"
+echo "server RSS idle  : $((idle_kb / 1024)) MB"
+echo "server peak RSS  : $((peak_kb / 1024)) MB (VmHWM)"
+echo "RSS every 10 s   : $(awk 'NR % 20 == 1 { printf "%d ", $2 / 1024 }' "$work/rss.log")MB"
+echo "server RSS now   : $(( $(rss_kb VmRSS) / 1024 )) MB"
+echo "server log       : $(grep -cE '^(fail|crit):' "$work/server.log" || true) fail/crit lines, $(grep -cE '^warn:' "$work/server.log" || true) warn lines"
+status=0
+if [[ -s "$work/wrk.err" ]]; then echo "FAIL: unexpected responses:"; cat "$work/wrk.err"; status=1; fi
+if grep -qE 'Socket errors' "$work/wrk.out"; then echo "FAIL: socket errors"; status=1; fi
+if grep -qE '^(fail|crit):' "$work/server.log"; then echo "FAIL: the server logged at error level:"; grep -A3 -E '^(fail|crit):' "$work/server.log" | head -40; status=1; fi
+if (( peak_kb / 1024 >= max_rss_mb )); then echo "FAIL: peak RSS over $max_rss_mb MB"; status=1; fi
+[[ $status == 0 ]] && echo OK
+exit $status

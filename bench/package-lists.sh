@@ -56,6 +56,15 @@ for entry in "${lists[@]}"; do
     printf '   %-28s ok (%s)\n' "$name" "${total:+X-Total $total}${count:+count $count}"
 done
 
+# A long-running server's figures: the JIT first runs new code unoptimised and re-compiles what is hot on a
+# background thread, whose CPU the first seconds of each list would otherwise carry.
+say "warming up (WARMUP=${WARMUP:-2s} per list)"
+for entry in "${lists[@]}"; do
+    IFS='|' read -r name method url body expect <<<"$entry"
+    METHOD=$method BODY=$body AUTH_HEADER="PRIVATE-TOKEN: $dev_token" \
+        wrk -t1 -c1 -d"${WARMUP:-2s}" --timeout 30s -s bench/wrk/latency.lua "$url" >/dev/null
+done
+
 declare -A p50s p95s cpus
 for round in $(seq 1 "$rounds"); do
     say "round $round of $rounds"

@@ -54,6 +54,29 @@ public sealed class HotPathCache(IOptions<RegistryOptions> options, TimeProvider
         return value;
     }
 
+    /// <summary>The write epochs an entry about to be read under <paramref name="scope"/> is tagged with: take it before reading.</summary>
+    public (long Identity, long Packages) Stamp(CacheScope scope) =>
+        (IdentityEpoch, scope == CacheScope.IdentityAndPackages ? PackageEpoch : 0);
+
+    /// <summary>The cached value for <paramref name="key"/>, if one is there and still current.</summary>
+    public bool TryGet<T>(object key, CacheScope scope, out T value)
+    {
+        value = default!;
+        if (!Enabled || !_entries.TryGetValue(key, out var hit)) return false;
+        var (identity, packages) = Stamp(scope);
+        if (hit.IdentityEpoch != identity || hit.PackageEpoch != packages || hit.ExpiresAt <= clock.GetUtcNow().UtcDateTime) return false;
+        value = (T)hit.Value!;
+        return true;
+    }
+
+    /// <summary>Caches a value read after <paramref name="stamp"/> was taken (<see cref="Stamp"/>).</summary>
+    public void Set(object key, object? value, (long Identity, long Packages) stamp)
+    {
+        if (!Enabled) return;
+        if (_entries.Count >= MaxEntries) _entries.Clear();
+        _entries[key] = new Entry(value, stamp.Identity, stamp.Packages, clock.GetUtcNow().UtcDateTime + options.Value.HotCacheTtl);
+    }
+
     private sealed record Entry(object? Value, long IdentityEpoch, long PackageEpoch, DateTime ExpiresAt);
 }
 

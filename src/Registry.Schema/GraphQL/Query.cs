@@ -16,26 +16,16 @@ public sealed partial class Query
         ctx.Actor is { Kind: ActorKind.User, User: { } u } ? new UserNode(u) : null;
 
     public static async Task<ProjectNode?> Project([Id] string fullPath, [FromUserContext] RegistryUserContext ctx,
-        [FromServices] RegistryDbContext db, [FromServices] Permissions permissions, CancellationToken ct)
-    {
-        var key = ProjectLocator.PathKey(fullPath);
-        var project = await db.Projects.AsNoTracking().Include(p => p.Namespace).FirstOrDefaultAsync(p => p.FullPathKey == key, ct);
-        return project is not null && await permissions.CanSeeProjectAsync(ctx.Actor, project, ct) ? new ProjectNode(project) : null;
-    }
+        [FromServices] PackageAuthorizer authorizer, CancellationToken ct) =>
+        await authorizer.VisibleProjectAsync(ctx.Actor, ProjectLocator.PathKey(fullPath), ct) is { } project ? new ProjectNode(project) : null;
 
     public static async Task<GroupNode?> Group([Id] string fullPath, [FromUserContext] RegistryUserContext ctx,
-        [FromServices] ProjectLocator locator, [FromServices] Permissions permissions, CancellationToken ct)
-    {
-        var ns = await locator.FindNamespaceAsync(fullPath, ct);
-        return ns is { Kind: NamespaceKind.Group } && await permissions.CanSeeNamespaceAsync(ctx.Actor, ns, ct) ? new GroupNode(ns) : null;
-    }
+        [FromServices] PackageAuthorizer authorizer, CancellationToken ct) =>
+        await authorizer.VisibleNamespaceAsync(ctx.Actor, fullPath, ct) is { Kind: NamespaceKind.Group } ns ? new GroupNode(ns) : null;
 
     public static async Task<NamespaceNode?> Namespace([Id] string fullPath, [FromUserContext] RegistryUserContext ctx,
-        [FromServices] ProjectLocator locator, [FromServices] Permissions permissions, CancellationToken ct)
-    {
-        var ns = await locator.FindNamespaceAsync(fullPath, ct);
-        return ns is not null && await permissions.CanSeeNamespaceAsync(ctx.Actor, ns, ct) ? new NamespaceNode(ns) : null;
-    }
+        [FromServices] PackageAuthorizer authorizer, CancellationToken ct) =>
+        await authorizer.VisibleNamespaceAsync(ctx.Actor, fullPath, ct) is { } ns ? new NamespaceNode(ns) : null;
 
     [System.ComponentModel.Description("Projects you can see (GitLab's explore list). membership: only those you are a member of; " +
         "search: in names and paths (with searchNamespaces, also in the namespace's path and name); sort: <field>_<asc|desc> on " +

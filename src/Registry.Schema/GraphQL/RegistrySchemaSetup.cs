@@ -29,6 +29,7 @@ public static class RegistrySchemaSetup
         services.AddScoped<PackageFinder>();
         services.AddSingleton<DownloadStatistics>();
         services.AddScoped<PackageQueries>();
+        services.AddSingleton<OffsetPageReader>();
         services.AddScoped<PackageSettingsService>();
         services.AddScoped<PackageDestroyer>();
         services.AddSingleton<DestroySignal>();

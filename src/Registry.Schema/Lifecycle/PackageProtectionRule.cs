@@ -10,7 +10,7 @@ public enum ProtectionAccessLevel { Maintainer = 40, Owner = 50, Admin = 60 }
 /// <see cref="PackageNamePattern"/> (<c>*</c> wildcards, anchored, case-insensitive) may be pushed or deleted only by
 /// users of at least the given level. A level left null keeps the default (push: Developer, delete: Maintainer).
 /// </summary>
-public sealed class PackageProtectionRule
+public sealed class PackageProtectionRule : IProjectRule
 {
     public long Id { get; set; }
     public long ProjectId { get; set; }

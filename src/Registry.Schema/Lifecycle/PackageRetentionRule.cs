@@ -8,7 +8,7 @@ namespace Registry.Schema.Lifecycle;
 /// keep it, and the newest version of a name is kept unless <see cref="DeleteNewestVersion"/>.
 /// <see cref="RetentionPlanner"/> is the one place that decides, for dry runs and real runs alike.
 /// </summary>
-public sealed class PackageRetentionRule
+public sealed class PackageRetentionRule : IProjectRule
 {
     public long Id { get; set; }
     public long ProjectId { get; set; }

@@ -66,14 +66,8 @@ public sealed class ProtectionRuleService(RegistryDbContext db, ProjectMaintenan
         return rule;
     }
 
-    private async Task<(PackageProtectionRule, Project)> FindAsync(Actor actor, long ruleId, long? projectId, CancellationToken ct)
-    {
-        var rule = await db.PackageProtectionRules.FirstOrDefaultAsync(r => r.Id == ruleId && (projectId == null || r.ProjectId == projectId), ct)
-            ?? throw RegistryError.RecordNotFound();
-        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == rule.ProjectId, ct);
-        await maintenance.RequireAsync(actor, project, ct);
-        return (rule, project);
-    }
+    private Task<(PackageProtectionRule Rule, Project Project)> FindAsync(Actor actor, long ruleId, long? projectId, CancellationToken ct) =>
+        maintenance.FindRuleAsync(db.PackageProtectionRules, actor, ruleId, projectId, ct);
 
     private static void Apply(PackageProtectionRule rule, ProtectionRuleChanges changes)
     {

@@ -106,14 +106,8 @@ public sealed class RetentionRuleService(RegistryDbContext db, ProjectMaintenanc
         return [rule];
     }
 
-    private async Task<(PackageRetentionRule, Project)> FindAsync(Actor actor, long ruleId, long? projectId, CancellationToken ct)
-    {
-        var rule = await db.PackageRetentionRules.FirstOrDefaultAsync(r => r.Id == ruleId && (projectId == null || r.ProjectId == projectId), ct)
-            ?? throw RegistryError.RecordNotFound();
-        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == rule.ProjectId, ct);
-        await maintenance.RequireAsync(actor, project, ct);
-        return (rule, project);
-    }
+    private Task<(PackageRetentionRule Rule, Project Project)> FindAsync(Actor actor, long ruleId, long? projectId, CancellationToken ct) =>
+        maintenance.FindRuleAsync(db.PackageRetentionRules, actor, ruleId, projectId, ct);
 
     private static void Apply(PackageRetentionRule rule, RetentionRuleChanges c)
     {

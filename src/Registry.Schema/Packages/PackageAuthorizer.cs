@@ -62,6 +62,30 @@ public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permis
     }
 
     /// <summary>
+    /// The project at <paramref name="fullPath"/> when the actor may see it, else null: GraphQL's <c>project(fullPath:)</c>.
+    /// It shares the downloads' cached answer (<see cref="HotPathCache"/>, ended by any identity write on this instance),
+    /// which saves a GraphQL package list the four queries of the lookup and the membership check.
+    /// </summary>
+    public async Task<Project?> VisibleProjectAsync(Actor actor, string fullPath, CancellationToken ct)
+    {
+        // A full path names a namespace too, so it is never all digits (which the shared lookup would read as an id).
+        if (!fullPath.Contains('/')) return null;
+        var (project, access) = await ProjectAndAccessAsync(actor, fullPath, ct);
+        return project is not null && access is { CanSee: true } ? project : null;
+    }
+
+    /// <summary>
+    /// The namespace at <paramref name="fullPath"/> when the actor may see it, else null (GraphQL's <c>group</c> and
+    /// <c>namespace</c>), cached as <see cref="VisibleProjectAsync"/> is.
+    /// </summary>
+    public Task<Namespace?> VisibleNamespaceAsync(Actor actor, string fullPath, CancellationToken ct) =>
+        cache.GetOrLoadAsync<Namespace?>(("namespace-visible", ActorKey(actor), ProjectLocator.PathKey(fullPath)), CacheScope.Identity, async () =>
+        {
+            var ns = await locator.FindNamespaceAsync(fullPath, ct);
+            return (ns is not null && await permissions.CanSeeNamespaceAsync(actor, ns, ct) ? ns : null, true, null);
+        });
+
+    /// <summary>
     /// The project and what the actor may do there, cached (<see cref="HotPathCache"/>): every download and upload
     /// starts here, and the answer changes only when identities, memberships or projects do.
     /// </summary>
@@ -74,7 +98,7 @@ public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permis
         });
 
     /// <summary>What a project's access depends on: the user and the token's scopes, or the token itself.</summary>
-    private static (ActorKind, long, TokenScopes) ActorKey(Actor actor) => actor.Kind switch
+    internal static (ActorKind, long, TokenScopes) ActorKey(Actor actor) => actor.Kind switch
     {
         ActorKind.User => (actor.Kind, actor.User!.Id, actor.Scopes),
         ActorKind.JobToken => (actor.Kind, actor.JobToken!.Id, actor.Scopes),

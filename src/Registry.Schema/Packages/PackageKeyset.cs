@@ -22,6 +22,11 @@ public static class PackageKeyset
     }, package.Id);
 
     /// <summary>The rows after <paramref name="position"/> when read in (<paramref name="order"/>, <paramref name="descending"/>).</summary>
+    /// <remarks>
+    /// Each test starts with a bound on the sort key alone (key &gt;= k, then key &gt; k or id &gt; i): PostgreSQL uses
+    /// no index range for "key &gt; k OR (key = k AND id &gt; i)" and walked the project's index from its start, 9 ms at
+    /// the 40,000th row; with the bound it seeks there.
+    /// </remarks>
     public static IQueryable<Package> After(IQueryable<Package> query, PackageOrder order, bool descending, PackagePosition position)
     {
         var (key, id) = (position.Key, position.Id);
@@ -29,26 +34,26 @@ public static class PackageKeyset
         {
             case PackageOrder.Name:
                 return descending
-                    ? query.Where(p => string.Compare(p.Name, key) < 0 || (p.Name == key && p.Id < id))
-                    : query.Where(p => string.Compare(p.Name, key) > 0 || (p.Name == key && p.Id > id));
+                    ? query.Where(p => string.Compare(p.Name, key) <= 0 && (string.Compare(p.Name, key) < 0 || p.Id < id))
+                    : query.Where(p => string.Compare(p.Name, key) >= 0 && (string.Compare(p.Name, key) > 0 || p.Id > id));
             case PackageOrder.Version:
                 return descending
-                    ? query.Where(p => string.Compare(p.Version, key) < 0 || (p.Version == key && p.Id < id))
-                    : query.Where(p => string.Compare(p.Version, key) > 0 || (p.Version == key && p.Id > id));
+                    ? query.Where(p => string.Compare(p.Version, key) <= 0 && (string.Compare(p.Version, key) < 0 || p.Id < id))
+                    : query.Where(p => string.Compare(p.Version, key) >= 0 && (string.Compare(p.Version, key) > 0 || p.Id > id));
             case PackageOrder.ProjectPath:
                 return descending
-                    ? query.Where(p => string.Compare(p.Project.FullPath, key) < 0 || (p.Project.FullPath == key && p.Id < id))
-                    : query.Where(p => string.Compare(p.Project.FullPath, key) > 0 || (p.Project.FullPath == key && p.Id > id));
+                    ? query.Where(p => string.Compare(p.Project.FullPath, key) <= 0 && (string.Compare(p.Project.FullPath, key) < 0 || p.Id < id))
+                    : query.Where(p => string.Compare(p.Project.FullPath, key) >= 0 && (string.Compare(p.Project.FullPath, key) > 0 || p.Id > id));
             case PackageOrder.Type:
                 var type = (PackageType)int.Parse(key, CultureInfo.InvariantCulture);
                 return descending
-                    ? query.Where(p => p.PackageType < type || (p.PackageType == type && p.Id < id))
-                    : query.Where(p => p.PackageType > type || (p.PackageType == type && p.Id > id));
+                    ? query.Where(p => p.PackageType <= type && (p.PackageType < type || p.Id < id))
+                    : query.Where(p => p.PackageType >= type && (p.PackageType > type || p.Id > id));
             default:
                 var created = new DateTime(long.Parse(key, CultureInfo.InvariantCulture), DateTimeKind.Utc);
                 return descending
-                    ? query.Where(p => p.CreatedAt < created || (p.CreatedAt == created && p.Id < id))
-                    : query.Where(p => p.CreatedAt > created || (p.CreatedAt == created && p.Id > id));
+                    ? query.Where(p => p.CreatedAt <= created && (p.CreatedAt < created || p.Id < id))
+                    : query.Where(p => p.CreatedAt >= created && (p.CreatedAt > created || p.Id > id));
         }
     }
 

@@ -9,11 +9,11 @@ namespace Registry.Server.PackagesApi;
 internal static class GroupPackageEndpoints
 {
     public static async Task<GitLabJson<List<PackageJson>>> List(GroupScope scope, PackageListParameters parameters,
-        OffsetPagination paging, HttpContext http, PackageQueries queries, Permissions permissions)
+        OffsetPagination paging, HttpContext http, PackageQueries queries, Permissions permissions, OffsetPageReader reader)
     {
         var ct = http.RequestAborted;
         var list = await queries.ListForGroupAsync(scope.Actor, scope.Group, parameters.Filter, parameters.IncludeSubgroups, ct);
-        var page = await paging.ApplyAsync(http, parameters.Apply(list.Query.Include(p => p.Project)), ct, parameters.Count(list));
+        var page = await parameters.PageAsync(reader, list, list.Query.Include(p => p.Project), paging, http, ct);
 
         var canDelete = new Dictionary<long, bool>();
         var result = new List<PackageJson>(page.Count);

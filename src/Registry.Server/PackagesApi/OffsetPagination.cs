@@ -31,6 +31,15 @@ public sealed record OffsetPagination(int Page, int PerPage)
         return Skip >= total ? [] : await ordered.Skip(Skip).Take(PerPage).ToListAsync(ct);
     }
 
+    /// <summary>A page read by <paramref name="readPage"/> (skip, take) from a list that <paramref name="count"/> counts.</summary>
+    public async Task<List<T>> ApplyAsync<T>(HttpContext http, Func<int, int, CancellationToken, Task<List<T>>> readPage,
+        Func<CancellationToken, Task<int>> count, CancellationToken ct)
+    {
+        var total = await count(ct);
+        WriteHeaders(http, total);
+        return Skip >= total ? [] : await readPage(Skip, PerPage, ct);
+    }
+
     public List<T> Apply<T>(HttpContext http, IReadOnlyList<T> all)
     {
         WriteHeaders(http, all.Count);

@@ -51,9 +51,10 @@ public sealed record PackageListParameters(PackageFilter Filter, PackageOrder Or
     /// <summary>The list's size: its counters, or nothing at all for another package type.</summary>
     public Func<CancellationToken, Task<int>> Count(PackageList list) => OtherPackageType ? _ => Task.FromResult(0) : list.CountAsync;
 
-    public IQueryable<Package> Apply(IQueryable<Package> filtered)
-    {
-        if (OtherPackageType) filtered = filtered.Where(_ => false);
-        return PackageQueries.Order(filtered, Order, Descending);
-    }
+    /// <summary>One offset page of the list in the requested order (<see cref="OffsetPageReader"/> seeks deep pages).</summary>
+    public Task<List<Package>> PageAsync(OffsetPageReader reader, PackageList list, IQueryable<Package> filtered, OffsetPagination paging,
+        HttpContext http, CancellationToken ct) =>
+        paging.ApplyAsync(http, (skip, take, c) => OtherPackageType
+            ? Task.FromResult(new List<Package>())
+            : reader.ReadAsync(filtered, list.Identity, Order, Descending, skip, take, c), Count(list), ct);
 }

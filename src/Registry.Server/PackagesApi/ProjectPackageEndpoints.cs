@@ -7,10 +7,10 @@ namespace Registry.Server.PackagesApi;
 internal static class ProjectPackageEndpoints
 {
     public static async Task<GitLabJson<List<PackageJson>>> List(ProjectScope scope, PackageListParameters parameters,
-        OffsetPagination paging, HttpContext http, PackageQueries queries)
+        OffsetPagination paging, HttpContext http, PackageQueries queries, OffsetPageReader reader)
     {
         var list = await queries.ListForProjectAsync(scope.Project.Id, parameters.Filter, http.RequestAborted);
-        var page = await paging.ApplyAsync(http, parameters.Apply(list.Query), http.RequestAborted, parameters.Count(list));
+        var page = await parameters.PageAsync(reader, list, list.Query, paging, http, http.RequestAborted);
         return GitLabJson.Ok(page.Select(p =>
         {
             p.Project = scope.Project;

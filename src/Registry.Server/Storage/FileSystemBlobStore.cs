@@ -38,8 +38,10 @@ public sealed class FileSystemBlobStore : IBlobStore
     {
         var path = PathOf(key);
         if (!File.Exists(path)) return Task.FromResult<Stream?>(null);
+        // No buffer of the stream's own (bufferSize 0): the download copies through a pooled buffer already, and a
+        // FileStream buffer was a fresh 64 KiB array for every download, most of the garbage of a small-file load.
         return Task.FromResult<Stream?>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete,
-            64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan));
+            0, FileOptions.Asynchronous | FileOptions.SequentialScan));
     }
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)

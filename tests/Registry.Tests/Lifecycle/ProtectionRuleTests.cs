@@ -371,4 +371,29 @@ public sealed class ProtectionRuleTests(ProtectionFixture fixture) : IClassFixtu
         var after = (await Server.GraphQLAsync(query, new { p = ProtectionFixture.Project }, fixture.Maintainer)).GetProperty("project");
         Assert.DoesNotContain(after.GetProperty("packages").GetProperty("nodes").EnumerateArray(), n => n.GetProperty("protectionRuleExists").GetBoolean());
     }
+
+    [Fact]
+    public async Task A_rule_id_is_no_way_around_the_project_for_outsiders_and_developers()
+    {
+        var rule = await CreateRuleAsync("outsider-probe-*", "maintainer", null);
+        var id = $"gid://gitlab/Packages::Protection::Rule/{rule.GetProperty("id").GetInt64()}";
+        var outsider = await Server.CreateUserWithTokenAsync("prot-outsider");
+        try
+        {
+            // An outsider is told what a missing id tells (ids reveal nothing); neither they nor a Developer change the rule.
+            var missing = (await Server.MutateAsync("deletePackagesProtectionRule", new { id = "gid://gitlab/Packages::Protection::Rule/999999" }, outsider)).Errors();
+            Assert.NotEmpty(missing);
+            Assert.Equal(missing, (await Server.MutateAsync("deletePackagesProtectionRule", new { id }, outsider)).Errors());
+            Assert.Equal(missing, (await Server.MutateAsync("updatePackagesProtectionRule", new { id, minimumAccessLevelForPush = "OWNER" }, outsider)).Errors());
+            Assert.NotEmpty((await Server.MutateAsync("deletePackagesProtectionRule", new { id }, fixture.Developer)).Errors());
+            var (status, body) = await SendAsync(As("maintainer"), HttpMethod.Get, RulesUrl);
+            Assert.Equal(HttpStatusCode.OK, status);
+            var kept = JsonDocument.Parse(body).RootElement.EnumerateArray().Single(r => r.GetProperty("id").GetInt64() == rule.GetProperty("id").GetInt64());
+            Assert.Equal("maintainer", kept.GetProperty("minimum_access_level_for_push").GetString());
+        }
+        finally
+        {
+            await DeleteRuleAsync(rule);
+        }
+    }
 }
