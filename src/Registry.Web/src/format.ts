@@ -16,6 +16,13 @@ export function formatDate(iso: string | null | undefined): string {
   return iso ? dateFormat.format(new Date(iso)) : ''
 }
 
+const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' })
+
+/** A date without a time (a token's expiry day, which GitLab keeps as a date in UTC). */
+export function formatDay(iso: string | null | undefined): string {
+  return iso ? dayFormat.format(new Date(iso)) : ''
+}
+
 export function timeAgo(iso: string | null | undefined): string {
   if (!iso) return ''
   const seconds = Math.round((Date.now() - new Date(iso).getTime()) / 1000)

@@ -21,6 +21,10 @@ export const router = createRouter({
       path: '/groups/:group(.+)/-/settings/packages_and_registries', name: 'group-settings',
       component: () => import('./pages/GroupSettingsPage.vue'), meta: { title: 'Packages and registries settings' },
     },
+    {
+      path: '/groups/:group(.+)/-/settings/access_tokens', name: 'group-access-tokens',
+      component: () => import('./pages/AccessTokensPage.vue'), meta: { title: 'Group access tokens', auth: true },
+    },
     { path: '/groups/:group(.+)/-/group_members', name: 'group-members', component: () => import('./pages/MembersPage.vue'), meta: { title: 'Members' } },
     { path: '/groups/:group(.+)', redirect: (to) => `/groups/${to.params.group}/-/packages` },
     { path: '/:project(.+)/-/packages/:id(\\d+)', name: 'package', component: () => import('./pages/PackageDetailsPage.vue'), meta: { title: 'Package' } },
@@ -28,6 +32,14 @@ export const router = createRouter({
     {
       path: '/:project(.+)/-/settings/repository', name: 'project-deploy-tokens',
       component: () => import('./pages/ProjectDeployTokensPage.vue'), meta: { title: 'Deploy tokens', auth: true },
+    },
+    {
+      path: '/:project(.+)/-/settings/packages_and_registries', name: 'project-package-settings',
+      component: () => import('./pages/ProjectPackageSettingsPage.vue'), meta: { title: 'Packages and registries settings', auth: true },
+    },
+    {
+      path: '/:project(.+)/-/settings/access_tokens', name: 'project-access-tokens',
+      component: () => import('./pages/AccessTokensPage.vue'), meta: { title: 'Project access tokens', auth: true },
     },
     { path: '/:project(.+)/-/project_members', name: 'project-members', component: () => import('./pages/MembersPage.vue'), meta: { title: 'Members' } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { title: 'Not found' } },

@@ -32,6 +32,8 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
     private async Task ScreenshotAsync(IPage page, string name)
     {
         var path = Path.Combine(HeadlessChromium.ScreenshotFolder, name + ".png");
+        // From the top: a page scrolled by a click would show its sticky top bar in the middle of a full-page shot.
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
         await page.ScreenshotAsync(new() { Path = path, FullPage = true });
         output.WriteLine("screenshot: " + path);
     }
@@ -74,10 +76,12 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await Assertions.Expect(signedIn.GetByRole(AriaRole.Heading, new() { Name = "Explore" })).ToBeVisibleAsync();
         await ScreenshotAsync(signedIn, "02-explore");
 
+        // The app moves with history.pushState: expect the URL (polled) rather than wait for a navigation's load event,
+        // which timed out now and then when the client-side move raced the wait.
         await signedIn.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await signedIn.WaitForURLAsync(u => u.EndsWith("/users/sign_in", StringComparison.Ordinal));
+        await Assertions.Expect(signedIn).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/users/sign_in$"));
         await signedIn.GotoAsync("/-/user_settings/personal_access_tokens");
-        await signedIn.WaitForURLAsync(u => u.Contains("/users/sign_in", StringComparison.Ordinal));
+        await Assertions.Expect(signedIn).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/users/sign_in"));
         output.WriteLine($"took {clock.Elapsed.TotalSeconds:F1} s");
     }
 
@@ -337,6 +341,237 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task A_maintainer_creates_a_project_access_token_that_downloads_with_curl_until_it_is_revoked()
+    {
+        await SeedProjectAsync("project-tokens", "app");
+        await Server.PublishAsync("project-tokens/app", "tool", "2.0.0", "tool.txt", "tool v2"u8.ToArray());
+        await Server.CreateUserAsync("pat-maintainer", password: "maintainer-password");
+        await Server.AddProjectMemberAsync("project-tokens/app", "pat-maintainer", "MAINTAINER");
+        await Server.CreateUserAsync("pat-developer", password: "developer-password");
+        await Server.AddProjectMemberAsync("project-tokens/app", "pat-developer", "DEVELOPER");
+
+        var page = await SignInAsync("pat-maintainer", "maintainer-password");
+        await page.GotoAsync("/project-tokens/app/-/packages");
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Access tokens" }).ClickAsync();
+        await page.GetByLabel("Token name").FillAsync("release download");
+        await page.GetByLabel("Role").SelectOptionAsync(new SelectOptionValue { Label = "Reporter" });
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "read_api" }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create project access token" }).ClickAsync();
+        var token = await page.GetByTestId("new-token").InputValueAsync();
+        Assert.StartsWith("glpat-", token);
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copy your new project access token" })).ToBeVisibleAsync();
+        var row = page.GetByTestId("token-row").Filter(new() { HasText = "release download" });
+        await Assertions.Expect(row).ToContainTextAsync("Reporter");
+        await Assertions.Expect(row).ToContainTextAsync("read_api");
+        await Assertions.Expect(row).ToContainTextAsync("Active");
+        await ScreenshotAsync(page, "12-project-access-tokens");
+
+        // The secret works as GitLab's curl snippets use it; a Reporter's read_api token reads but does not publish.
+        var url = Url(RegistryServer.GenericUrl("project-tokens%2Fapp", "tool", "2.0.0", "tool.txt"));
+        var (status, body) = await Curl.RunAsync("--header", $"PRIVATE-TOKEN: {token}", url);
+        Assert.Equal(200, status);
+        Assert.Equal("tool v2", body);
+        var publish = Url(RegistryServer.GenericUrl("project-tokens%2Fapp", "tool", "2.0.1", "tool.txt"));
+        Assert.Equal(403, (await Curl.RunAsync("--header", $"PRIVATE-TOKEN: {token}", "--request", "PUT", "--data-binary", "tool v2.0.1", publish)).Status);
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Revoke release download" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("release download");
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Assertions.Expect(row).ToContainTextAsync("Revoked");
+        Assert.Equal(401, (await Curl.RunAsync("--header", $"PRIVATE-TOKEN: {token}", url)).Status);
+
+        // A Developer sees neither the tokens nor the form.
+        var developer = await SignInAsync("pat-developer", "developer-password");
+        await developer.GotoAsync("/project-tokens/app/-/settings/access_tokens");
+        await Assertions.Expect(developer.GetByText("Only the project's Maintainers and Owners can see and manage its access tokens.")).ToBeVisibleAsync();
+        Assert.Equal(0, await developer.GetByText("release download").CountAsync());
+        Assert.Equal(0, await developer.GetByRole(AriaRole.Button, new() { Name = "Create project access token" }).CountAsync());
+    }
+
+    [Fact]
+    public async Task A_maintainer_creates_a_deploy_token_that_downloads_with_curl_until_it_is_revoked()
+    {
+        await SeedProjectAsync("deploy-tokens", "app");
+        await Server.PublishAsync("deploy-tokens/app", "tool", "3.0.0", "tool.txt", "tool v3"u8.ToArray());
+        var page = await SignInAsync("root", RegistryServer.RootPassword);
+        await page.GotoAsync("/deploy-tokens/app/-/settings/repository");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("mirror");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create deploy token" }).ClickAsync();
+        var token = await page.GetByTestId("new-token").InputValueAsync();
+        var username = await page.GetByTestId("new-token-username").InnerTextAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "mirror" })).ToContainTextAsync("Active");
+
+        var url = Url(RegistryServer.GenericUrl("deploy-tokens%2Fapp", "tool", "3.0.0", "tool.txt"));
+        var (status, body) = await Curl.RunAsync("--user", $"{username}:{token}", url);
+        Assert.Equal(200, status);
+        Assert.Equal("tool v3", body);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke mirror" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "mirror" })).ToContainTextAsync("Revoked");
+        Assert.Equal(401, (await Curl.RunAsync("--user", $"{username}:{token}", url)).Status);
+    }
+
+    [Fact]
+    public async Task A_group_owner_creates_a_group_access_token_that_publishes_into_the_groups_projects()
+    {
+        await SeedProjectAsync("group-tokens", "app");
+        await Server.CreateUserAsync("gat-maintainer", password: "maintainer-password");
+        await Server.AddGroupMemberAsync("group-tokens", "gat-maintainer", "MAINTAINER");
+
+        var page = await SignInAsync("root", RegistryServer.RootPassword);
+        await page.GotoAsync("/groups/group-tokens/-/packages");
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Access tokens" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("This group has no access tokens.")).ToBeVisibleAsync();
+        await page.GetByLabel("Token name").FillAsync("ci publisher");
+        await page.GetByLabel("Role").SelectOptionAsync(new SelectOptionValue { Label = "Developer" });
+        await page.GetByRole(AriaRole.Checkbox, new() { NameRegex = new System.Text.RegularExpressions.Regex("^api ") }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create group access token" }).ClickAsync();
+        var token = await page.GetByTestId("new-token").InputValueAsync();
+        await Assertions.Expect(page.GetByTestId("token-row").Filter(new() { HasText = "ci publisher" })).ToContainTextAsync("Developer");
+        await ScreenshotAsync(page, "13-group-access-tokens");
+
+        var url = Url(RegistryServer.GenericUrl("group-tokens%2Fapp", "built", "1.0.0", "out.bin"));
+        Assert.Equal(201, (await Curl.RunAsync("--header", $"PRIVATE-TOKEN: {token}", "--request", "PUT", "--data-binary", "built by ci", url)).Status);
+        Assert.Equal("built by ci", (await Curl.RunAsync("--header", $"PRIVATE-TOKEN: {token}", url)).Body);
+
+        // A Maintainer of the group is not an Owner: no tokens, no form.
+        var maintainer = await SignInAsync("gat-maintainer", "maintainer-password");
+        await maintainer.GotoAsync("/groups/group-tokens/-/settings/access_tokens");
+        await Assertions.Expect(maintainer.GetByText("Only the group's Owners can see and manage its access tokens.")).ToBeVisibleAsync();
+        Assert.Equal(0, await maintainer.GetByText("ci publisher").CountAsync());
+    }
+
+    [Fact]
+    public async Task A_protection_rule_added_in_the_UI_refuses_a_developers_REST_push_and_marks_the_packages_it_matches()
+    {
+        await SeedProjectAsync("protecting", "app");
+        await Server.PublishAsync("protecting/app", "release-cli", "1.0.0", "cli.tar.gz", "cli 1.0.0");
+        await Server.PublishAsync("protecting/app", "nightly-cli", "1.0.0", "cli.tar.gz", "nightly 1.0.0");
+        await Server.CreateUserAsync("protect-maintainer", password: "maintainer-password");
+        await Server.AddProjectMemberAsync("protecting/app", "protect-maintainer", "MAINTAINER");
+        await Server.CreateUserAsync("protect-developer", password: "developer-password");
+        var developerToken = await Server.CreatePersonalAccessTokenAsync("protect-developer", ["API"]);
+        await Server.AddProjectMemberAsync("protecting/app", "protect-developer", "DEVELOPER");
+
+        var page = await SignInAsync("protect-maintainer", "maintainer-password");
+        await page.GotoAsync("/protecting/app/-/packages");
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Packages and registries" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("No packages are protected yet.")).ToBeVisibleAsync();
+        await page.GetByLabel("Name pattern", new() { Exact = true }).FillAsync("release-*");
+        await page.GetByLabel("Minimum access level for push").SelectOptionAsync(new SelectOptionValue { Label = "Maintainer" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add rule" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Added the protection rule release-*.");
+        var rule = page.GetByTestId("protection-rule-row").Filter(new() { HasText = "release-*" });
+        await Assertions.Expect(rule).ToContainTextAsync("Maintainer");
+        await ScreenshotAsync(page, "14-project-package-settings");
+
+        // A Developer's REST PUT of a matching name is refused with GitLab's 403; other names are not protected.
+        using (var refused = await Server.UploadAsync("protecting/app", "release-cli", "1.1.0", "cli.tar.gz", "cli 1.1.0"u8.ToArray(), token: developerToken))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Contains("Package protected.", await refused.Content.ReadAsStringAsync());
+        }
+        using (var accepted = await Server.UploadAsync("protecting/app", "nightly-cli", "1.1.0", "cli.tar.gz", "nightly 1.1.0"u8.ToArray(), token: developerToken))
+            Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+
+        // The packages the rule matches carry a badge, in the list and on their page.
+        await page.GotoAsync("/protecting/app/-/packages");
+        await Assertions.Expect(page.GetByTestId("package-row")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByTestId("package-row").Filter(new() { HasText = "release-cli" })).ToContainTextAsync("Protected");
+        Assert.Equal(0, await page.GetByTestId("package-row").Filter(new() { HasText = "nightly-cli" }).GetByText("Protected").CountAsync());
+        await page.GetByRole(AriaRole.Link, new() { Name = "release-cli" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("package-protected")).ToBeVisibleAsync();
+
+        // Edited in place: pushes open to Developers again, deletes for Owners only; then the Developer's PUT is accepted.
+        await page.GotoAsync("/protecting/app/-/settings/packages_and_registries");
+        await rule.GetByRole(AriaRole.Button, new() { Name = "Edit release-*" }).ClickAsync();
+        var editing = page.GetByTestId("protection-rule-row").First;
+        await Assertions.Expect(editing.GetByLabel("Name pattern", new() { Exact = true })).ToBeFocusedAsync();
+        await editing.GetByLabel("Minimum access level for push").SelectOptionAsync(new SelectOptionValue { Label = "Developer (default)" });
+        await editing.GetByLabel("Minimum access level for delete").SelectOptionAsync(new SelectOptionValue { Label = "Owner" });
+        await editing.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved the protection rule release-*.");
+        await Assertions.Expect(rule).ToContainTextAsync("Developer (default)");
+        await Assertions.Expect(rule).ToContainTextAsync("Owner");
+        using (var accepted = await Server.UploadAsync("protecting/app", "release-cli", "1.1.0", "cli.tar.gz", "cli 1.1.0"u8.ToArray(), token: developerToken))
+            Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+
+        // Deleted after a confirmation: nothing is protected any more.
+        await rule.GetByRole(AriaRole.Button, new() { Name = "Delete release-*" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete rule" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("No packages are protected yet.")).ToBeVisibleAsync();
+        var rules = await Server.GraphQLAsync("{ project(fullPath: \"protecting/app\") { packagesProtectionRules { count } } }");
+        Assert.Equal(0, rules.GetProperty("project").GetProperty("packagesProtectionRules").GetProperty("count").GetInt32());
+
+        // A Developer sees no settings to change.
+        var developerPage = await SignInAsync("protect-developer", "developer-password");
+        await developerPage.GotoAsync("/protecting/app/-/settings/packages_and_registries");
+        await Assertions.Expect(developerPage.GetByText("Only the project's Maintainers and Owners can see and change these settings.")).ToBeVisibleAsync();
+        Assert.Equal(0, await developerPage.GetByRole(AriaRole.Button, new() { Name = "Add rule" }).CountAsync());
+    }
+
+    [Fact]
+    public async Task A_retention_rule_made_in_the_UI_dry_runs_to_exactly_the_versions_a_run_would_delete_and_deletes_nothing()
+    {
+        await SeedProjectAsync("retaining", "app");
+        // SemVer order, not text order: 1.10.0 is newer than 1.2.0, and 2.0.0-rc.1 sits between 1.10.0 and 2.0.0.
+        string[] nightly = ["1.0.0", "1.2.0", "1.10.0", "2.0.0-rc.1", "2.0.0"];
+        foreach (var version in nightly) await Server.PublishAsync("retaining/app", "nightly-cli", version, "cli.tar.gz", $"nightly {version}");
+        await Server.PublishAsync("retaining/app", "nightly-docs", "0.1.0", "docs.zip", "docs");
+        foreach (var version in new[] { "1.0.0", "1.1.0", "1.2.0" }) await Server.PublishAsync("retaining/app", "stable-cli", version, "cli.tar.gz", $"stable {version}");
+
+        var page = await SignInAsync("root", RegistryServer.RootPassword);
+        await page.GotoAsync("/retaining/app/-/settings/packages_and_registries");
+        await Assertions.Expect(page.GetByText("No retention rules")).ToBeVisibleAsync();
+        await page.GetByLabel("Package name pattern").FillAsync("nightly-*");
+        await page.GetByLabel("Keep the newest versions").FillAsync("3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add retention rule" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("retention-rule-row")).ToContainTextAsync("keeps the 3 newest versions");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Dry run", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("dry-run-summary")).ToContainTextAsync("2 packages would be deleted. Nothing has been deleted.");
+        var rows = page.GetByTestId("dry-run-row");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        var listed = (await rows.AllInnerTextsAsync()).Select(t => t.Replace('\t', ' ').Replace('\n', ' ')).ToList();
+        Assert.Single(listed, t => t.Contains("nightly-cli") && t.Contains(" 1.0.0 "));
+        Assert.Single(listed, t => t.Contains("nightly-cli") && t.Contains(" 1.2.0 "));
+        await ScreenshotAsync(page, "15-retention-dry-run");
+
+        // The dry run deleted nothing: every version still downloads.
+        foreach (var version in nightly)
+            Assert.Equal(HttpStatusCode.OK, (await Server.DownloadAsync("retaining/app", "nightly-cli", version, "cli.tar.gz")).Status);
+        var count = await Server.GraphQLAsync("{ project(fullPath: \"retaining/app\") { packages { count } } }");
+        Assert.Equal(9, count.GetProperty("project").GetProperty("packages").GetProperty("count").GetInt32());
+
+        // The rule is deleted after a confirmation.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete retention rule nightly-*" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete rule" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("No retention rules")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_cleanup_policy_chosen_in_the_UI_is_saved_and_scheduled()
+    {
+        await SeedProjectAsync("cleaning", "app");
+        var page = await SignInAsync("root", RegistryServer.RootPassword);
+        await page.GotoAsync("/cleaning/app/-/settings/packages_and_registries");
+        var keep = page.GetByLabel("Number of duplicated assets to keep");
+        await Assertions.Expect(keep).ToHaveValueAsync("ALL_PACKAGE_FILES");
+        await keep.SelectOptionAsync(new SelectOptionValue { Label = "1 duplicated asset" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved the cleanup policy.");
+        await Assertions.Expect(page.GetByTestId("cleanup-next-run")).ToContainTextAsync("Next cleanup:");
+
+        var policy = (await Server.GraphQLAsync("{ project(fullPath: \"cleaning/app\") { packagesCleanupPolicy { keepNDuplicatedPackageFiles nextRunAt } } }"))
+            .GetProperty("project").GetProperty("packagesCleanupPolicy");
+        Assert.Equal("ONE_PACKAGE_FILE", policy.GetProperty("keepNDuplicatedPackageFiles").GetString());
+        Assert.Equal(JsonValueKind.String, policy.GetProperty("nextRunAt").ValueKind);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByLabel("Number of duplicated assets to keep")).ToHaveValueAsync("ONE_PACKAGE_FILE");
+    }
+
+    [Fact]
     public async Task A_maintainer_deletes_a_file_after_confirming()
     {
         await SeedProjectAsync("deleting", "app");
@@ -416,7 +651,7 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await SeedProjectAsync("phone", "app");
         await Server.PublishAsync("phone/app", "mobile-package-with-a-long-name", "1.0.0-rc.1+build.42", "artifact-with-a-long-file-name.tar.gz");
         var page = await SignInAsync("root", RegistryServer.RootPassword, width: 390);
-        foreach (var path in new[] { "/phone/app/-/packages", "/groups/phone/-/settings/packages_and_registries" })
+        foreach (var path in new[] { "/phone/app/-/packages", "/groups/phone/-/settings/packages_and_registries", "/phone/app/-/settings/access_tokens", "/phone/app/-/settings/packages_and_registries" })
         {
             await page.GotoAsync(path);
             await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).WaitForAsync();
