@@ -50,7 +50,7 @@ public sealed class OrphanBlobAgeTests(FakeClockFixture fixture) : IClassFixture
         var server = fixture.Server;
         // The server's own collection at start must be over before the clock moves, or it may take the blob first.
         using (var client = server.Client())
-            await Eventually.HoldsAsync(async () => (await Operations.MetricsScrape.TakeAsync(client)).Sum("registry_sweeps_total", ("kind", "orphan_blobs")) >= 1,
+            await Eventually.HoldsAsync(async () => (await MetricsScrape.TakeAsync(client)).Sum("registry_sweeps_total", ("kind", "orphan_blobs")) >= 1,
                 "the collection at start has run");
         var inFlight = RandomNumberGenerator.GetBytes(1002);
         await TestBackend.PutBlobDirectlyAsync(server, "files/yy/yy/being-recorded-elsewhere", inFlight);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Registry.Tests.Operations;
+namespace Registry.Tests.Infrastructure;
 
 /// <summary>One scrape of <c>/-/metrics</c>, parsed: sample lines by name and labels.</summary>
 public sealed partial class MetricsScrape
