@@ -35,7 +35,8 @@ public sealed class BackupAndVerifyTests
         {
             while (!stop.IsCancellationRequested) await UploadAsync(Interlocked.Increment(ref counter));
         })).ToList();
-        await Task.Delay(500);
+        // The backup starts once uploads are under way, not after a guess at how long that takes.
+        await Eventually.HoldsAsync(() => Volatile.Read(ref counter) > 28, "uploads are running");
         var backupStarted = DateTime.UtcNow;
         var backupDir = Path.Combine(Path.GetTempPath(), "registry-tests", "backup-" + Guid.NewGuid().ToString("N"));
         var (backupExit, backupOutput) = await RegistryCommand.RunAsync(["backup", backupDir, .. RegistryCommand.SettingsOf(live)]);

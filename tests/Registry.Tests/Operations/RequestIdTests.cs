@@ -82,18 +82,12 @@ public sealed class RequestIdTests
         using var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        List<JsonElement> lines;
-        do
-        {
-            lines = process.Log.Split('\n').Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement)
+        var lines = await Eventually.ReturnsAsync(() => Task.FromResult(process.Log.Split('\n').Where(l => l.StartsWith('{'))
+                .Select(l => JsonDocument.Parse(l).RootElement)
                 .Where(l => l.TryGetProperty("Scopes", out var scopes) && scopes.EnumerateArray()
                     .Any(s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("CorrelationId", out var c) && c.GetString() == "json-log-check-42"))
-                .ToList();
-            if (lines.Count > 0) break;
-            await Task.Delay(100);
-        } while (DateTime.UtcNow < deadline);
-        Assert.NotEmpty(lines);
+                .ToList()),
+            found => found.Count > 0, "a JSON log line carries the request id");
         Assert.All(lines, l => Assert.Equal("Information", l.GetProperty("LogLevel").GetString()));
     }
 }
