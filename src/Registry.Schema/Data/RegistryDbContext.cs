@@ -118,7 +118,11 @@ public partial class RegistryDbContext : DbContext
             e.Property(x => x.FileMd5).HasMaxLength(32);
             e.Property(x => x.FileSha1).HasMaxLength(40);
             e.Property(x => x.BlobKey).HasMaxLength(1024);
-            e.HasIndex(x => new { x.PackageId, x.FileName });
+            // The lookup of a file by name (every download, duplicate check and delete) seeks on all three: with
+            // (PackageId, FileName) alone SQLite preferred (Status, PackageId), which yields rows in id order for the
+            // newest-first ORDER BY, and read every file of the package to find one name: an upload into a version
+            // of 5,000 files cost 8 ms of CPU instead of 3.
+            e.HasIndex(x => new { x.PackageId, x.FileName, x.Status });
             // (Status, PackageId), not (Status) alone: without statistics SQLite took Status = 0 (every file) for a
             // selective index and walked all files to find one package's.
             e.HasIndex(x => new { x.Status, x.PackageId });

@@ -28,16 +28,20 @@ public sealed class PackageFinder(RegistryDbContext db, IBlobStore blobs, HotPat
     /// <summary>The newest visible file of that name in that package version, or null (downloads, duplicate checks).</summary>
     public async Task<StoredFile?> FindNewestAsync(long projectId, string name, string version, string fileName, CancellationToken ct)
     {
-        var hit = await db.PackageFiles.AsNoTracking()
-            .Where(f => f.FileName == fileName && f.Status == PackageFileStatus.Default
-                && f.Package.ProjectId == projectId && f.Package.PackageType == PackageType.Generic
-                && f.Package.Name == name && f.Package.Version == version
-                && f.Package.Status != PackageStatus.PendingDestruction)
-            .OrderByDescending(f => f.Id)
+        var hit = await NewestFileQuery(projectId, name, version, fileName)
             .Select(f => new { File = f, f.Package })
             .FirstOrDefaultAsync(ct);
         return hit is null ? null : new StoredFile(PackageFileRecord.From(hit.File, hit.Package, blobs.FileStore), hit.File.BlobKey);
     }
+
+    /// <summary>The files <see cref="FindNewestAsync"/> picks the first of (public so a test can read its plan).</summary>
+    public IQueryable<PackageFile> NewestFileQuery(long projectId, string name, string version, string fileName) =>
+        db.PackageFiles.AsNoTracking()
+            .Where(f => f.FileName == fileName && f.Status == PackageFileStatus.Default
+                && f.Package.ProjectId == projectId && f.Package.PackageType == PackageType.Generic
+                && f.Package.Name == name && f.Package.Version == version
+                && f.Package.Status != PackageStatus.PendingDestruction)
+            .OrderByDescending(f => f.Id);
 
     /// <summary>Generic packages of that name in the project that are not being destroyed (hidden ones included).</summary>
     private IQueryable<Package> VisiblePackages(long projectId, string name) =>

@@ -43,8 +43,10 @@ public sealed class PackagePublisher(
         if (cmd.DeclaredLength is long declared && options.Value.IsTooLarge(declared)) throw Refused(UploadRefusal.Size, RegistryError.TooLarge());
         await protection.RequirePushAllowedAsync(cmd.Actor, cmd.Project, cmd.Name, ct);
 
-        if (await ForbiddenDuplicateOfAsync(cmd, ct) is { } existing)
-            return await RetryOfExistingAsync(cmd, existing, body, ct);
+        // Read once: the settings decide whether the duplicate lookups run at all (by default they do not).
+        var strict = !DuplicatePolicy.DuplicatesAllowed(await SettingsAsync(cmd, ct), cmd.Name, cmd.Version);
+        if (strict && await finder.FindNewestAsync(cmd.Project.Id, cmd.Name, cmd.Version, cmd.FileName, ct) is { } existing)
+            return await RetryOfExistingAsync(cmd, existing.Record, body, ct);
 
         var key = NewBlobKey();
         ContentDigests digests;
@@ -65,7 +67,7 @@ public sealed class PackagePublisher(
         {
             // The body is complete and the blob in place: record it whatever the client does now. Cancelling here could
             // land between the database commit and the return, and the catch below would delete a recorded blob.
-            (result, ownBytesKept) = await RecordAsync(cmd, digests, key, CancellationToken.None);
+            (result, ownBytesKept) = await RecordAsync(cmd, strict, digests, key, CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -135,13 +137,12 @@ public sealed class PackagePublisher(
     }
 
     /// <returns>the result, and whether the bytes stored under <paramref name="key"/> are now referenced</returns>
-    private async Task<(PublishResult, bool OwnBytesKept)> RecordAsync(PublishCommand cmd, ContentDigests digests, string key, CancellationToken ct)
+    private async Task<(PublishResult, bool OwnBytesKept)> RecordAsync(PublishCommand cmd, bool strict, ContentDigests digests, string key, CancellationToken ct)
     {
-        // Where duplicates are refused, the check and the insert must not interleave with a racing upload of the same
-        // name: a serializable transaction (BEGIN IMMEDIATE on SQLite; on PostgreSQL the loser gets a serialization
-        // failure and retries). Where they are allowed, the default isolation does: the content claim, the package
-        // and the file commit together, and the claim holds the content blob's row until then.
-        var strict = !DuplicatePolicy.DuplicatesAllowed(await SettingsAsync(cmd, ct), cmd.Name, cmd.Version);
+        // Where duplicates are refused (strict), the check and the insert must not interleave with a racing upload of
+        // the same name: a serializable transaction (BEGIN IMMEDIATE on SQLite; on PostgreSQL the loser gets a
+        // serialization failure and retries). Where they are allowed, the default isolation does: the content claim,
+        // the package and the file commit together, and the claim holds the content blob's row until then.
         for (var attempt = 1; ; attempt++)
         {
             await using var transaction = strict
@@ -163,7 +164,7 @@ public sealed class PackagePublisher(
             else
             {
                 // Another upload may have added the same file while this body streamed.
-                if (await ForbiddenDuplicateOfAsync(cmd, ct) is { } existing)
+                if (strict && await finder.FindNewestAsync(cmd.Project.Id, cmd.Name, cmd.Version, cmd.FileName, ct) is { Record: var existing })
                 {
                     if (existing.FileSha256 != digests.Sha256) throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
                     return (new PublishResult(existing, Created: false), false);
@@ -230,14 +231,6 @@ public sealed class PackagePublisher(
 
     private Task<NamespacePackageSettings?> SettingsAsync(PublishCommand cmd, CancellationToken ct) =>
         db.NamespacePackageSettings.AsNoTracking().FirstOrDefaultAsync(s => s.NamespaceId == cmd.Project.NamespaceId, ct);
-
-    /// <summary>The newest file of this name when the namespace's settings forbid another one; null when allowed.</summary>
-    private async Task<PackageFileRecord?> ForbiddenDuplicateOfAsync(PublishCommand cmd, CancellationToken ct)
-    {
-        var newest = await finder.FindNewestAsync(cmd.Project.Id, cmd.Name, cmd.Version, cmd.FileName, ct);
-        if (newest is null) return null;
-        return DuplicatePolicy.DuplicatesAllowed(await SettingsAsync(cmd, ct), cmd.Name, cmd.Version) ? null : newest.Record;
-    }
 
     private async Task DeleteBlobQuietlyAsync(string key)
     {

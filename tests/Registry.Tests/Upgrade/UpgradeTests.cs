@@ -32,6 +32,7 @@ public sealed class UpgradeTests
     [InlineData("main-d544b3f")]
     [InlineData("main-c426e7c")]
     [InlineData("main-d95c4c9")]
+    [InlineData("main-bd466b2")]
     public async Task The_data_mains_build_left_is_served_throughout_the_move_to_content_addressed_storage(string fixture)
     {
         // A server creates the database (and, on PostgreSQL, the bucket prefix); its contents are then replaced by

@@ -796,9 +796,9 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
                     b.HasIndex("ContentBlobId");
 
-                    b.HasIndex("PackageId", "FileName");
-
                     b.HasIndex("Status", "PackageId");
+
+                    b.HasIndex("PackageId", "FileName", "Status");
 
                     b.ToTable("PackageFiles");
                 });

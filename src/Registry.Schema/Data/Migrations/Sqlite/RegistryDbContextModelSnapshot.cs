@@ -756,9 +756,9 @@ namespace Registry.Schema.Data.Migrations.Sqlite
 
                     b.HasIndex("ContentBlobId");
 
-                    b.HasIndex("PackageId", "FileName");
-
                     b.HasIndex("Status", "PackageId");
+
+                    b.HasIndex("PackageId", "FileName", "Status");
 
                     b.ToTable("PackageFiles");
                 });
