@@ -44,7 +44,7 @@ public static class DatabaseSetup
             {
                 var dataPath = sp.GetRequiredService<IOptions<RegistryOptions>>().Value.DataPath;
                 Directory.CreateDirectory(dataPath);
-                // Default Timeout doubles as SQLite's busy timeout: concurrent writers wait instead of failing.
+                // Default Timeout is also SQLite's busy timeout (SqliteConnectionSetup): concurrent writers wait instead of failing.
                 sqlite = new SqliteConnectionStringBuilder
                 {
                     DataSource = Path.Combine(dataPath, "registry.db"),
@@ -54,6 +54,7 @@ public static class DatabaseSetup
             }
             options.UseSqlite(sqlite);
             options.AddInterceptors(sp.GetServices<IInterceptor>());
+            options.AddInterceptors(new SqliteConnectionSetup());
             HandledFailuresAtDebug(options);
         }, optionsLifetime: ServiceLifetime.Singleton);
         services.AddHealthChecks().AddDbContextCheck<RegistryDbContext>("db", tags: [HealthEndpoints.ReadinessTag]);

@@ -5,7 +5,7 @@ using Registry.Schema.Data;
 using Registry.Schema.Packages;
 using Registry.Tests.Infrastructure;
 
-namespace Registry.Tests.Generic;
+namespace Registry.Tests.Database;
 
 /// <summary>
 /// Every download, duplicate check and upload looks a file up by package and name. With an index on (PackageId,
