@@ -43,7 +43,7 @@ public sealed class PackagePublisher(
         if (cmd.DeclaredLength is long declared && options.Value.IsTooLarge(declared)) throw Refused(UploadRefusal.Size, RegistryError.TooLarge());
         await protection.RequirePushAllowedAsync(cmd.Actor, cmd.Project, cmd.Name, ct);
 
-        // Read once: the settings decide whether the duplicate lookups run at all (by default they do not).
+        // The settings decide whether the duplicate lookups run at all (by default they do not).
         var strict = !DuplicatePolicy.DuplicatesAllowed(await SettingsAsync(cmd, ct), cmd.Name, cmd.Version);
         if (strict && await finder.FindNewestAsync(cmd.Project.Id, cmd.Name, cmd.Version, cmd.FileName, ct) is { } existing)
             return await RetryOfExistingAsync(cmd, existing.Record, body, ct);
@@ -67,7 +67,7 @@ public sealed class PackagePublisher(
         {
             // The body is complete and the blob in place: record it whatever the client does now. Cancelling here could
             // land between the database commit and the return, and the catch below would delete a recorded blob.
-            (result, ownBytesKept) = await RecordAsync(cmd, strict, digests, key, CancellationToken.None);
+            (result, ownBytesKept) = await RecordAsync(cmd, digests, key, CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -137,12 +137,14 @@ public sealed class PackagePublisher(
     }
 
     /// <returns>the result, and whether the bytes stored under <paramref name="key"/> are now referenced</returns>
-    private async Task<(PublishResult, bool OwnBytesKept)> RecordAsync(PublishCommand cmd, bool strict, ContentDigests digests, string key, CancellationToken ct)
+    private async Task<(PublishResult, bool OwnBytesKept)> RecordAsync(PublishCommand cmd, ContentDigests digests, string key, CancellationToken ct)
     {
         // Where duplicates are refused (strict), the check and the insert must not interleave with a racing upload of
         // the same name: a serializable transaction (BEGIN IMMEDIATE on SQLite; on PostgreSQL the loser gets a
         // serialization failure and retries). Where they are allowed, the default isolation does: the content claim,
-        // the package and the file commit together, and the claim holds the content blob's row until then.
+        // the package and the file commit together, and the claim holds the content blob's row until then. The
+        // settings are read again: they may have changed while the body streamed, and they hold when the file is recorded.
+        var strict = !DuplicatePolicy.DuplicatesAllowed(await SettingsAsync(cmd, ct), cmd.Name, cmd.Version);
         for (var attempt = 1; ; attempt++)
         {
             await using var transaction = strict
