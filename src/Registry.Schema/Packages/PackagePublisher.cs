@@ -44,8 +44,8 @@ public sealed class PackagePublisher(
         await protection.RequirePushAllowedAsync(cmd.Actor, cmd.Project, cmd.Name, ct);
 
         // The settings decide whether the duplicate lookups run at all (by default they do not).
-        var strict = !DuplicatePolicy.DuplicatesAllowed(await SettingsAsync(cmd, ct), cmd.Name, cmd.Version);
-        if (strict && await finder.FindNewestAsync(cmd.Project.Id, cmd.Name, cmd.Version, cmd.FileName, ct) is { } existing)
+        var strict = await DuplicatesForbiddenAsync(cmd, ct);
+        if (strict && await NewestOfNameAsync(cmd, ct) is { } existing)
             return await RetryOfExistingAsync(cmd, existing.Record, body, ct);
 
         var key = NewBlobKey();
@@ -144,7 +144,7 @@ public sealed class PackagePublisher(
         // serialization failure and retries). Where they are allowed, the default isolation does: the content claim,
         // the package and the file commit together, and the claim holds the content blob's row until then. The
         // settings are read again: they may have changed while the body streamed, and they hold when the file is recorded.
-        var strict = !DuplicatePolicy.DuplicatesAllowed(await SettingsAsync(cmd, ct), cmd.Name, cmd.Version);
+        var strict = await DuplicatesForbiddenAsync(cmd, ct);
         for (var attempt = 1; ; attempt++)
         {
             await using var transaction = strict
@@ -166,7 +166,7 @@ public sealed class PackagePublisher(
             else
             {
                 // Another upload may have added the same file while this body streamed.
-                if (strict && await finder.FindNewestAsync(cmd.Project.Id, cmd.Name, cmd.Version, cmd.FileName, ct) is { Record: var existing })
+                if (strict && await NewestOfNameAsync(cmd, ct) is { Record: var existing })
                 {
                     if (existing.FileSha256 != digests.Sha256) throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
                     return (new PublishResult(existing, Created: false), false);
@@ -231,8 +231,14 @@ public sealed class PackagePublisher(
         // Providers with a retrying strategy wrap transient failures (PostgreSQL's serialization failures) in this.
         || (ex is InvalidOperationException && ex.InnerException is DbUpdateException or DbException);
 
-    private Task<NamespacePackageSettings?> SettingsAsync(PublishCommand cmd, CancellationToken ct) =>
-        db.NamespacePackageSettings.AsNoTracking().FirstOrDefaultAsync(s => s.NamespaceId == cmd.Project.NamespaceId, ct);
+    /// <summary>Whether the namespace's settings refuse a second file of this name (GitLab's duplicate rule).</summary>
+    private async Task<bool> DuplicatesForbiddenAsync(PublishCommand cmd, CancellationToken ct) =>
+        !DuplicatePolicy.DuplicatesAllowed(
+            await db.NamespacePackageSettings.AsNoTracking().FirstOrDefaultAsync(s => s.NamespaceId == cmd.Project.NamespaceId, ct),
+            cmd.Name, cmd.Version);
+
+    private Task<StoredFile?> NewestOfNameAsync(PublishCommand cmd, CancellationToken ct) =>
+        finder.FindNewestAsync(cmd.Project.Id, cmd.Name, cmd.Version, cmd.FileName, ct);
 
     private async Task DeleteBlobQuietlyAsync(string key)
     {
