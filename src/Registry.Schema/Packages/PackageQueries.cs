@@ -176,6 +176,40 @@ public sealed class PackageQueries(RegistryDbContext db, Permissions permissions
         return access.CanRead && (package.Status != PackageStatus.Hidden || access.Role is not null) ? package : null;
     }
 
+    /// <summary>
+    /// At most <paramref name="take"/> newest visible files of each package, newest first: what a page of a package
+    /// list shows. One statement per <see cref="NewestFilesChunk"/> packages, each branch a seek on (Status, PackageId)
+    /// that stops after <paramref name="take"/> rows, so a version with thousands of files costs a list no more than
+    /// one with a few (the whole set was read for every list before).
+    /// </summary>
+    public async Task<Dictionary<long, List<PackageFileRecord>>> NewestFilesOfAsync(IReadOnlyCollection<long> packageIds, int take, int fileStore,
+        CancellationToken ct)
+    {
+        var result = new Dictionary<long, List<PackageFileRecord>>();
+        foreach (var chunk in packageIds.Distinct().Chunk(NewestFilesChunk))
+        {
+            IQueryable<PackageFile>? union = null;
+            foreach (var id in chunk)
+            {
+                var newest = db.PackageFiles.Where(f => f.PackageId == id && f.Status == PackageFileStatus.Default)
+                    .OrderByDescending(f => f.Id).Take(take);
+                union = union is null ? newest : union.Concat(newest);
+            }
+            var files = await union!.AsNoTracking().ToListAsync(ct);
+            var packages = await db.Packages.AsNoTracking().Where(p => chunk.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+            foreach (var group in files.GroupBy(f => f.PackageId))
+                result[group.Key] = group.OrderByDescending(f => f.Id).Select(f => PackageFileRecord.From(f, packages[f.PackageId], fileStore)).ToList();
+        }
+        return result;
+    }
+
+    /// <summary>Packages per statement in <see cref="NewestFilesOfAsync"/> (SQLite allows 500 branches in a compound select).</summary>
+    public const int NewestFilesChunk = 100;
+
+    /// <summary>How many visible files the package has.</summary>
+    public Task<int> CountFilesAsync(long packageId, CancellationToken ct) =>
+        db.PackageFiles.CountAsync(f => f.PackageId == packageId && f.Status == PackageFileStatus.Default, ct);
+
     /// <summary>The visible files of each package, newest first.</summary>
     public async Task<Dictionary<long, List<PackageFileRecord>>> FilesOfAsync(IReadOnlyCollection<long> packageIds, int fileStore, CancellationToken ct)
     {

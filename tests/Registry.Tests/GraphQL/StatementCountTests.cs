@@ -14,13 +14,18 @@ namespace Registry.Tests.GraphQL;
 public sealed class CommandCounter : DbCommandInterceptor
 {
     private int _count;
+    private long _rows;
     public volatile bool Enabled;
     public ConcurrentQueue<string> Commands { get; } = new();
     public int Count => _count;
 
+    /// <summary>Rows the server read from every reader it closed while enabled.</summary>
+    public long RowsRead => Interlocked.Read(ref _rows);
+
     public void Reset()
     {
         Interlocked.Exchange(ref _count, 0);
+        Interlocked.Exchange(ref _rows, 0);
         Commands.Clear();
     }
 
@@ -29,6 +34,12 @@ public sealed class CommandCounter : DbCommandInterceptor
         if (!Enabled) return;
         Interlocked.Increment(ref _count);
         Commands.Enqueue(command.CommandText);
+    }
+
+    public override InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
+    {
+        if (Enabled) Interlocked.Add(ref _rows, eventData.ReadCount);
+        return result;
     }
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
@@ -84,6 +95,12 @@ public sealed class StatementCountTests(StatementCountTests.Fixture fixture, ITe
                 await Server.PublishAsync("count/app", $"pkg-{i:D3}", "1.0.0", $"file-{i}.bin", [(byte)i]);
             for (var i = 0; i < 5; i++)
                 await Server.PublishAsync("count/sub/other", $"sub-{i}", "1.0.0", "f.bin", [(byte)i]);
+            // One version with many files, in a group of its own (the lists above expect one file per package).
+            await Server.CreateGroupAsync("rows");
+            await Server.CreateProjectAsync("rows", "app");
+            await Server.PublishAsync("rows/app", "small", "1.0.0", "only.bin", [1]);
+            for (var i = 0; i < BigFiles; i++)
+                await Server.PublishAsync("rows/app", "big", "1.0.0", $"file-{i:D3}.bin", [(byte)i]);
             Member = await Server.CreateUserWithTokenAsync("count-member");
             await Server.AddProjectMemberAsync("count/app", "count-member", "DEVELOPER");
             await Server.AddProjectMemberAsync("count/sub/other", "count-member", "REPORTER");
@@ -91,6 +108,8 @@ public sealed class StatementCountTests(StatementCountTests.Fixture fixture, ITe
 
         public Task DisposeAsync() => Server.DisposeAsync().AsTask();
     }
+
+    private const int BigFiles = 250;
 
     private const string ProjectQuery = """
         query($p: ID!, $n: Int) {
@@ -187,5 +206,88 @@ public sealed class StatementCountTests(StatementCountTests.Fixture fixture, ITe
         // Measured 7 (root) and 20 (a member of the two projects, not of the group): a user without a group role is
         // checked project by project, so this grows with the projects below the group, never with the page size.
         Assert.InRange(hundred, 1, 24);
+    }
+
+    /// <summary>
+    /// A package list reads only the files its page shows: a version with hundreds of files costs the list no more rows
+    /// than one with a few. Every file of every listed package was read (and materialized) for each list before.
+    /// </summary>
+    [Fact]
+    public async Task A_list_reads_only_the_files_its_page_shows()
+    {
+        const string query = """
+            { project(fullPath: "rows/app") { packages(first: 5) { nodes { name
+                packageFiles(first: 2) { count pageInfo { hasNextPage hasPreviousPage } nodes { fileName } } } } } }
+            """;
+        await fixture.Server.GraphQLAsync(query);
+        fixture.Counter.Reset();
+        fixture.Counter.Enabled = true;
+        JsonElement data;
+        try { data = await fixture.Server.GraphQLAsync(query); }
+        finally { fixture.Counter.Enabled = false; }
+        output.WriteLine($"{fixture.Counter.Count} statements, {fixture.Counter.RowsRead} rows read");
+        foreach (var sql in fixture.Counter.Commands) output.WriteLine("  " + sql.ReplaceLineEndings(" "));
+
+        var nodes = data.GetProperty("project").GetProperty("packages").GetProperty("nodes").EnumerateArray()
+            .ToDictionary(n => n.GetProperty("name").GetString()!, n => n.GetProperty("packageFiles"));
+        var big = nodes["big"];
+        Assert.Equal(["file-249.bin", "file-248.bin"], big.GetProperty("nodes").Strings("fileName"));
+        Assert.Equal(BigFiles, big.GetProperty("count").GetInt32());
+        Assert.True(big.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
+        Assert.False(big.GetProperty("pageInfo").GetProperty("hasPreviousPage").GetBoolean());
+        var small = nodes["small"];
+        Assert.Equal(["only.bin"], small.GetProperty("nodes").Strings("fileName"));
+        Assert.Equal(1, small.GetProperty("count").GetInt32());
+        Assert.False(small.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
+        // Measured 14 (the project, the caller, two packages, their newest files, one count); all files would be 250 more.
+        Assert.InRange(fixture.Counter.RowsRead, 1, 40);
+    }
+
+    /// <summary>Paging a package's files reaches every file once, from either end, with the reads bounded per page.</summary>
+    [Fact]
+    public async Task A_packages_files_page_forward_and_backward_through_every_file()
+    {
+        const string query = """
+            query($first: Int, $after: String, $last: Int, $before: String) { project(fullPath: "rows/app") {
+              packages(first: 1, packageName: "big") { nodes { packageFiles(first: $first, after: $after, last: $last, before: $before) {
+                count pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { fileName } } } } } } }
+            """;
+        async Task<JsonElement> Page(object variables) =>
+            (await fixture.Server.GraphQLAsync(query, variables)).GetProperty("project").GetProperty("packages").GetProperty("nodes")[0]
+                .GetProperty("packageFiles");
+        static List<string> Names(JsonElement page) =>
+            page.GetProperty("edges").EnumerateArray().Select(e => e.GetProperty("node").GetProperty("fileName").GetString()!).ToList();
+        var expected = Enumerable.Range(0, BigFiles).Reverse().Select(i => $"file-{i:D3}.bin").ToList();
+
+        var seen = new List<string>();
+        string? after = null;
+        JsonElement page;
+        do
+        {
+            page = await Page(new { first = 120, after }); // more than GitLab's 100 per page: 100 come
+            Assert.Equal(BigFiles, page.GetProperty("count").GetInt32());
+            Assert.Equal(after is not null, page.GetProperty("pageInfo").GetProperty("hasPreviousPage").GetBoolean());
+            seen.AddRange(Names(page));
+            after = page.GetProperty("pageInfo").GetProperty("endCursor").GetString();
+        } while (page.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
+        Assert.Equal(expected, seen);
+        Assert.Equal(3, (BigFiles + 99) / 100);
+
+        var last = await Page(new { last = 3 });
+        Assert.Equal(["file-002.bin", "file-001.bin", "file-000.bin"], Names(last));
+        Assert.True(last.GetProperty("pageInfo").GetProperty("hasPreviousPage").GetBoolean());
+        Assert.False(last.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
+
+        var before = await Page(new { last = 2, before = last.GetProperty("pageInfo").GetProperty("startCursor").GetString() });
+        Assert.Equal(["file-004.bin", "file-003.bin"], Names(before));
+        Assert.True(before.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
+
+        var middle = await Page(new { first = 2, after = before.GetProperty("edges")[0].GetProperty("cursor").GetString() });
+        Assert.Equal(["file-003.bin", "file-002.bin"], Names(middle));
+        Assert.True(middle.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
+
+        var empty = await Page(new { first = 0 });
+        Assert.Empty(Names(empty));
+        Assert.True(empty.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
     }
 }

@@ -29,6 +29,16 @@ public sealed class RequestLoaders
             await db.Namespaces.AsNoTracking().Where(n => ids.Contains(n.Id)).ToDictionaryAsync(n => n.Id, ct));
         PackageFiles = new BatchLoader<long, List<PackageFileRecord>>(async (ids, ct) =>
             await queries.FilesOfAsync(ids, blobs.FileStore, ct));
+        NewestPackageFiles = new BatchLoader<(long PackageId, int Take), List<PackageFileRecord>>(async (keys, ct) =>
+        {
+            var loaded = new Dictionary<(long, int), List<PackageFileRecord>>();
+            foreach (var byTake in keys.GroupBy(k => k.Take))
+            {
+                var files = await queries.NewestFilesOfAsync(byTake.Select(k => k.PackageId).ToList(), byTake.Key, blobs.FileStore, ct);
+                foreach (var key in byTake) loaded[key] = files.GetValueOrDefault(key.PackageId) ?? [];
+            }
+            return loaded;
+        });
         FullNames = new BatchLoader<string, string>(async (keys, ct) =>
         {
             var names = await directory.FullNamesAsync(keys, ct);
@@ -38,7 +48,11 @@ public sealed class RequestLoaders
 
     public BatchLoader<long, Project> Projects { get; }
     public BatchLoader<long, Namespace> Namespaces { get; }
+    /// <summary>Every visible file of each package, newest first (a page counted from the end needs them all).</summary>
     public BatchLoader<long, List<PackageFileRecord>> PackageFiles { get; }
+
+    /// <summary>The newest <c>Take</c> visible files of each package: a page counted from the start.</summary>
+    public BatchLoader<(long PackageId, int Take), List<PackageFileRecord>> NewestPackageFiles { get; }
 
     /// <summary>Whether a protection rule matches (project, package name): one query for the rules of every project asked.</summary>
     public BatchLoader<(long ProjectId, string Name), bool> ProtectionRuleExists { get; }

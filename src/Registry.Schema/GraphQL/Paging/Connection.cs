@@ -65,6 +65,39 @@ public static class Pager
     }
 
     /// <summary>
+    /// How many leading items (in list order) decide the page of these arguments exactly, one more than the page can
+    /// reach so that <c>hasNextPage</c> is known too; null when the page is counted from the end (<c>last</c> without
+    /// <c>before</c>), which needs the whole list.
+    /// </summary>
+    public static int? LeadingNeeded(int? first, string? after, int? last, string? before)
+    {
+        Slice(0, first, after, last, before); // validates the arguments and cursors
+        if (last is not null && before is null) return null;
+        var start = after is null ? 0 : Decode(after) + 1;
+        long end = first is { } f ? start + Math.Min(f, MaxPageSize) : last is null ? start + MaxPageSize : long.MaxValue;
+        if (before is not null) end = Math.Min(end, Decode(before));
+        return (int)Math.Min(int.MaxValue - 1, Math.Max(end, start)) + 1;
+    }
+
+    /// <summary>
+    /// <see cref="PageInMemory"/> over the first items of a list, read with <see cref="LeadingNeeded"/>: when fewer
+    /// came than were asked for they are the whole list; otherwise the page is the same, and <c>count</c> comes from
+    /// <paramref name="count"/>.
+    /// </summary>
+    public static TConnection PageOfLeading<TNode, TEdge, TConnection>(IReadOnlyList<TNode> leading, int needed, Func<CancellationToken, Task<int>> count,
+        int? first, string? after, int? last, string? before)
+        where TEdge : Edge<TNode>, new()
+        where TConnection : Connection<TNode, TEdge>, new()
+    {
+        var complete = leading.Count < needed;
+        // Incomplete, the list is longer than every position the page can reach: clamping at `needed` gives its window.
+        var window = Slice(complete ? leading.Count : needed, first, after, last, before);
+        var nodes = leading.Skip(window.Start).Take(window.Count).ToList();
+        return Build<TNode, TEdge, TConnection>(nodes, nodes.Select((_, i) => Encode(window.Start + i)).ToList(),
+            complete ? _ => Task.FromResult(leading.Count) : count, hasPreviousPage: window.Start > 0, hasNextPage: window.End < window.Total);
+    }
+
+    /// <summary>
     /// The same offset cursors over a database query (project and group lists): one count, then only the page is read.
     /// </summary>
     public static async Task<TConnection> PageQueryAsync<TEntity, TNode, TEdge, TConnection>(IQueryable<TEntity> ordered,

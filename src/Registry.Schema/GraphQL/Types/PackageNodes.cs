@@ -28,11 +28,22 @@ public partial class PackageNode(Package package)
     public IDataLoaderResult<ProjectNode> Project([FromServices] RequestLoaders loaders) =>
         loaders.Projects.Load(package.ProjectId).Select(p => new ProjectNode(p!));
 
-    public IDataLoaderResult<PackageFileConnection> PackageFiles([FromServices] RequestLoaders loaders,
-        int? first = null, string? after = null, int? last = null, string? before = null) =>
-        loaders.PackageFiles.Load(package.Id).Select(files =>
-            Pager.PageInMemory<PackageFileNode, PackageFileEdge, PackageFileConnection>(
-                (files ?? []).Select(f => new PackageFileNode(f)).ToList(), first, after, last, before));
+    /// <remarks>
+    /// Only the newest files a page can reach are read: a version can hold thousands, and a list of packages asks for
+    /// each package's files. A page counted from the end reads them all.
+    /// </remarks>
+    public IDataLoaderResult<PackageFileConnection> PackageFiles([FromServices] RequestLoaders loaders, [FromServices] PackageQueries queries,
+        int? first = null, string? after = null, int? last = null, string? before = null)
+    {
+        if (Pager.LeadingNeeded(first, after, last, before) is not { } needed)
+            return loaders.PackageFiles.Load(package.Id).Select(files =>
+                Pager.PageInMemory<PackageFileNode, PackageFileEdge, PackageFileConnection>(
+                    (files ?? []).Select(f => new PackageFileNode(f)).ToList(), first, after, last, before));
+        return loaders.NewestPackageFiles.Load((package.Id, needed)).Select(files =>
+            Pager.PageOfLeading<PackageFileNode, PackageFileEdge, PackageFileConnection>(
+                (files ?? []).Select(f => new PackageFileNode(f)).ToList(), needed, ct => queries.CountFilesAsync(package.Id, ct),
+                first, after, last, before));
+    }
 
     [Name("_links")]
     [System.ComponentModel.Description("Map of links to perform actions on the package.")]
