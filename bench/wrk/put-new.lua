@@ -1,10 +1,12 @@
 -- PUTs the same body under a new name every time: PUT_PREFIX<run>-<thread>-<n>.bin. Environment: BODY_FILE (the
--- bytes), PUT_PREFIX (path up to the name), AUTH_HEADER ("Name: value", optional), RUN (keeps repeated runs apart).
+-- bytes), PUT_PREFIX (path up to the name), AUTH_HEADER ("Name: value", optional), RUN (keeps repeated runs apart),
+-- DISTINCT=1 (every body differs: its first bytes are replaced by its name, so no upload finds its bytes stored).
 local f = assert(io.open(os.getenv("BODY_FILE"), "rb"))
 local body = f:read("*a")
 f:close()
 local prefix = os.getenv("PUT_PREFIX")
 local run = os.getenv("RUN") or "0"
+local distinct = os.getenv("DISTINCT") == "1"
 local headers = { ["Content-Type"] = "application/octet-stream" }
 local auth = os.getenv("AUTH_HEADER")
 if auth and auth ~= "" then
@@ -21,7 +23,10 @@ end
 local n = 0
 function request()
   n = n + 1
-  return wrk.format("PUT", string.format("%s%s-%d-%d.bin", prefix, run, tid, n), headers, body)
+  local name = string.format("%s-%d-%d", run, tid, n)
+  local b = body
+  if distinct then b = name .. body:sub(#name + 1) end
+  return wrk.format("PUT", prefix .. name .. ".bin", headers, b)
 end
 
 local unexpected = 0
