@@ -206,6 +206,13 @@ public sealed class PackageQueries(RegistryDbContext db, Permissions permissions
     /// <summary>Packages per statement in <see cref="NewestFilesOfAsync"/> (SQLite allows 500 branches in a compound select).</summary>
     public const int NewestFilesChunk = 100;
 
+    /// <summary>A package's visible files, for a list that orders and pages them in SQL.</summary>
+    public IQueryable<PackageFile> VisibleFilesOf(long packageId) =>
+        db.PackageFiles.AsNoTracking().Where(f => f.PackageId == packageId && f.Status == PackageFileStatus.Default);
+
+    /// <summary>The collation that orders text by code point, as .NET's ordinal comparison (PostgreSQL's default follows the locale).</summary>
+    public string OrdinalCollation => db.Database.IsNpgsql() ? "C" : "BINARY";
+
     /// <summary>How many visible files the package has.</summary>
     public Task<int> CountFilesAsync(long packageId, CancellationToken ct) =>
         db.PackageFiles.CountAsync(f => f.PackageId == packageId && f.Status == PackageFileStatus.Default, ct);

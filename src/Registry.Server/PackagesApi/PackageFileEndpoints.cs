@@ -12,8 +12,8 @@ internal static class PackageFileEndpoints
         OffsetPagination paging, HttpContext http, PackageQueries queries, IBlobStore blobs)
     {
         var package = scope.Package!;
-        var files = (await queries.FilesOfAsync([package.Id], blobs.FileStore, http.RequestAborted)).GetValueOrDefault(package.Id) ?? [];
-        return GitLabJson.Ok(paging.Apply(http, order.Sort(files)).Select(PackageFileEntryJson.From).ToList());
+        var page = await paging.ApplyAsync(http, order.Sort(queries.VisibleFilesOf(package.Id), queries.OrdinalCollation), http.RequestAborted);
+        return GitLabJson.Ok(page.Select(f => PackageFileEntryJson.From(PackageFileRecord.From(f, package, blobs.FileStore))).ToList());
     }
 
     public static async Task<IResult> Download(ProjectScope scope, HttpContext http, PackageFinder finder, IBlobStore blobs)

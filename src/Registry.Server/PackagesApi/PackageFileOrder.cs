@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Registry.Schema.Packages;
 
 namespace Registry.Server.PackagesApi;
@@ -22,17 +23,14 @@ public sealed record PackageFileOrder(PackageFileOrder.Key By, bool Descending)
             QueryParameters.OneOf(query, "sort", false, QueryParameters.Sort)));
     }
 
-    public List<PackageFileRecord> Sort(List<PackageFileRecord> files)
+    /// <summary>The list's order in SQL, so a page of a version with thousands of files reads that page alone.</summary>
+    public IQueryable<PackageFile> Sort(IQueryable<PackageFile> files, string ordinalCollation) => (By, Descending) switch
     {
-        IOrderedEnumerable<PackageFileRecord> sorted = (By, Descending) switch
-        {
-            (Key.CreatedAt, false) => files.OrderBy(f => f.CreatedAt).ThenBy(f => f.Id),
-            (Key.CreatedAt, true) => files.OrderByDescending(f => f.CreatedAt).ThenByDescending(f => f.Id),
-            (Key.FileName, false) => files.OrderBy(f => f.FileName, StringComparer.Ordinal).ThenBy(f => f.Id),
-            (Key.FileName, true) => files.OrderByDescending(f => f.FileName, StringComparer.Ordinal).ThenByDescending(f => f.Id),
-            (_, false) => files.OrderBy(f => f.Id),
-            (_, true) => files.OrderByDescending(f => f.Id),
-        };
-        return sorted.ToList();
-    }
+        (Key.CreatedAt, false) => files.OrderBy(f => f.CreatedAt).ThenBy(f => f.Id),
+        (Key.CreatedAt, true) => files.OrderByDescending(f => f.CreatedAt).ThenByDescending(f => f.Id),
+        (Key.FileName, false) => files.OrderBy(f => EF.Functions.Collate(f.FileName, ordinalCollation)).ThenBy(f => f.Id),
+        (Key.FileName, true) => files.OrderByDescending(f => EF.Functions.Collate(f.FileName, ordinalCollation)).ThenByDescending(f => f.Id),
+        (_, false) => files.OrderBy(f => f.Id),
+        (_, true) => files.OrderByDescending(f => f.Id),
+    };
 }

@@ -76,6 +76,7 @@ public sealed class StatementCountTests(StatementCountTests.Fixture fixture, ITe
         public CommandCounter Counter { get; } = new();
         public RegistryServer Server { get; private set; } = null!;
         public string Member { get; private set; } = "";
+        public long RowsProjectId { get; private set; }
 
         public async Task InitializeAsync()
         {
@@ -97,7 +98,7 @@ public sealed class StatementCountTests(StatementCountTests.Fixture fixture, ITe
                 await Server.PublishAsync("count/sub/other", $"sub-{i}", "1.0.0", "f.bin", [(byte)i]);
             // One version with many files, in a group of its own (the lists above expect one file per package).
             await Server.CreateGroupAsync("rows");
-            await Server.CreateProjectAsync("rows", "app");
+            RowsProjectId = await Server.CreateProjectAsync("rows", "app");
             await Server.PublishAsync("rows/app", "small", "1.0.0", "only.bin", [1]);
             for (var i = 0; i < BigFiles; i++)
                 await Server.PublishAsync("rows/app", "big", "1.0.0", $"file-{i:D3}.bin", [(byte)i]);
@@ -289,5 +290,30 @@ public sealed class StatementCountTests(StatementCountTests.Fixture fixture, ITe
         var empty = await Page(new { first = 0 });
         Assert.Empty(Names(empty));
         Assert.True(empty.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
+    }
+
+    /// <summary>GitLab's REST list of a package's files orders and pages in SQL: a page reads that page, whatever the order.</summary>
+    [Fact]
+    public async Task The_rest_file_list_reads_only_its_page()
+    {
+        var root = fixture.Server.Client(RegistryServer.RootToken);
+        var projectId = fixture.RowsProjectId;
+        var package = (await root.GetOkAsync($"/api/v4/projects/{projectId}/packages?package_name=big")).EnumerateArray().Single();
+        var url = $"/api/v4/projects/{projectId}/packages/{package.GetProperty("id").GetInt64()}/package_files?per_page=5&page=3&order_by=file_name&sort=desc";
+        await root.GetOkAsync(url);
+        fixture.Counter.Reset();
+        fixture.Counter.Enabled = true;
+        HttpResponseMessage response;
+        try { response = await root.GetAsync(url); }
+        finally { fixture.Counter.Enabled = false; }
+        output.WriteLine($"{fixture.Counter.Count} statements, {fixture.Counter.RowsRead} rows read");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var names = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Strings("file_name");
+        Assert.Equal(Enumerable.Range(235, 5).Reverse().Select(i => $"file-{i:D3}.bin"), names);
+        Assert.Equal(BigFiles.ToString(), response.Header("X-Total"));
+        Assert.Equal("4", response.Header("X-Next-Page"));
+        // Measured 9 (caller, project, package, one count, the page); the whole list would be 250 more.
+        Assert.InRange(fixture.Counter.RowsRead, 1, 40);
     }
 }
