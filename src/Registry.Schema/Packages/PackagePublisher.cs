@@ -249,9 +249,13 @@ public sealed class PackagePublisher(
     /// <summary>Every package file's blob lives under this prefix.</summary>
     public const string BlobKeyPrefix = "files/";
 
+    /// <remarks>
+    /// One level of 256 folders: with two (65,536 folders) nearly every upload to a young instance created a folder
+    /// (mkdir was 3 % of a small upload's CPU). Keys are stored whole, so blobs under older layouts stay where they are.
+    /// </remarks>
     private static string NewBlobKey()
     {
         var id = Guid.NewGuid().ToString("N");
-        return $"{BlobKeyPrefix}{id[..2]}/{id[2..4]}/{id}";
+        return $"{BlobKeyPrefix}{id[..2]}/{id}";
     }
 }

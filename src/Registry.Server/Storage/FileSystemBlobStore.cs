@@ -132,12 +132,21 @@ public sealed class FileSystemBlobStore : IBlobStore
             stream.Flush(flushToDisk: true);
             await stream.DisposeAsync();
             var directory = Path.GetDirectoryName(final)!;
-            Directory.CreateDirectory(directory);
+            if (!Directory.Exists(directory)) CreateDurably(directory);
             File.Move(temp, final);
             // The rename is durable only once its directory is: without this a crash right after the 201 could
             // leave the recorded file's blob in tmp/.
             DirectorySync.Flush(directory);
             _committed = true;
+        }
+
+        /// <summary>Creates a folder and its missing parents, each flushed into its parent, so the path survives a crash.</summary>
+        private static void CreateDurably(string directory)
+        {
+            var parent = Path.GetDirectoryName(directory)!;
+            if (!Directory.Exists(parent)) CreateDurably(parent);
+            Directory.CreateDirectory(directory); // a racing upload may have made it meanwhile: that is fine
+            DirectorySync.Flush(parent);
         }
 
         public async ValueTask DisposeAsync()
