@@ -12,13 +12,14 @@ namespace Registry.Schema.Lifecycle;
 /// a deploy token never pushes a package that any rule matches, and never deletes one a delete level protects.
 /// Every publish and delete path asks here (<see cref="PackagePublisher"/>, <see cref="PackageDestroyer"/>).
 /// </summary>
-public sealed class PackageProtection(RegistryDbContext db, Permissions permissions)
+public sealed class PackageProtection(RegistryDbContext db, Permissions permissions, Caching.HotPathCache cache)
 {
     /// <summary>GitLab's answers: <c>403 Forbidden - Package protected.</c> and <c>... - Package is deletion protected.</c></summary>
     public const string PushProtectedMessage = "Package protected.";
     public const string DeleteProtectedMessage = "Package is deletion protected.";
 
     private readonly Dictionary<long, List<PackageProtectionRule>> _rules = new();
+    private const string RulesKey = "protection-rules";
 
     /// <summary>Throws GitLab's 403 when the actor may not push a package of this name.</summary>
     public async Task RequirePushAllowedAsync(Actor actor, Project project, string packageName, CancellationToken ct)
@@ -53,12 +54,24 @@ public sealed class PackageProtection(RegistryDbContext db, Permissions permissi
     /// <summary>The generic-package rules of these projects, in one query (lists of packages ask for many at once).</summary>
     public async Task<Dictionary<long, List<PackageProtectionRule>>> RulesOfAsync(IReadOnlyCollection<long> projectIds, CancellationToken ct)
     {
-        var missing = projectIds.Where(id => !_rules.ContainsKey(id)).Distinct().ToList();
+        // Every upload asks: the rules are kept in the hot-path cache too, which a write to them on this instance ends
+        // at once (another instance follows within Registry:HotCacheTtl). The lists are shared: never change them.
+        var stamp = cache.Stamp(Caching.CacheScope.Identity);
+        var missing = new List<long>();
+        foreach (var id in projectIds.Distinct().Where(id => !_rules.ContainsKey(id)))
+        {
+            if (cache.TryGet<List<PackageProtectionRule>>((RulesKey, id), Caching.CacheScope.Identity, out var cached)) _rules[id] = cached;
+            else missing.Add(id);
+        }
         if (missing.Count > 0)
         {
             var loaded = await db.PackageProtectionRules.AsNoTracking()
                 .Where(r => missing.Contains(r.ProjectId) && r.PackageType == PackageType.Generic).ToListAsync(ct);
-            foreach (var id in missing) _rules[id] = loaded.Where(r => r.ProjectId == id).ToList();
+            foreach (var id in missing)
+            {
+                _rules[id] = loaded.Where(r => r.ProjectId == id).ToList();
+                cache.Set((RulesKey, id), _rules[id], stamp);
+            }
         }
         return projectIds.Distinct().ToDictionary(id => id, id => _rules[id]);
     }

@@ -32,7 +32,7 @@ public sealed record PublishResult(PackageFileRecord Record, bool Created);
 /// </summary>
 public sealed class PackagePublisher(
     RegistryDbContext db, IBlobStore blobs, PackageFinder finder, PackageProtection protection, ContentStore contents, AuditLog audit,
-    IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log, RegistryMetrics metrics)
+    IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log, RegistryMetrics metrics, Caching.HotPathCache cache)
 {
     private const int BufferSize = 128 * 1024;
     private const int MaxCreateAttempts = 12;
@@ -231,10 +231,16 @@ public sealed class PackagePublisher(
         // Providers with a retrying strategy wrap transient failures (PostgreSQL's serialization failures) in this.
         || (ex is InvalidOperationException && ex.InnerException is DbUpdateException or DbException);
 
-    /// <summary>Whether the namespace's settings refuse a second file of this name (GitLab's duplicate rule).</summary>
+    /// <summary>
+    /// Whether the namespace's settings refuse a second file of this name (GitLab's duplicate rule). The settings come
+    /// through the hot-path cache: a change on this instance ends the entry at once (the second read of an upload sees
+    /// it), another instance's within Registry:HotCacheTtl.
+    /// </summary>
     private async Task<bool> DuplicatesForbiddenAsync(PublishCommand cmd, CancellationToken ct) =>
         !DuplicatePolicy.DuplicatesAllowed(
-            await db.NamespacePackageSettings.AsNoTracking().FirstOrDefaultAsync(s => s.NamespaceId == cmd.Project.NamespaceId, ct),
+            await cache.GetOrLoadAsync(("package-settings", cmd.Project.NamespaceId), Caching.CacheScope.Identity, async () =>
+                (await db.NamespacePackageSettings.AsNoTracking().FirstOrDefaultAsync(s => s.NamespaceId == cmd.Project.NamespaceId, ct),
+                    true, (DateTime?)null)),
             cmd.Name, cmd.Version);
 
     private Task<StoredFile?> NewestOfNameAsync(PublishCommand cmd, CancellationToken ct) =>
