@@ -177,34 +177,34 @@ public sealed class PackageQueries(RegistryDbContext db, Permissions permissions
     }
 
     /// <summary>
-    /// At most <paramref name="take"/> newest visible files of each package, newest first: what a page of a package
-    /// list shows. One statement per <see cref="NewestFilesChunk"/> packages, each branch a seek on (Status, PackageId)
-    /// that stops after <paramref name="take"/> rows, so a version with thousands of files costs a list no more than
-    /// one with a few (the whole set was read for every list before).
+    /// At most <paramref name="take"/> newest visible files of each package, newest first, and how many it has: what a
+    /// page of a package list shows. The files are counted first (index only); packages with no more than
+    /// <paramref name="take"/> files (nearly all) are read in one statement, and each larger one with a seek that
+    /// stops after <paramref name="take"/> rows, so a version with thousands of files costs a list no more than one
+    /// with a few (every file of every listed package was read into objects for each list before).
     /// </summary>
-    public async Task<Dictionary<long, List<PackageFileRecord>>> NewestFilesOfAsync(IReadOnlyCollection<long> packageIds, int take, int fileStore,
-        CancellationToken ct)
+    public async Task<Dictionary<long, (List<PackageFileRecord> Newest, int Total)>> NewestFilesOfAsync(IReadOnlyCollection<long> packageIds,
+        int take, int fileStore, CancellationToken ct)
     {
-        var result = new Dictionary<long, List<PackageFileRecord>>();
-        foreach (var chunk in packageIds.Distinct().Chunk(NewestFilesChunk))
+        var ids = packageIds.Distinct().ToList();
+        var counts = await db.PackageFiles.AsNoTracking()
+            .Where(f => ids.Contains(f.PackageId) && f.Status == PackageFileStatus.Default)
+            .GroupBy(f => f.PackageId).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(c => c.Key, c => c.Count, ct);
+        var result = ids.ToDictionary(id => id, id => (Newest: new List<PackageFileRecord>(), Total: counts.GetValueOrDefault(id)));
+        var whole = ids.Where(id => result[id].Total is > 0 && result[id].Total <= take).ToList();
+        if (whole.Count > 0)
+            foreach (var (id, files) in await FilesOfAsync(whole, fileStore, ct))
+                result[id] = (files, result[id].Total);
+        foreach (var id in ids.Where(id => result[id].Total > take))
         {
-            IQueryable<PackageFile>? union = null;
-            foreach (var id in chunk)
-            {
-                var newest = db.PackageFiles.Where(f => f.PackageId == id && f.Status == PackageFileStatus.Default)
-                    .OrderByDescending(f => f.Id).Take(take);
-                union = union is null ? newest : union.Concat(newest);
-            }
-            var files = await union!.AsNoTracking().ToListAsync(ct);
-            var packages = await db.Packages.AsNoTracking().Where(p => chunk.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
-            foreach (var group in files.GroupBy(f => f.PackageId))
-                result[group.Key] = group.OrderByDescending(f => f.Id).Select(f => PackageFileRecord.From(f, packages[f.PackageId], fileStore)).ToList();
+            var package = await db.Packages.AsNoTracking().FirstAsync(p => p.Id == id, ct);
+            var newest = await db.PackageFiles.AsNoTracking().Where(f => f.PackageId == id && f.Status == PackageFileStatus.Default)
+                .OrderByDescending(f => f.Id).Take(take).ToListAsync(ct);
+            result[id] = (newest.Select(f => PackageFileRecord.From(f, package, fileStore)).ToList(), result[id].Total);
         }
         return result;
     }
-
-    /// <summary>Packages per statement in <see cref="NewestFilesOfAsync"/> (SQLite allows 500 branches in a compound select).</summary>
-    public const int NewestFilesChunk = 100;
 
     /// <summary>A package's visible files, for a list that orders and pages them in SQL.</summary>
     public IQueryable<PackageFile> VisibleFilesOf(long packageId) =>
@@ -212,10 +212,6 @@ public sealed class PackageQueries(RegistryDbContext db, Permissions permissions
 
     /// <summary>The collation that orders text by code point, as .NET's ordinal comparison (PostgreSQL's default follows the locale).</summary>
     public string OrdinalCollation => db.Database.IsNpgsql() ? "C" : "BINARY";
-
-    /// <summary>How many visible files the package has.</summary>
-    public Task<int> CountFilesAsync(long packageId, CancellationToken ct) =>
-        db.PackageFiles.CountAsync(f => f.PackageId == packageId && f.Status == PackageFileStatus.Default, ct);
 
     /// <summary>The visible files of each package, newest first.</summary>
     public async Task<Dictionary<long, List<PackageFileRecord>>> FilesOfAsync(IReadOnlyCollection<long> packageIds, int fileStore, CancellationToken ct)

@@ -29,13 +29,13 @@ public sealed class RequestLoaders
             await db.Namespaces.AsNoTracking().Where(n => ids.Contains(n.Id)).ToDictionaryAsync(n => n.Id, ct));
         PackageFiles = new BatchLoader<long, List<PackageFileRecord>>(async (ids, ct) =>
             await queries.FilesOfAsync(ids, blobs.FileStore, ct));
-        NewestPackageFiles = new BatchLoader<(long PackageId, int Take), List<PackageFileRecord>>(async (keys, ct) =>
+        NewestPackageFiles = new BatchLoader<(long PackageId, int Take), (List<PackageFileRecord> Newest, int Total)>(async (keys, ct) =>
         {
-            var loaded = new Dictionary<(long, int), List<PackageFileRecord>>();
+            var loaded = new Dictionary<(long, int), (List<PackageFileRecord>, int)>();
             foreach (var byTake in keys.GroupBy(k => k.Take))
             {
                 var files = await queries.NewestFilesOfAsync(byTake.Select(k => k.PackageId).ToList(), byTake.Key, blobs.FileStore, ct);
-                foreach (var key in byTake) loaded[key] = files.GetValueOrDefault(key.PackageId) ?? [];
+                foreach (var key in byTake) loaded[key] = files.TryGetValue(key.PackageId, out var found) ? found : ([], 0);
             }
             return loaded;
         });
@@ -51,8 +51,8 @@ public sealed class RequestLoaders
     /// <summary>Every visible file of each package, newest first (a page counted from the end needs them all).</summary>
     public BatchLoader<long, List<PackageFileRecord>> PackageFiles { get; }
 
-    /// <summary>The newest <c>Take</c> visible files of each package: a page counted from the start.</summary>
-    public BatchLoader<(long PackageId, int Take), List<PackageFileRecord>> NewestPackageFiles { get; }
+    /// <summary>The newest <c>Take</c> visible files of each package and how many it has: a page counted from the start.</summary>
+    public BatchLoader<(long PackageId, int Take), (List<PackageFileRecord> Newest, int Total)> NewestPackageFiles { get; }
 
     /// <summary>Whether a protection rule matches (project, package name): one query for the rules of every project asked.</summary>
     public BatchLoader<(long ProjectId, string Name), bool> ProtectionRuleExists { get; }

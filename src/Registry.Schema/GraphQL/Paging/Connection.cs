@@ -80,21 +80,16 @@ public static class Pager
     }
 
     /// <summary>
-    /// <see cref="PageInMemory"/> over the first items of a list, read with <see cref="LeadingNeeded"/>: when fewer
-    /// came than were asked for they are the whole list; otherwise the page is the same, and <c>count</c> comes from
-    /// <paramref name="count"/>.
+    /// <see cref="PageInMemory"/> over the first items of a list of <paramref name="total"/>, read with
+    /// <see cref="LeadingNeeded"/>: every position the page can reach is among them.
     /// </summary>
-    public static TConnection PageOfLeading<TNode, TEdge, TConnection>(IReadOnlyList<TNode> leading, int needed, Func<CancellationToken, Task<int>> count,
+    public static TConnection PageOfLeading<TNode, TEdge, TConnection>(IReadOnlyList<TNode> leading, int total,
         int? first, string? after, int? last, string? before)
         where TEdge : Edge<TNode>, new()
         where TConnection : Connection<TNode, TEdge>, new()
     {
-        var complete = leading.Count < needed;
-        // Incomplete, the list is longer than every position the page can reach: clamping at `needed` gives its window.
-        var window = Slice(complete ? leading.Count : needed, first, after, last, before);
-        var nodes = leading.Skip(window.Start).Take(window.Count).ToList();
-        return Build<TNode, TEdge, TConnection>(nodes, nodes.Select((_, i) => Encode(window.Start + i)).ToList(),
-            complete ? _ => Task.FromResult(leading.Count) : count, hasPreviousPage: window.Start > 0, hasNextPage: window.End < window.Total);
+        var window = Slice(total, first, after, last, before);
+        return Build<TNode, TEdge, TConnection>(leading.Skip(window.Start).Take(window.Count).ToList(), window);
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ public partial class PackageNode(Package package)
     /// Only the newest files a page can reach are read: a version can hold thousands, and a list of packages asks for
     /// each package's files. A page counted from the end reads them all.
     /// </remarks>
-    public IDataLoaderResult<PackageFileConnection> PackageFiles([FromServices] RequestLoaders loaders, [FromServices] PackageQueries queries,
+    public IDataLoaderResult<PackageFileConnection> PackageFiles([FromServices] RequestLoaders loaders,
         int? first = null, string? after = null, int? last = null, string? before = null)
     {
         if (Pager.LeadingNeeded(first, after, last, before) is not { } needed)
@@ -41,8 +41,7 @@ public partial class PackageNode(Package package)
                     (files ?? []).Select(f => new PackageFileNode(f)).ToList(), first, after, last, before));
         return loaders.NewestPackageFiles.Load((package.Id, needed)).Select(files =>
             Pager.PageOfLeading<PackageFileNode, PackageFileEdge, PackageFileConnection>(
-                (files ?? []).Select(f => new PackageFileNode(f)).ToList(), needed, ct => queries.CountFilesAsync(package.Id, ct),
-                first, after, last, before));
+                files.Newest.Select(f => new PackageFileNode(f)).ToList(), files.Total, first, after, last, before));
     }
 
     [Name("_links")]
