@@ -44,7 +44,7 @@ public sealed class PackagePublisher(
         await protection.RequirePushAllowedAsync(cmd.Actor, cmd.Project, cmd.Name, ct);
 
         // The settings decide whether the duplicate lookups run at all (by default they do not).
-        var strict = await DuplicatesForbiddenAsync(cmd, ct);
+        var strict = await DuplicatesForbiddenAtStartAsync(cmd, ct);
         if (strict && await NewestOfNameAsync(cmd, ct) is { } existing)
             return await RetryOfExistingAsync(cmd, existing.Record, body, ct);
 
@@ -232,16 +232,26 @@ public sealed class PackagePublisher(
         || (ex is InvalidOperationException && ex.InnerException is DbUpdateException or DbException);
 
     /// <summary>
-    /// Whether the namespace's settings refuse a second file of this name (GitLab's duplicate rule). The settings come
-    /// through the hot-path cache: a change on this instance ends the entry at once (the second read of an upload sees
-    /// it), another instance's within Registry:HotCacheTtl.
+    /// Whether the namespace's settings refuse a second file of this name (GitLab's duplicate rule), read from the
+    /// database: a change made on any instance holds for the next upload everywhere (MultiInstanceTests).
     /// </summary>
     private async Task<bool> DuplicatesForbiddenAsync(PublishCommand cmd, CancellationToken ct) =>
         !DuplicatePolicy.DuplicatesAllowed(
-            await cache.GetOrLoadAsync(("package-settings", cmd.Project.NamespaceId), Caching.CacheScope.Identity, async () =>
-                (await db.NamespacePackageSettings.AsNoTracking().FirstOrDefaultAsync(s => s.NamespaceId == cmd.Project.NamespaceId, ct),
-                    true, (DateTime?)null)),
+            await db.NamespacePackageSettings.AsNoTracking().FirstOrDefaultAsync(s => s.NamespaceId == cmd.Project.NamespaceId, ct),
             cmd.Name, cmd.Version);
+
+    /// <summary>
+    /// The first look, when the upload starts, which only decides whether to look for the file before the body is read:
+    /// an answer from the hot-path cache that duplicates are allowed is safe (the read when the file is recorded decides),
+    /// one that they are forbidden is read again before anything is refused on it.
+    /// </summary>
+    private async Task<bool> DuplicatesForbiddenAtStartAsync(PublishCommand cmd, CancellationToken ct)
+    {
+        var cached = await cache.GetOrLoadAsync(("package-settings", cmd.Project.NamespaceId), Caching.CacheScope.Identity, async () =>
+            (await db.NamespacePackageSettings.AsNoTracking().FirstOrDefaultAsync(s => s.NamespaceId == cmd.Project.NamespaceId, ct),
+                true, (DateTime?)null));
+        return !DuplicatePolicy.DuplicatesAllowed(cached, cmd.Name, cmd.Version) && await DuplicatesForbiddenAsync(cmd, ct);
+    }
 
     private Task<StoredFile?> NewestOfNameAsync(PublishCommand cmd, CancellationToken ct) =>
         finder.FindNewestAsync(cmd.Project.Id, cmd.Name, cmd.Version, cmd.FileName, ct);
