@@ -65,9 +65,8 @@ public static class Pager
     }
 
     /// <summary>
-    /// How many leading items (in list order) decide the page of these arguments exactly, one more than the page can
-    /// reach so that <c>hasNextPage</c> is known too; null when the page is counted from the end (<c>last</c> without
-    /// <c>before</c>), which needs the whole list.
+    /// How many leading items (in list order) hold every position the page of these arguments can reach (one to spare);
+    /// null when the page is counted from the end (<c>last</c> without <c>before</c>), which needs the whole list.
     /// </summary>
     public static int? LeadingNeeded(int? first, string? after, int? last, string? before)
     {
