@@ -236,9 +236,7 @@ public sealed class PackagePublisher(
     /// database: a change made on any instance holds for the next upload everywhere (MultiInstanceTests).
     /// </summary>
     private async Task<bool> DuplicatesForbiddenAsync(PublishCommand cmd, CancellationToken ct) =>
-        !DuplicatePolicy.DuplicatesAllowed(
-            await db.NamespacePackageSettings.AsNoTracking().FirstOrDefaultAsync(s => s.NamespaceId == cmd.Project.NamespaceId, ct),
-            cmd.Name, cmd.Version);
+        !DuplicatePolicy.DuplicatesAllowed(await SettingsAsync(cmd, ct), cmd.Name, cmd.Version);
 
     /// <summary>
     /// The first look, when the upload starts, which only decides whether to look for the file before the body is read:
@@ -247,11 +245,13 @@ public sealed class PackagePublisher(
     /// </summary>
     private async Task<bool> DuplicatesForbiddenAtStartAsync(PublishCommand cmd, CancellationToken ct)
     {
-        var cached = await cache.GetOrLoadAsync(("package-settings", cmd.Project.NamespaceId), Caching.CacheScope.Identity, async () =>
-            (await db.NamespacePackageSettings.AsNoTracking().FirstOrDefaultAsync(s => s.NamespaceId == cmd.Project.NamespaceId, ct),
-                true, (DateTime?)null));
+        var cached = await cache.GetOrLoadAsync(("package-settings", cmd.Project.NamespaceId), Caching.CacheScope.Identity,
+            async () => (await SettingsAsync(cmd, ct), true, (DateTime?)null));
         return !DuplicatePolicy.DuplicatesAllowed(cached, cmd.Name, cmd.Version) && await DuplicatesForbiddenAsync(cmd, ct);
     }
+
+    private Task<NamespacePackageSettings?> SettingsAsync(PublishCommand cmd, CancellationToken ct) =>
+        db.NamespacePackageSettings.AsNoTracking().FirstOrDefaultAsync(s => s.NamespaceId == cmd.Project.NamespaceId, ct);
 
     private Task<StoredFile?> NewestOfNameAsync(PublishCommand cmd, CancellationToken ct) =>
         finder.FindNewestAsync(cmd.Project.Id, cmd.Name, cmd.Version, cmd.FileName, ct);

@@ -198,10 +198,9 @@ public sealed class PackageQueries(RegistryDbContext db, Permissions permissions
                 result[id] = (files, result[id].Total);
         foreach (var id in ids.Where(id => result[id].Total > take))
         {
-            var package = await db.Packages.AsNoTracking().FirstAsync(p => p.Id == id, ct);
-            var newest = await db.PackageFiles.AsNoTracking().Where(f => f.PackageId == id && f.Status == PackageFileStatus.Default)
-                .OrderByDescending(f => f.Id).Take(take).ToListAsync(ct);
-            result[id] = (newest.Select(f => PackageFileRecord.From(f, package, fileStore)).ToList(), result[id].Total);
+            var newest = await VisibleFilesOf(id).OrderByDescending(f => f.Id).Take(take)
+                .Select(f => new { File = f, f.Package }).ToListAsync(ct);
+            result[id] = (newest.Select(r => PackageFileRecord.From(r.File, r.Package, fileStore)).ToList(), result[id].Total);
         }
         return result;
     }
