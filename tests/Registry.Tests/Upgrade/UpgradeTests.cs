@@ -27,12 +27,13 @@ public sealed class UpgradeTests
 
     private sealed record StoredRow(long ProjectId, long PackageId, long FileId, string Name, string Version, string FileName, string Sha256, long Size, bool Hidden);
 
-    /// <param name="fixture">main's build before this branch was made (d544b3f), when it was finished (c426e7c), and with issue 9 (d95c4c9)</param>
+    /// <param name="fixture">main's build before this branch was made (d544b3f), when it was finished (c426e7c), with issue 9 (d95c4c9), and the builds before the last two migrations of their times (bd466b2, f98abb7)</param>
     [Theory]
     [InlineData("main-d544b3f")]
     [InlineData("main-c426e7c")]
     [InlineData("main-d95c4c9")]
     [InlineData("main-bd466b2")]
+    [InlineData("main-f98abb7")]
     public async Task The_data_mains_build_left_is_served_throughout_the_move_to_content_addressed_storage(string fixture)
     {
         // A server creates the database (and, on PostgreSQL, the bucket prefix); its contents are then replaced by
