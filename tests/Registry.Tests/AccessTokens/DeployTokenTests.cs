@@ -1,7 +1,7 @@
 using System.Net;
 using Registry.Tests.Infrastructure;
 
-namespace Registry.Tests.Generic;
+namespace Registry.Tests.AccessTokens;
 
 /// <summary>
 /// Deploy tokens beyond the project matrix: a group's tokens act in every project below the group and nowhere else,
