@@ -2,7 +2,7 @@ using Registry.Schema.Identity;
 
 namespace Registry.UnitTests;
 
-/// <summary>Permissions by role, visibility and token kind and scope (CONTRACT section 2), decided without a database.</summary>
+/// <summary>Permissions by role, visibility and token kind and scope (docs/api-contract.md, Access), decided without a database.</summary>
 public sealed class AccessRulesTests
 {
     private static readonly User Member = new() { Id = 7, Username = "member", NamespaceId = 70 };

@@ -2,7 +2,7 @@ using Registry.Schema.Packages;
 
 namespace Registry.UnitTests;
 
-/// <summary>CONTRACT section 5: the anchored exception regex, tested on the name or the version, inverts the toggle.</summary>
+/// <summary>docs/api-contract.md, Duplicate settings: the anchored exception regex, tested on the name or the version, inverts the toggle.</summary>
 public sealed class DuplicatePolicyTests
 {
     private static NamespacePackageSettings Settings(bool allowed, string? regex) =>

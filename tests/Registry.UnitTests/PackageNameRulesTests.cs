@@ -3,7 +3,7 @@ using Registry.Schema.Packages;
 
 namespace Registry.UnitTests;
 
-/// <summary>GitLab's rules for a generic package's name, version, file name and folders (CONTRACT section 3), ASCII only.</summary>
+/// <summary>GitLab's rules for a generic package's name, version, file name and folders (docs/api-contract.md, Generic packages), ASCII only.</summary>
 public sealed class PackageNameRulesTests
 {
     [Theory]

@@ -10,7 +10,7 @@ namespace Registry.Schema.Audit;
 /// </summary>
 public sealed class AuditEventQueries(RegistryDbContext db, Permissions permissions)
 {
-    public IQueryable<AuditEvent>? ForInstance(Actor actor) => actor.IsAdmin ? db.AuditEvents.AsNoTracking() : null;
+    public IQueryable<AuditEvent>? ForInstance(Actor actor) => Identity.AccessRules.IsAdministrator(actor, write: false) ? db.AuditEvents.AsNoTracking() : null;
 
     public async Task<IQueryable<AuditEvent>?> ForProjectAsync(Actor actor, Project project, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using GraphQL;
+using Registry.Schema.Access;
 using Registry.Schema.GraphQL.Mutations;
 using Registry.Schema.GraphQL.Types;
 using Registry.Schema.Identity;
@@ -6,23 +7,30 @@ using Registry.Schema.Packages;
 
 namespace Registry.Schema.GraphQL;
 
-/// <summary>The mutation root: administration of CONTRACT section 6. Refusals come back in <c>errors</c>.</summary>
+/// <summary>
+/// The mutation root (docs/api-contract.md, GraphQL): administration and packages. Refusals come back in <c>errors</c>. Each mutation declares
+/// the access it needs with a <see cref="FieldAccessAttribute"/>, which <see cref="FieldAccessMiddleware"/> enforces.
+/// </summary>
 public sealed partial class Mutation
 {
+    [RequiresApiWriter]
     public static Task<CreateGroupPayload> CreateGroup(CreateGroupInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] IdentityAdmin admin, CancellationToken ct) =>
         Run<CreateGroupPayload>(input, async p => p.Group = new GroupNode(await admin.CreateGroupAsync(ctx.Actor, input.Path, input.Name,
             input.ParentPath, input.Visibility ?? Visibility.Private, ct)));
 
+    [RequiresApiWriter]
     public static Task<CreateProjectPayload> CreateProject(CreateProjectInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] IdentityAdmin admin, CancellationToken ct) =>
         Run<CreateProjectPayload>(input, async p => p.Project = new ProjectNode(await admin.CreateProjectAsync(ctx.Actor, input.NamespacePath,
             input.Path, input.Name, input.Visibility ?? Visibility.Private, ct)));
 
+    [RequiresAdmin(IdentityAdmin.OnlyAdministratorsCreateUsers)]
     public static Task<CreateUserPayload> CreateUser(CreateUserInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] IdentityAdmin admin, CancellationToken ct) =>
         Run<CreateUserPayload>(input, async p => p.User = new UserNode(await admin.CreateUserAsync(ctx.Actor, input.Username, input.Name, input.Admin ?? false, ct, input.Password)));
 
+    [RequiresApiWriter]
     public static Task<AddMemberPayload> AddGroupMember(AddGroupMemberInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] IdentityAdmin admin, CancellationToken ct) =>
         Run<AddMemberPayload>(input, async p =>
@@ -31,6 +39,7 @@ public sealed partial class Mutation
             p.AccessLevel = input.AccessLevel;
         });
 
+    [RequiresApiWriter]
     public static Task<AddMemberPayload> AddProjectMember(AddProjectMemberInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] IdentityAdmin admin, CancellationToken ct) =>
         Run<AddMemberPayload>(input, async p =>
@@ -39,25 +48,30 @@ public sealed partial class Mutation
             p.AccessLevel = input.AccessLevel;
         });
 
+    [RequiresApiWriter]
     public static Task<CreateTokenPayload> CreatePersonalAccessToken(CreatePersonalAccessTokenInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] IdentityAdmin admin, CancellationToken ct) =>
         Run<CreateTokenPayload>(input, async p => Fill(p, GlobalId.PersonalAccessToken, await admin.CreatePersonalAccessTokenAsync(ctx.Actor,
             input.Username, input.Name, Scopes(input.Scopes), input.ExpiresAt, ct)));
 
+    [RequiresApiWriter]
     public static Task<CreateTokenPayload> CreateDeployToken(CreateDeployTokenInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] IdentityAdmin admin, CancellationToken ct) =>
         Run<CreateTokenPayload>(input, async p => Fill(p, GlobalId.DeployToken, await admin.CreateDeployTokenAsync(ctx.Actor,
             input.ProjectPath, input.GroupPath, input.Name, input.Username, Scopes(input.Scopes), input.ExpiresAt, ct)));
 
+    [RequiresApiWriter]
     public static Task<CreateTokenPayload> CreateCiJobToken(CreateCiJobTokenInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] IdentityAdmin admin, CancellationToken ct) =>
         Run<CreateTokenPayload>(input, async p => Fill(p, GlobalId.CiJobToken, await admin.CreateCiJobTokenAsync(ctx.Actor, input.ProjectPath, ct)));
 
+    [AccessCheckedBy(typeof(ResourceAccessTokens), nameof(ResourceAccessTokens.CanManageAsync))]
     [System.ComponentModel.Description("Creates a project access token: a bot user with that role in the project. Maintainers only.")]
     public static Task<CreateTokenPayload> CreateProjectAccessToken(CreateProjectAccessTokenInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] ResourceAccessTokens tokens, CancellationToken ct) =>
         CreateResourceTokenAsync(input, tokens, ctx.Actor, input.ProjectPath, null, ct);
 
+    [AccessCheckedBy(typeof(ResourceAccessTokens), nameof(ResourceAccessTokens.CanManageAsync))]
     [System.ComponentModel.Description("Creates a group access token: a bot user with that role in the group. Owners only.")]
     public static Task<CreateTokenPayload> CreateGroupAccessToken(CreateGroupAccessTokenInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] ResourceAccessTokens tokens, CancellationToken ct) =>
@@ -73,10 +87,12 @@ public sealed partial class Mutation
             Fill(p, GlobalId.PersonalAccessToken, new IssuedToken(token.Token.Id, secret, token.Bot.Username, token.Token.ExpiresAt));
         });
 
+    [AccessCheckedBy(typeof(ResourceAccessTokens), nameof(ResourceAccessTokens.CanManageAsync))]
     public static Task<RevokeTokenPayload> RevokeProjectAccessToken(RevokeTokenInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] ResourceAccessTokens tokens, CancellationToken ct) =>
         Run<RevokeTokenPayload>(input, p => RevokeResourceTokenAsync(tokens, ctx.Actor, input.Id, project: true, ct));
 
+    [AccessCheckedBy(typeof(ResourceAccessTokens), nameof(ResourceAccessTokens.CanManageAsync))]
     public static Task<RevokeTokenPayload> RevokeGroupAccessToken(RevokeTokenInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] ResourceAccessTokens tokens, CancellationToken ct) =>
         Run<RevokeTokenPayload>(input, p => RevokeResourceTokenAsync(tokens, ctx.Actor, input.Id, project: false, ct));
@@ -90,43 +106,50 @@ public sealed partial class Mutation
         await tokens.RevokeAsync(actor, resource, id, ct);
     }
 
+    [RequiresApiWriter]
     public static Task<RevokeTokenPayload> RevokePersonalAccessToken(RevokeTokenInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] IdentityAdmin admin, CancellationToken ct) =>
         Run<RevokeTokenPayload>(input, p => admin.RevokePersonalAccessTokenAsync(ctx.Actor, ParseId(input.Id, GlobalId.PersonalAccessToken), ct));
 
+    [RequiresApiWriter]
     public static Task<RevokeTokenPayload> RevokeDeployToken(RevokeTokenInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] IdentityAdmin admin, CancellationToken ct) =>
         Run<RevokeTokenPayload>(input, p => admin.RevokeDeployTokenAsync(ctx.Actor, ParseId(input.Id, GlobalId.DeployToken), ct));
 
+    [RequiresApiWriter]
     public static Task<RevokeTokenPayload> RevokeCiJobToken(RevokeTokenInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] IdentityAdmin admin, CancellationToken ct) =>
         Run<RevokeTokenPayload>(input, p => admin.RevokeCiJobTokenAsync(ctx.Actor, ParseId(input.Id, GlobalId.CiJobToken), ct));
 
+    [RequiresApiWriter]
     public static Task<UpdateNamespacePackageSettingsPayload> UpdateNamespacePackageSettings(UpdateNamespacePackageSettingsInput input,
         [FromUserContext] RegistryUserContext ctx, [FromServices] PackageSettingsService settings, CancellationToken ct) =>
         Run<UpdateNamespacePackageSettingsPayload>(input, async p =>
             p.PackageSettings = new PackageSettingsNode(await settings.UpdateAsync(ctx.Actor, input.NamespacePath, input.ToChange(), ct)));
 
+    [AccessCheckedBy(typeof(PackageDestroyer), nameof(PackageDestroyer.RequireDeleteAsync))]
     public static Task<DestroyPayload> DestroyPackage(DestroyPackageInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] PackageDestroyer destroyer, CancellationToken ct) =>
         Run<DestroyPayload>(input, p => destroyer.DestroyPackagesAsync(ctx.Actor, [ParseId(input.Id, GlobalId.Package)], ct));
 
+    [AccessCheckedBy(typeof(PackageDestroyer), nameof(PackageDestroyer.RequireDeleteAsync))]
     public static Task<DestroyPayload> DestroyPackages(DestroyPackagesInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] PackageDestroyer destroyer, CancellationToken ct) =>
         Run<DestroyPayload>(input, async p =>
             // As GitLab: protected packages are left alone and named in errors; the others are destroyed.
             p.Errors = await destroyer.DestroyPackagesAsync(ctx.Actor, input.Ids.Select(id => ParseId(id, GlobalId.Package)).ToList(), ct, skipProtected: true));
 
+    [AccessCheckedBy(typeof(PackageDestroyer), nameof(PackageDestroyer.RequireDeleteAsync))]
     public static Task<DestroyPayload> DestroyPackageFile(DestroyPackageFileInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] PackageDestroyer destroyer, CancellationToken ct) =>
         Run<DestroyPayload>(input, p => destroyer.DestroyFilesAsync(ctx.Actor, [ParseId(input.Id, GlobalId.PackageFile)], null, ct));
 
+    [RequiresProject(ProjectAction.View)]
     public static Task<DestroyPayload> DestroyPackageFiles(DestroyPackageFilesInput input, [FromUserContext] RegistryUserContext ctx,
-        [FromServices] PackageDestroyer destroyer, [FromServices] ProjectLocator locator, [FromServices] Permissions permissions, CancellationToken ct) =>
+        [FromServices] PackageDestroyer destroyer, [FromCheckedProject] Project project, CancellationToken ct) =>
         Run<DestroyPayload>(input, async p =>
         {
-            var project = await locator.FindProjectAsync(input.ProjectPath, ct);
-            if (project is null || !await permissions.CanSeeProjectAsync(ctx.Actor, project, ct)) throw RegistryError.NotFound("Project", "Project not found");
+            // The files' delete permission is checked per file by the destroyer; the project only scopes them.
             p.Errors = await destroyer.DestroyFilesAsync(ctx.Actor, input.Ids.Select(id => ParseId(id, GlobalId.PackageFile)).ToList(), project.Id, ct,
                 skipProtected: true);
         });

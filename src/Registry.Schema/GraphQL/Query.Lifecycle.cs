@@ -1,4 +1,5 @@
 using GraphQL;
+using Registry.Schema.Access;
 using Registry.Schema.Audit;
 using Registry.Schema.GraphQL.Paging;
 using Registry.Schema.GraphQL.Types;
@@ -8,11 +9,13 @@ namespace Registry.Schema.GraphQL;
 
 public sealed partial class Query
 {
+    [RequiresAdmin]
     [System.ComponentModel.Description("Every audit event of the registry, newest first. Null unless you are an administrator.")]
     public static async Task<AuditEventConnection?> AuditEvents([FromServices] AuditEventQueries audit, [FromUserContext] RegistryUserContext ctx,
         int? first = null, string? after = null, int? last = null, string? before = null, CancellationToken ct = default) =>
         audit.ForInstance(ctx.Actor) is { } events ? await AuditEventPager.PageAsync(events, first, after, last, before, ct) : null;
 
+    [RequiresAdmin]
     [System.ComponentModel.Description("What package files add up to and what is stored for them, identical bytes once (beyond GitLab). Null unless you are an administrator.")]
     public static async Task<PackagesStorageNode?> PackagesStorage([FromServices] StorageStatistics statistics, [FromUserContext] RegistryUserContext ctx,
         CancellationToken ct) =>

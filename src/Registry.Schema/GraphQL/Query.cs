@@ -1,5 +1,6 @@
 using GraphQL;
 using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Access;
 using Registry.Schema.Data;
 using Registry.Schema.GraphQL.Paging;
 using Registry.Schema.GraphQL.Types;
@@ -12,21 +13,26 @@ namespace Registry.Schema.GraphQL;
 /// <summary>The query root. A private project or group answers null to those who may not see it, never an error.</summary>
 public sealed partial class Query
 {
+    [Anyone]
     public static UserNode? CurrentUser([FromUserContext] RegistryUserContext ctx) =>
         ctx.Actor is { Kind: ActorKind.User, User: { } u } ? new UserNode(u) : null;
 
+    [Anyone]
     public static async Task<ProjectNode?> Project([Id] string fullPath, [FromUserContext] RegistryUserContext ctx,
         [FromServices] PackageAuthorizer authorizer, CancellationToken ct) =>
         await authorizer.VisibleProjectAsync(ctx.Actor, ProjectLocator.PathKey(fullPath), ct) is { } project ? new ProjectNode(project) : null;
 
+    [Anyone]
     public static async Task<GroupNode?> Group([Id] string fullPath, [FromUserContext] RegistryUserContext ctx,
         [FromServices] PackageAuthorizer authorizer, CancellationToken ct) =>
         await authorizer.VisibleNamespaceAsync(ctx.Actor, fullPath, ct) is { Kind: NamespaceKind.Group } ns ? new GroupNode(ns) : null;
 
+    [Anyone]
     public static async Task<NamespaceNode?> Namespace([Id] string fullPath, [FromUserContext] RegistryUserContext ctx,
         [FromServices] PackageAuthorizer authorizer, CancellationToken ct) =>
         await authorizer.VisibleNamespaceAsync(ctx.Actor, fullPath, ct) is { } ns ? new NamespaceNode(ns) : null;
 
+    [Anyone]
     [System.ComponentModel.Description("Projects you can see (GitLab's explore list). membership: only those you are a member of; " +
         "search: in names and paths (with searchNamespaces, also in the namespace's path and name); sort: <field>_<asc|desc> on " +
         "id, name, path or created (default id_desc).")]
@@ -41,6 +47,7 @@ public sealed partial class Query
             first, after, last, before, ct);
     }
 
+    [Anyone]
     [System.ComponentModel.Description("Groups you can see. allAvailable: false limits to groups you reach through a membership; " +
         "ownedOnly: groups you own; topLevelOnly: no subgroups; search: in names and paths; sort: <field>_<asc|desc> on id, name or " +
         "path (default name_asc).")]
@@ -55,6 +62,7 @@ public sealed partial class Query
             first, after, last, before, ct);
     }
 
+    [Anyone]
     [System.ComponentModel.Description("A package by its global id; null when it does not exist or you may not read it.")]
     public static async Task<PackageDetailsNode?> Package(
         [InputType(typeof(NonNullGraphType<PackagesPackageIdGraphType>))] string id,

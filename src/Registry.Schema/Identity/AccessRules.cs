@@ -46,6 +46,9 @@ public static class AccessRules
             CanMaintain: actor.CanWriteApi && role >= AccessLevel.Maintainer);
     }
 
+    /// <summary>An administrator; to change things, with a token that may write through the API.</summary>
+    public static bool IsAdministrator(Actor actor, bool write) => actor.IsAdmin && (!write || actor.CanWriteApi);
+
     /// <summary>Whether <see cref="ForProject"/> needs the actor's role: for a user, or a job token of this very project.</summary>
     public static bool NeedsRole(Actor actor, Project project) =>
         actor.Kind == ActorKind.User || (actor.Kind == ActorKind.JobToken && actor.JobToken!.ProjectId == project.Id);

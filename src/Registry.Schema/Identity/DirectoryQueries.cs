@@ -118,6 +118,17 @@ public sealed class DirectoryQueries(RegistryDbContext db, Permissions permissio
         return new FullNames(names);
     }
 
+    /// <summary>The users whose personal namespaces hold these projects (GitLab's <c>owner</c>), in one query.</summary>
+    public async Task<Dictionary<long, User>> PersonalOwnersAsync(IReadOnlyCollection<Project> projects, CancellationToken ct)
+    {
+        var ids = projects.Where(p => p.Namespace.Kind == NamespaceKind.User).Select(p => p.NamespaceId).Distinct().ToList();
+        return ids.Count == 0 ? [] : await db.Users.AsNoTracking().Where(u => ids.Contains(u.NamespaceId)).ToDictionaryAsync(u => u.NamespaceId, ct);
+    }
+
+    /// <summary>The project's namespace: the one it was read with, or read now.</summary>
+    public async Task<Namespace> NamespaceOfAsync(Project project, CancellationToken ct) =>
+        project.Namespace ?? await db.Namespaces.AsNoTracking().FirstAsync(n => n.Id == project.NamespaceId, ct);
+
     /// <summary>Limits <paramref name="query"/> to what <see cref="Permissions.ForProjectAsync"/> lets the actor see.</summary>
     private async Task<IQueryable<Project>> VisibleProjectsAsync(IQueryable<Project> query, Actor actor, CancellationToken ct)
     {

@@ -13,12 +13,14 @@ public sealed partial class IdentityAdmin(RegistryDbContext db, Permissions perm
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}\z")] // \z: $ would also match before a final newline
     private static partial Regex PathRegex();
 
+    public const string OnlyAdministratorsCreateUsers = "Only administrators can create users";
+
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     public async Task<User> CreateUserAsync(Actor actor, string username, string? name, bool admin, CancellationToken ct,
         string? password = null)
     {
-        if (!actor.IsAdmin || !actor.CanWriteApi) throw RegistryError.Forbidden("Only administrators can create users", restDetail: true);
+        if (!AccessRules.IsAdministrator(actor, write: true)) throw RegistryError.Forbidden(OnlyAdministratorsCreateUsers, restDetail: true);
         // Checked before anything is stored: a refused password leaves no user behind.
         var passwordHash = password is null ? null : Passwords.Hash(password);
         return await CreateUserCoreAsync(username, name, admin, ct, passwordHash);

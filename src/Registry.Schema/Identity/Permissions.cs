@@ -10,6 +10,16 @@ namespace Registry.Schema.Identity;
 public sealed record ProjectAccess(bool CanSee, bool CanRead, bool CanPublish, bool CanDelete, AccessLevel? Role, bool CanMaintain = false)
 {
     public static readonly ProjectAccess None = new(false, false, false, false, null);
+
+    /// <summary>Whether this access allows <paramref name="action"/>: the one mapping every transport uses.</summary>
+    public bool Allows(Packages.ProjectAction action) => action switch
+    {
+        Packages.ProjectAction.View => CanSee,
+        Packages.ProjectAction.ReadPackages => CanRead,
+        Packages.ProjectAction.PublishPackages => CanPublish,
+        Packages.ProjectAction.DeletePackages => CanDelete,
+        _ => CanMaintain,
+    };
 }
 
 /// <summary>

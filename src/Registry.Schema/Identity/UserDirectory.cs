@@ -12,6 +12,9 @@ public sealed record MemberRecord(Membership Membership, User User, string Sourc
 /// </summary>
 public sealed class UserDirectory(RegistryDbContext db, Permissions permissions, TimeProvider clock)
 {
+    /// <summary>A user by id (an audit event's author), whoever asks: events are shown only to those who may read them.</summary>
+    public Task<User?> FindAsync(long id, CancellationToken ct) => db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct);
+
     /// <summary>Signed-in users see the users (GitLab's users are public to them); anonymous visitors see none.</summary>
     public async Task<List<User>> UsersAsync(Actor actor, string? search, bool? admins, CancellationToken ct)
     {
@@ -73,10 +76,12 @@ public sealed class UserDirectory(RegistryDbContext db, Permissions permissions,
             .OrderBy(r => r.User.Username, StringComparer.Ordinal).ThenByDescending(r => r.Membership.AccessLevel).ToList();
     }
 
+    public const string OnlyAdministratorsChangeUsers = "Only administrators can change users";
+
     /// <summary>An administrator changes a user's name or administrator flag; nobody removes the last administrator.</summary>
     public async Task<User> UpdateUserAsync(Actor actor, string username, string? name, bool? admin, CancellationToken ct)
     {
-        if (!actor.IsAdmin || !actor.CanWriteApi) throw RegistryError.Forbidden("Only administrators can change users", restDetail: true);
+        if (!AccessRules.IsAdministrator(actor, write: true)) throw RegistryError.Forbidden(OnlyAdministratorsChangeUsers, restDetail: true);
         var user = await db.Users.FirstOrDefaultAsync(u => u.Username == username, ct) ?? throw RegistryError.NotFound("User", $"User {username} not found");
         if (admin == false && user.IsAdmin && await db.Users.CountAsync(u => u.IsAdmin, ct) <= 1)
             throw RegistryError.Conflict("The last administrator cannot lose administrator rights");

@@ -1,7 +1,7 @@
 namespace Registry.Schema.Identity;
 
 /// <summary>
-/// GitLab's web paths (CONTRACT section 7), relative to the registry's address: REST's <c>web_url</c> and
+/// GitLab's web paths (docs/api-contract.md, Conventions), relative to the registry's address: REST's <c>web_url</c> and
 /// <c>_links.web_path</c> and GraphQL's <c>webUrl</c> and <c>_links.webPath</c> are all made here.
 /// </summary>
 public static class WebPaths

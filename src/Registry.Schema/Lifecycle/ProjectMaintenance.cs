@@ -37,9 +37,6 @@ public sealed class ProjectMaintenance(RegistryDbContext db, Permissions permiss
     public async Task RequireAsync(Actor actor, Project project, CancellationToken ct)
     {
         actor.RequireApiWriter();
-        if (!(await permissions.ForProjectAsync(actor, project, ct)).CanMaintain) throw RegistryError.Forbidden();
+        if (!(await permissions.ForProjectAsync(actor, project, ct)).Allows(Packages.ProjectAction.Maintain)) throw RegistryError.Forbidden();
     }
-
-    public async Task<bool> CanMaintainAsync(Actor actor, Project project, CancellationToken ct) =>
-        (await permissions.ForProjectAsync(actor, project, ct)).CanMaintain;
 }

@@ -22,8 +22,12 @@ public sealed class ProtectionRuleService(RegistryDbContext db, ProjectMaintenan
     public async Task<List<PackageProtectionRule>> ListAsync(Actor actor, Project project, CancellationToken ct)
     {
         await maintenance.RequireAsync(actor, project, ct);
-        return await db.PackageProtectionRules.AsNoTracking().Where(r => r.ProjectId == project.Id).OrderBy(r => r.Id).ToListAsync(ct);
+        return await RulesOfAsync(project.Id, ct);
     }
+
+    /// <summary>The project's rules, oldest first, for a caller already allowed to manage them.</summary>
+    public Task<List<PackageProtectionRule>> RulesOfAsync(long projectId, CancellationToken ct) =>
+        db.PackageProtectionRules.AsNoTracking().Where(r => r.ProjectId == projectId).OrderBy(r => r.Id).ToListAsync(ct);
 
     public async Task<PackageProtectionRule> CreateAsync(Actor actor, Project project, ProtectionRuleChanges changes, CancellationToken ct)
     {

@@ -16,7 +16,7 @@ public enum ProjectAction
 }
 
 /// <summary>
-/// The status-code rules of CONTRACT section 2, shared by every transport: 401 for missing or invalid credentials
+/// The status-code rules (docs/api-contract.md, Access), shared by every transport: 401 for missing or invalid credentials
 /// where some are needed, 404 where the caller may not know the project exists, 403 where the role or scope is too low.
 /// </summary>
 public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permissions, HotPathCache cache)
@@ -49,15 +49,7 @@ public sealed class PackageAuthorizer(ProjectLocator locator, Permissions permis
 
         var access = known ?? await permissions.ForProjectAsync(actor, project, ct);
         if (!access.CanSee) throw askToSignIn ? RegistryError.Unauthorized() : RegistryError.NotFound("Project");
-        var allowed = action switch
-        {
-            ProjectAction.View => access.CanSee,
-            ProjectAction.ReadPackages => access.CanRead,
-            ProjectAction.PublishPackages => access.CanPublish,
-            ProjectAction.DeletePackages => access.CanDelete,
-            _ => access.CanMaintain,
-        };
-        if (!allowed) throw actor.Kind == ActorKind.Anonymous ? RegistryError.Unauthorized() : RegistryError.Forbidden();
+        if (!access.Allows(action)) throw actor.Kind == ActorKind.Anonymous ? RegistryError.Unauthorized() : RegistryError.Forbidden();
         return (project, access);
     }
 

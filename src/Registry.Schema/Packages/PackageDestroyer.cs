@@ -125,7 +125,7 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
         return a;
     }
 
-    private async Task RequireDeleteAsync(Actor actor, IEnumerable<Project> projects, bool allFound, CancellationToken ct)
+    internal async Task RequireDeleteAsync(Actor actor, IEnumerable<Project> projects, bool allFound, CancellationToken ct)
     {
         if (!allFound) throw RegistryError.NotFound();
         foreach (var project in projects.DistinctBy(p => p.Id))

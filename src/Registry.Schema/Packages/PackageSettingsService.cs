@@ -24,9 +24,9 @@ public sealed class PackageSettingsService(RegistryDbContext db, Permissions per
         Validate(change.NugetDuplicateExceptionRegex, "Nuget duplicate exception regex");
         Validate(change.TerraformModuleDuplicateExceptionRegex, "Terraform module duplicate exception regex");
         var before = PackageSettingsView.Of(await ChainAsync(ns, ct));
-        RefuseLocked(before.MavenPackageRequestsForwardingLocked, "Maven", change.MavenPackageRequestsForwarding.Given || change.LockMavenPackageRequestsForwarding is not null);
-        RefuseLocked(before.NpmPackageRequestsForwardingLocked, "Npm", change.NpmPackageRequestsForwarding.Given || change.LockNpmPackageRequestsForwarding is not null);
-        RefuseLocked(before.PypiPackageRequestsForwardingLocked, "Pypi", change.PypiPackageRequestsForwarding.Given || change.LockPypiPackageRequestsForwarding is not null);
+        RefuseLocked(before.MavenPackageRequestsForwardingLocked, "Maven", change.MavenPackageRequestsForwarding.IsSet || change.LockMavenPackageRequestsForwarding is not null);
+        RefuseLocked(before.NpmPackageRequestsForwardingLocked, "Npm", change.NpmPackageRequestsForwarding.IsSet || change.LockNpmPackageRequestsForwarding is not null);
+        RefuseLocked(before.PypiPackageRequestsForwardingLocked, "Pypi", change.PypiPackageRequestsForwarding.IsSet || change.LockPypiPackageRequestsForwarding is not null);
 
         var settings = await db.NamespacePackageSettings.FirstOrDefaultAsync(s => s.NamespaceId == ns.Id, ct);
         if (settings is null)
@@ -64,17 +64,17 @@ public sealed class PackageSettingsService(RegistryDbContext db, Permissions per
     private static void Apply(NamespacePackageSettings s, PackageSettingsChange c)
     {
         if (c.GenericDuplicatesAllowed is { } generic) s.GenericDuplicatesAllowed = generic;
-        if (c.GenericDuplicateExceptionRegex.Given) s.GenericDuplicateExceptionRegex = Blank(c.GenericDuplicateExceptionRegex.Value);
+        if (c.GenericDuplicateExceptionRegex.IsSet) s.GenericDuplicateExceptionRegex = Blank(c.GenericDuplicateExceptionRegex.Value);
         if (c.MavenDuplicatesAllowed is { } maven) s.MavenDuplicatesAllowed = maven;
-        if (c.MavenDuplicateExceptionRegex.Given) s.MavenDuplicateExceptionRegex = Blank(c.MavenDuplicateExceptionRegex.Value);
+        if (c.MavenDuplicateExceptionRegex.IsSet) s.MavenDuplicateExceptionRegex = Blank(c.MavenDuplicateExceptionRegex.Value);
         if (c.NugetDuplicatesAllowed is { } nuget) s.NugetDuplicatesAllowed = nuget;
-        if (c.NugetDuplicateExceptionRegex.Given) s.NugetDuplicateExceptionRegex = Blank(c.NugetDuplicateExceptionRegex.Value);
+        if (c.NugetDuplicateExceptionRegex.IsSet) s.NugetDuplicateExceptionRegex = Blank(c.NugetDuplicateExceptionRegex.Value);
         if (c.NugetSymbolServerEnabled is { } symbols) s.NugetSymbolServerEnabled = symbols;
         if (c.TerraformModuleDuplicatesAllowed is { } terraform) s.TerraformModuleDuplicatesAllowed = terraform;
-        if (c.TerraformModuleDuplicateExceptionRegex.Given) s.TerraformModuleDuplicateExceptionRegex = Blank(c.TerraformModuleDuplicateExceptionRegex.Value);
-        if (c.MavenPackageRequestsForwarding.Given) s.MavenPackageRequestsForwarding = c.MavenPackageRequestsForwarding.Value;
-        if (c.NpmPackageRequestsForwarding.Given) s.NpmPackageRequestsForwarding = c.NpmPackageRequestsForwarding.Value;
-        if (c.PypiPackageRequestsForwarding.Given) s.PypiPackageRequestsForwarding = c.PypiPackageRequestsForwarding.Value;
+        if (c.TerraformModuleDuplicateExceptionRegex.IsSet) s.TerraformModuleDuplicateExceptionRegex = Blank(c.TerraformModuleDuplicateExceptionRegex.Value);
+        if (c.MavenPackageRequestsForwarding.IsSet) s.MavenPackageRequestsForwarding = c.MavenPackageRequestsForwarding.Value;
+        if (c.NpmPackageRequestsForwarding.IsSet) s.NpmPackageRequestsForwarding = c.NpmPackageRequestsForwarding.Value;
+        if (c.PypiPackageRequestsForwarding.IsSet) s.PypiPackageRequestsForwarding = c.PypiPackageRequestsForwarding.Value;
         if (c.LockMavenPackageRequestsForwarding is { } lockMaven) s.LockMavenPackageRequestsForwarding = lockMaven;
         if (c.LockNpmPackageRequestsForwarding is { } lockNpm) s.LockNpmPackageRequestsForwarding = lockNpm;
         if (c.LockPypiPackageRequestsForwarding is { } lockPypi) s.LockPypiPackageRequestsForwarding = lockPypi;
@@ -82,9 +82,9 @@ public sealed class PackageSettingsService(RegistryDbContext db, Permissions per
 
     private static string? Blank(string? regex) => string.IsNullOrEmpty(regex) ? null : regex;
 
-    private static void Validate(Optional<string?> regex, string setting)
+    private static void Validate(Change<string?> regex, string setting)
     {
-        if (regex.Given && DuplicatePolicy.Validate(regex.Value, setting) is { } why) throw RegistryError.BadRequest(why);
+        if (regex.IsSet && DuplicatePolicy.Validate(regex.Value, setting) is { } why) throw RegistryError.BadRequest(why);
     }
 
     /// <summary>GitLab's cascading settings: a group above that locked one leaves it unchangeable below.</summary>

@@ -7,6 +7,7 @@ using GraphQLParser.AST;
 using Registry.Schema.GraphQL;
 using Registry.Schema.Identity;
 using Registry.Server.Authentication;
+using Registry.Server.Http;
 
 namespace Registry.Server.GraphQL;
 
@@ -24,8 +25,9 @@ public static class GraphQLHttpEndpoint
     {
         foreach (var path in paths)
         {
-            app.MapPost(path, Post);
-            app.MapGet(path, Get);
+            // Each GraphQL field declares its own access (Registry.Schema.Access), checked by a field middleware.
+            app.MapPost(path, Post).Public("each field declares its access");
+            app.MapGet(path, Get).Public("each field declares its access");
         }
         return app;
     }

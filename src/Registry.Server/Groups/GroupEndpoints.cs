@@ -1,4 +1,3 @@
-using Registry.Schema.Data;
 using Registry.Schema.Identity;
 using Registry.Schema.Packages;
 using Registry.Server.Entities;
@@ -36,22 +35,22 @@ public static class GroupEndpoints
         return GitLabJson.Ok(page.Select(json.Group).ToList());
     }
 
-    private static async Task<IResult> Get(GroupScope scope, HttpContext http, DirectoryQueries directory, RegistryDbContext db)
+    private static async Task<IResult> Get(GroupScope scope, HttpContext http, DirectoryQueries directory)
     {
         var ct = http.RequestAborted;
         var projects = await (await directory.ProjectsAsync(scope.Actor, new ProjectListFilter(GroupId: scope.Group.Id), ct))
             .Take(DetailProjectLimit).ToListAsync(ct);
-        var rendered = await ProjectEndpoints.RenderAsync(projects, simple: false, http, directory, db, ct);
+        var rendered = await ProjectEndpoints.RenderAsync(projects, simple: false, http, directory, ct);
         var json = new DirectoryJson(PublicUrl.Root(http.Request), await directory.FullNamesAsync([scope.Group.FullPathKey], ct));
         return GitLabJson.Ok(json.GroupDetail(scope.Group, rendered));
     }
 
     private static async Task<IResult> Projects(GroupScope scope, ProjectListParameters parameters, OffsetPagination paging, HttpContext http,
-        DirectoryQueries directory, RegistryDbContext db)
+        DirectoryQueries directory)
     {
         var ct = http.RequestAborted;
         var query = await directory.ProjectsAsync(scope.Actor, parameters.Filter with { GroupId = scope.Group.Id }, ct);
         var page = await paging.ApplyAsync(http, query, ct);
-        return GitLabJson.Ok(await ProjectEndpoints.RenderAsync(page, parameters.Simple, http, directory, db, ct));
+        return GitLabJson.Ok(await ProjectEndpoints.RenderAsync(page, parameters.Simple, http, directory, ct));
     }
 }

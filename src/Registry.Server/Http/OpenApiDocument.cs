@@ -82,7 +82,7 @@ public static partial class OpenApiDocument
     {
         // A literal path: a {documentName} parameter would make every /api/v4/<x> a GET route to the matcher, and
         // other methods there would answer 405 instead of GitLab's 404.
-        app.MapOpenApi(Path);
+        app.MapOpenApi(Path).Public("the API's description");
         return app;
     }
 }

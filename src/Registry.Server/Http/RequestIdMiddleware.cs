@@ -3,8 +3,8 @@ namespace Registry.Server.Http;
 /// <summary>
 /// Gives every request an id: the client's <c>X-Request-Id</c> when it is well formed (what a proxy in front already
 /// logged), otherwise Kestrel's own request id (<see cref="HttpContext.TraceIdentifier"/>: connection id and request
-/// number, unique per process start), which ASP.NET Core's logs already carry; a GUID of our own cost 2-4 µs a request
-/// here (a random-number system call). It goes back in the response's <c>X-Request-Id</c>, is the request's
+/// number, unique per process start), which ASP.NET Core's logs already carry; a GUID of our own would cost a
+/// random-number system call on every request. It goes back in the response's <c>X-Request-Id</c>, is the request's
 /// TraceIdentifier (which Kestrel's log lines and GraphQL errors carry) and the <c>CorrelationId</c> of every log line
 /// the request writes, as GitLab logs the same value as <c>correlation_id</c>.
 /// </summary>

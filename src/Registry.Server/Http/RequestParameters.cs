@@ -41,6 +41,9 @@ public sealed class RequestParameters
 
     public bool Has(string name) => _values.ContainsKey(name);
 
+    /// <summary>The parameter as a change of a partial update: absent unless the request names it, else <paramref name="read"/>'s value.</summary>
+    public Change<T> ChangeOf<T>(string name, Func<string, T> read) => Has(name) ? Change<T>.To(read(name)) : Change<T>.Absent;
+
     /// <summary>The value, or null when absent or null.</summary>
     public string? this[string name] => _values.GetValueOrDefault(name);
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Net.Http.Headers;
+using Registry.Server.Http;
 
 namespace Registry.Server.Ide;
 
@@ -69,7 +70,7 @@ public static class IdeEndpoints
             {
                 http.Response.Headers.CacheControl = "no-cache";
                 return Results.Text(ConfigJson, "application/json", Encoding.UTF8);
-            });
+            }).Public("the IDE's static settings");
         }
         return app;
     }

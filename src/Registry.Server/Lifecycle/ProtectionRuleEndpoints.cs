@@ -53,10 +53,10 @@ public static class ProtectionRuleEndpoints
         var id = RuleId(request);
         var p = await RequestParameters.ReadAsync(request);
         var changes = new ProtectionRuleChanges(
-            p.Has("package_name_pattern") ? Change<string?>.To(p.Required("package_name_pattern")) : Change<string?>.Absent,
-            p.Has("package_type") ? Change<PackageType>.To(p.OneOf("package_type", PackageTypes, allowNull: false)) : Change<PackageType>.Absent,
-            p.Has("minimum_access_level_for_push") ? Change<ProtectionAccessLevel?>.To(p.OneOf("minimum_access_level_for_push", PushLevels)) : Change<ProtectionAccessLevel?>.Absent,
-            p.Has("minimum_access_level_for_delete") ? Change<ProtectionAccessLevel?>.To(p.OneOf("minimum_access_level_for_delete", DeleteLevels)) : Change<ProtectionAccessLevel?>.Absent);
+            p.ChangeOf<string?>("package_name_pattern", p.Required),
+            p.ChangeOf("package_type", name => p.OneOf(name, PackageTypes, allowNull: false)),
+            p.ChangeOf("minimum_access_level_for_push", name => p.OneOf(name, PushLevels)),
+            p.ChangeOf("minimum_access_level_for_delete", name => p.OneOf(name, DeleteLevels)));
         return GitLabJson.Ok(ProtectionRuleJson.From(await rules.UpdateAsync(scope.Actor, id, scope.Project.Id, changes, ct)));
     }
 

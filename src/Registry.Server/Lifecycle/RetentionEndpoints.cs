@@ -48,17 +48,16 @@ public static class RetentionEndpoints
     {
         var id = RouteIds.Parse(request.RouteValues["rule_id"] as string, "rule_id");
         var p = await RequestParameters.ReadAsync(request);
-        Change<T> From<T>(string name, Func<T> read) => p.Has(name) ? Change<T>.To(read()) : Change<T>.Absent;
         var changes = new RetentionRuleChanges(
-            From<string?>("package_name_pattern", () => p.Required("package_name_pattern")),
-            From("exclude_package_name_pattern", () => p["exclude_package_name_pattern"]),
-            From("exclude_version_pattern", () => p["exclude_version_pattern"]),
-            From("older_than_days", () => p.Integer("older_than_days")),
-            From("keep_newest_versions", () => p.Integer("keep_newest_versions")),
-            From("not_downloaded_for_days", () => p.Integer("not_downloaded_for_days")),
-            From("package_status", () => p.OneOf("package_status", Statuses)),
-            p.Boolean("delete_newest_version") is { } newest ? Change<bool>.To(newest) : Change<bool>.Absent,
-            p.Boolean("enabled") is { } enabled ? Change<bool>.To(enabled) : Change<bool>.Absent);
+            p.ChangeOf<string?>("package_name_pattern", p.Required),
+            p.ChangeOf("exclude_package_name_pattern", name => p[name]),
+            p.ChangeOf("exclude_version_pattern", name => p[name]),
+            p.ChangeOf("older_than_days", p.Integer),
+            p.ChangeOf("keep_newest_versions", p.Integer),
+            p.ChangeOf("not_downloaded_for_days", p.Integer),
+            p.ChangeOf("package_status", name => p.OneOf(name, Statuses)),
+            Change.UnlessNull(p.Boolean("delete_newest_version")),
+            Change.UnlessNull(p.Boolean("enabled")));
         return GitLabJson.Ok(RetentionRuleJson.From(await rules.UpdateAsync(scope.Actor, id, scope.Project.Id, changes, ct)));
     }
 
@@ -82,9 +81,6 @@ public static class RetentionEndpoints
         QueryParameters.Value(request.Query, "rule_id") is { } text ? RouteIds.Parse(text, "rule_id") : null;
 
     private static IResult Candidates(ProjectScope scope, HttpRequest request, List<RetentionCandidate> candidates) =>
-        GitLabJson.Ok(candidates.Select(c =>
-        {
-            c.Package.Project = scope.Project;
-            return new RetentionCandidateJson(PackageJson.From(c.Package, request, scope.Access.CanDelete, inGroupList: false), c.RuleIds);
-        }).ToList());
+        GitLabJson.Ok(candidates.Select(c => new RetentionCandidateJson(
+            PackageJson.From(c.Package, scope.Project, request, scope.Access.CanDelete, inGroupList: false), c.RuleIds)).ToList());
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Registry.Server.Http;
 
 namespace Registry.Server.Operations;
 
@@ -28,9 +29,9 @@ public static class HealthEndpoints
     {
         string[] methods = [HttpMethods.Get, HttpMethods.Head];
         app.MapMethods("/-/liveness", methods, (HttpContext http) => WriteAsync(http, ok: true, []))
-            .ExcludeFromDescription();
-        app.MapMethods("/-/readiness", methods, Readiness).ExcludeFromDescription();
-        app.MapMethods("/-/health", methods, () => Results.Text("GitLab OK", "text/plain")).ExcludeFromDescription();
+            .ExcludeFromDescription().Public("a health probe");
+        app.MapMethods("/-/readiness", methods, Readiness).ExcludeFromDescription().Public("a health probe");
+        app.MapMethods("/-/health", methods, () => Results.Text("GitLab OK", "text/plain")).ExcludeFromDescription().Public("a health probe");
         return app;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Registry.Schema.Diagnostics;
+using Registry.Server.Http;
 
 namespace Registry.Server.Operations;
 
@@ -48,7 +49,7 @@ public static class MetricsSetup
             if (IsAllowed(http.Connection.RemoteIpAddress, networks)) return next(http);
             http.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
-        }), optionsName: null).ExcludeFromDescription();
+        }), optionsName: null).ExcludeFromDescription().Public("limited to Metrics:Networks by address");
         return app;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Registry.Schema.Identity;
 using Registry.Schema.Packages;
 using Registry.Server.Generic;
 using Registry.Server.Hosting;
@@ -26,9 +27,12 @@ public sealed record PackageJson(
     /// <param name="package">a package with its project loaded</param>
     /// <param name="canDelete">whether the caller may delete it (GitLab then adds <c>delete_api_path</c>)</param>
     /// <param name="inGroupList">adds <c>project_id</c> and <c>project_path</c></param>
-    public static PackageJson From(Package package, HttpRequest request, bool canDelete, bool inGroupList)
+    public static PackageJson From(Package package, HttpRequest request, bool canDelete, bool inGroupList) =>
+        From(package, package.Project, request, canDelete, inGroupList);
+
+    /// <param name="project">the package's project, when the package was read without it</param>
+    public static PackageJson From(Package package, Project project, HttpRequest request, bool canDelete, bool inGroupList)
     {
-        var project = package.Project;
         var deletePath = canDelete ? $"{PublicUrl.Root(request)}/api/v4/projects/{project.Id}/packages/{package.Id}" : null;
         return new PackageJson(package.Id, package.Name, package.Version, TypeName(package.PackageType), StatusName(package.Status),
             new Links(Schema.Identity.WebPaths.Package(project.FullPath, package.Id), deletePath),

@@ -4,7 +4,7 @@ using Registry.Server.Http;
 namespace Registry.Server.PackagesApi;
 
 /// <summary>
-/// GitLab's Packages API (CONTRACT section 4): lists, details, files, downloads and deletes by id. Every handler is a
+/// GitLab's Packages API (docs/api-contract.md, Packages API): lists, details, files, downloads and deletes by id. Every handler is a
 /// thin layer over the services GraphQL uses (<c>PackageQueries</c>, <c>PackageFinder</c>, <c>PackageDestroyer</c>);
 /// the route groups declare what the caller needs.
 /// </summary>

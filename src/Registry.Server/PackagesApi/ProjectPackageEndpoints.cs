@@ -11,11 +11,7 @@ internal static class ProjectPackageEndpoints
     {
         var list = await queries.ListForProjectAsync(scope.Project.Id, parameters.Filter, http.RequestAborted);
         var page = await parameters.PageAsync(reader, list, list.Query, paging, http, http.RequestAborted);
-        return GitLabJson.Ok(page.Select(p =>
-        {
-            p.Project = scope.Project;
-            return PackageJson.From(p, http.Request, scope.Access.CanDelete, inGroupList: false);
-        }).ToList());
+        return GitLabJson.Ok(page.Select(p => PackageJson.From(p, scope.Project, http.Request, scope.Access.CanDelete, inGroupList: false)).ToList());
     }
 
     public static GitLabJson<PackageJson> Get(ProjectScope scope, HttpContext http) =>

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Registry.Schema.Data;
 using Registry.Schema.Identity;
 using Registry.Schema.Packages;
 using Registry.Server.Entities;
@@ -24,40 +22,32 @@ public static class ProjectEndpoints
     }
 
     private static async Task<IResult> List(CallerScope scope, ProjectListParameters parameters, OffsetPagination paging,
-        HttpContext http, DirectoryQueries directory, RegistryDbContext db)
+        HttpContext http, DirectoryQueries directory)
     {
         var ct = http.RequestAborted;
         var query = await directory.ProjectsAsync(scope.Actor, parameters.Filter with { GroupId = null }, ct);
         var page = await paging.ApplyAsync(http, query, ct);
-        return GitLabJson.Ok(await RenderAsync(page, parameters.Simple, http, directory, db, ct));
+        return GitLabJson.Ok(await RenderAsync(page, parameters.Simple, http, directory, ct));
     }
 
-    private static async Task<IResult> Get(ProjectScope scope, HttpContext http, DirectoryQueries directory, RegistryDbContext db,
-        Permissions permissions)
+    private static async Task<IResult> Get(ProjectScope scope, HttpContext http, DirectoryQueries directory, Permissions permissions)
     {
         var ct = http.RequestAborted;
         var project = scope.Project;
-        project.Namespace ??= await db.Namespaces.AsNoTracking().FirstAsync(n => n.Id == project.NamespaceId, ct);
+        project.Namespace ??= await directory.NamespaceOfAsync(project, ct);
         var json = new DirectoryJson(PublicUrl.Root(http.Request), await directory.FullNamesAsync([project.Namespace.FullPathKey], ct));
         var (direct, group) = scope.Actor.User is { } user ? await permissions.MembershipLevelsAsync(user, project, ct) : (null, null);
-        var owners = await OwnersAsync([project], db, ct);
+        var owners = await directory.PersonalOwnersAsync([project], ct);
         return GitLabJson.Ok(json.ProjectWithAccess(project, owners.GetValueOrDefault(project.NamespaceId), direct, group));
     }
 
     /// <summary>A page of projects as GitLab's <c>Project</c> (or, with <c>simple=true</c>, <c>BasicProjectDetails</c>) entities.</summary>
     public static async Task<List<GitLabEntity>> RenderAsync(List<Project> page, bool simple, HttpContext http, DirectoryQueries directory,
-        RegistryDbContext db, CancellationToken ct)
+        CancellationToken ct)
     {
         var json = new DirectoryJson(PublicUrl.Root(http.Request), await directory.FullNamesAsync(page.Select(p => p.Namespace.FullPathKey), ct));
         if (simple) return page.Select(json.BasicProject).ToList();
-        var owners = await OwnersAsync(page, db, ct);
+        var owners = await directory.PersonalOwnersAsync(page, ct);
         return page.Select(p => json.Project(p, owners.GetValueOrDefault(p.NamespaceId))).ToList();
-    }
-
-    /// <summary>The users whose personal namespaces hold these projects (GitLab's <c>owner</c>), in one query.</summary>
-    private static async Task<Dictionary<long, User>> OwnersAsync(IReadOnlyCollection<Project> projects, RegistryDbContext db, CancellationToken ct)
-    {
-        var ids = projects.Where(p => p.Namespace.Kind == NamespaceKind.User).Select(p => p.NamespaceId).Distinct().ToList();
-        return ids.Count == 0 ? [] : await db.Users.AsNoTracking().Where(u => ids.Contains(u.NamespaceId)).ToDictionaryAsync(u => u.NamespaceId, ct);
     }
 }

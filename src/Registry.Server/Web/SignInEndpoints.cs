@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Registry.Schema.Identity;
+using Registry.Server.Http;
 
 namespace Registry.Server.Web;
 
@@ -19,8 +20,8 @@ public static class SignInEndpoints
 
     public static IEndpointRouteBuilder MapSignIn(this IEndpointRouteBuilder app)
     {
-        app.MapPost(SignInPath, SignInAsync);
-        app.MapPost(SignOutPath, SignOutAsync);
+        app.MapPost(SignInPath, SignInAsync).Public("signing in: the password is the credential");
+        app.MapPost(SignOutPath, SignOutAsync).Public("signing out ends the session the cookie names, if any");
         return app;
     }
 

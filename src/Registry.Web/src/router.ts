@@ -1,7 +1,7 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router'
 import { session } from './session'
 
-// GitLab's URLs (CONTRACT section 7). Full paths contain slashes, so they are matched with (.+) up to the "/-/".
+// GitLab's URLs (docs/api-contract.md, Conventions). Full paths contain slashes, so they are matched with (.+) up to the "/-/".
 // Pages other than sign-in and the home page are loaded on demand, keeping the first page small.
 export const router = createRouter({
   history: createWebHistory(),

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Registry.Tests.Generic;
 using Registry.Tests.Infrastructure;
 
 namespace Registry.Tests.AccessTokens;

@@ -76,8 +76,12 @@ public sealed class AdminAuthorizationMatrixTests(AdminMatrixFixture fixture) : 
         if (who is Caller.Anonymous or Caller.ReadApi or Caller.AdminReadApi) return SignIn;
         var role = who switch
         {
-            Caller.Guest => AccessLevel.Guest, Caller.Reporter => AccessLevel.Reporter, Caller.Developer => AccessLevel.Developer,
-            Caller.Maintainer => AccessLevel.Maintainer, Caller.Owner => AccessLevel.Owner, _ => (AccessLevel?)null,
+            Caller.Guest => AccessLevel.Guest,
+            Caller.Reporter => AccessLevel.Reporter,
+            Caller.Developer => AccessLevel.Developer,
+            Caller.Maintainer => AccessLevel.Maintainer,
+            Caller.Owner => AccessLevel.Owner,
+            _ => (AccessLevel?)null,
         };
         string? AtLeast(AccessLevel level, string refused, string notFound) => role is null ? notFound : role >= level ? null : refused;
         return op switch

@@ -73,7 +73,7 @@ public sealed class AuthMatrixFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
 
-/// <summary>CONTRACT section 2 on the generic endpoints: who gets 200/201, 401, 403 or 404, in every credential form.</summary>
+/// <summary>The access rules (docs/api-contract.md, Access) on the generic endpoints: who gets 200/201, 401, 403 or 404, in every credential form.</summary>
 public sealed class AuthMatrixTests(AuthMatrixFixture fixture) : IClassFixture<AuthMatrixFixture>
 {
     private RegistryServer Server => fixture.Server;

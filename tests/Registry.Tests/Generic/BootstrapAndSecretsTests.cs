@@ -5,7 +5,7 @@ using Registry.Tests.Infrastructure;
 
 namespace Registry.Tests.Generic;
 
-/// <summary>CONTRACT section 1: the root user's configured token, and no token kept in plain text.</summary>
+/// <summary>First start (docs/api-contract.md, Running): the root user's configured token, and no token kept in plain text.</summary>
 public sealed class BootstrapAndSecretsTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private RegistryServer Server => fixture.Server;

@@ -7,7 +7,7 @@ using Registry.Tests.Infrastructure;
 namespace Registry.Tests.Generic;
 
 /// <summary>
-/// Package name, version and file-name rules (CONTRACT section 3, GitLab's generic_packages_spec). Refused coordinates
+/// Package name, version and file-name rules (docs/api-contract.md, Generic packages, GitLab's generic_packages_spec). Refused coordinates
 /// are sent over a raw socket exactly as written (<c>curl --path-as-is</c>), so <c>..</c> and <c>%2e</c> reach the server.
 /// </summary>
 public sealed class CoordinateValidationTests(ProjectFixture fixture) : IClassFixture<ProjectFixture>

@@ -5,7 +5,7 @@ using Registry.Tests.Infrastructure;
 namespace Registry.Tests.Generic;
 
 /// <summary>
-/// Range and conditional downloads beyond the plain cases (CONTRACT section 3: Range, ETag = the SHA-256 and
+/// Range and conditional downloads beyond the plain cases (docs/api-contract.md, Generic packages: Range, ETag = the SHA-256 and
 /// If-None-Match honoured): suffix, open-ended, unsatisfiable and multiple ranges, If-Range, HEAD with a range,
 /// If-None-Match with <c>*</c>, weak tags and lists. Each asserts the status, the range headers, the ETag and the bytes.
 /// </summary>

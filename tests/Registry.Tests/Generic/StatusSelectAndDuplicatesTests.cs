@@ -8,7 +8,7 @@ using Registry.Tests.Infrastructure;
 
 namespace Registry.Tests.Generic;
 
-/// <summary><c>status</c> and <c>select</c> on upload, duplicates, unknown coordinates and folders (CONTRACT section 3).</summary>
+/// <summary><c>status</c> and <c>select</c> on upload, duplicates, unknown coordinates and folders (docs/api-contract.md, Generic packages).</summary>
 public sealed class StatusSelectAndDuplicatesTests(ProjectFixture fixture) : IClassFixture<ProjectFixture>
 {
     private RegistryServer Server => fixture.Server;

@@ -5,13 +5,13 @@ using Registry.Tests.Infrastructure;
 
 namespace Registry.Tests.GraphQL;
 
-/// <summary>Package settings (CONTRACT section 5) through the settings mutation and real uploads.</summary>
+/// <summary>Package settings (docs/api-contract.md, Duplicate settings) through the settings mutation and real uploads.</summary>
 public sealed class DuplicateSettingsTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private RegistryServer Server => fixture.Server;
     private const string DuplicateRefused = """{"message":"400 Bad request - Duplicate package is not allowed"}""";
 
-    // The table of CONTRACT section 5, name foo and version 1.0.0-beta; an empty regex stands for "no regex"; then partial
+    // The table of docs/api-contract.md, Duplicate settings: name foo and version 1.0.0-beta; an empty regex stands for "no regex"; then partial
     // matches, which GitLab's anchored regex does not count.
     [Theory]
     [InlineData(1, true, "foo", false)]

@@ -1,28 +1,12 @@
 using GraphQL;
 using GraphQL.Types;
+using Registry.Schema.Access;
 using Registry.Schema.GraphQL.Types;
 using Registry.Schema.Packages;
 
 namespace Registry.Schema.GraphQL.Mutations;
 
-/// <summary>
-/// Remembers which optional input fields a request named, so an explicit null (clear the value) differs from an
-/// absent field (leave it).
-/// </summary>
-public abstract class PartialInput : MutationInput
-{
-    private readonly HashSet<string> _given = [];
-
-    protected T Set<T>(T value, [System.Runtime.CompilerServices.CallerMemberName] string field = "")
-    {
-        _given.Add(field);
-        return value;
-    }
-
-    public bool Given(string field) => _given.Contains(field);
-}
-
-public sealed class CreatePackagesProtectionRuleInput : MutationInput
+public sealed class CreatePackagesProtectionRuleInput : MutationInput, IProjectPathInput
 {
     [Id] public required string ProjectPath { get; set; }
     public required string PackageNamePattern { get; set; }
@@ -35,14 +19,10 @@ public sealed class UpdatePackagesProtectionRuleInput : PartialInput
 {
     [InputType(typeof(NonNullGraphType<PackagesProtectionRuleIdGraphType>))]
     public required string Id { get; set; }
-    public string? PackageNamePattern { get => _pattern; set => _pattern = Set(value); }
-    public ProtectionRulePackageTypeEnum? PackageType { get => _type; set => _type = Set(value); }
-    public ProtectionRuleAccessLevelEnum? MinimumAccessLevelForPush { get => _push; set => _push = Set(value); }
-    public ProtectionRuleAccessLevelForDeleteEnum? MinimumAccessLevelForDelete { get => _delete; set => _delete = Set(value); }
-    private string? _pattern;
-    private ProtectionRulePackageTypeEnum? _type;
-    private ProtectionRuleAccessLevelEnum? _push;
-    private ProtectionRuleAccessLevelForDeleteEnum? _delete;
+    public string? PackageNamePattern { get => Get<string?>(); set => Set(value); }
+    public ProtectionRulePackageTypeEnum? PackageType { get => Get<ProtectionRulePackageTypeEnum?>(); set => Set(value); }
+    public ProtectionRuleAccessLevelEnum? MinimumAccessLevelForPush { get => Get<ProtectionRuleAccessLevelEnum?>(); set => Set(value); }
+    public ProtectionRuleAccessLevelForDeleteEnum? MinimumAccessLevelForDelete { get => Get<ProtectionRuleAccessLevelForDeleteEnum?>(); set => Set(value); }
 }
 
 public sealed class DeletePackagesProtectionRuleInput : MutationInput
@@ -57,7 +37,7 @@ public sealed class PackagesProtectionRulePayload : MutationPayload
     public ProtectionRuleNode? PackageProtectionRule { get; set; }
 }
 
-public sealed class UpdatePackagesCleanupPolicyInput : MutationInput
+public sealed class UpdatePackagesCleanupPolicyInput : MutationInput, IProjectPathInput
 {
     [Id, System.ComponentModel.Description("Project path where the packages cleanup policy is located.")]
     public required string ProjectPath { get; set; }
@@ -71,7 +51,7 @@ public sealed class UpdatePackagesCleanupPolicyPayload : MutationPayload
     public CleanupPolicyNode? PackagesCleanupPolicy { get; set; }
 }
 
-public sealed class RunPackagesCleanupPolicyInput : MutationInput
+public sealed class RunPackagesCleanupPolicyInput : MutationInput, IProjectPathInput
 {
     [Id] public required string ProjectPath { get; set; }
 }
@@ -82,7 +62,7 @@ public sealed class RunPackagesCleanupPolicyPayload : MutationPayload
     public int? MarkedPackageFilesCount { get; set; }
 }
 
-public sealed class CreatePackagesRetentionRuleInput : MutationInput
+public sealed class CreatePackagesRetentionRuleInput : MutationInput, IProjectPathInput
 {
     [Id] public required string ProjectPath { get; set; }
     public required string PackageNamePattern { get; set; }
@@ -100,19 +80,15 @@ public sealed class UpdatePackagesRetentionRuleInput : PartialInput
 {
     [InputType(typeof(NonNullGraphType<PackagesRetentionRuleIdGraphType>))]
     public required string Id { get; set; }
-    public string? PackageNamePattern { get => _pattern; set => _pattern = Set(value); }
-    public string? ExcludePackageNamePattern { get => _excludeName; set => _excludeName = Set(value); }
-    public string? ExcludeVersionPattern { get => _excludeVersion; set => _excludeVersion = Set(value); }
-    public int? OlderThanDays { get => _older; set => _older = Set(value); }
-    public int? KeepNewestVersions { get => _keep; set => _keep = Set(value); }
-    public int? NotDownloadedForDays { get => _idle; set => _idle = Set(value); }
-    public PackageStatus? PackageStatus { get => _status; set => _status = Set(value); }
-    public bool? DeleteNewestVersion { get => _newest; set => _newest = Set(value); }
-    public bool? Enabled { get => _enabled; set => _enabled = Set(value); }
-    private string? _pattern, _excludeName, _excludeVersion;
-    private int? _older, _keep, _idle;
-    private PackageStatus? _status;
-    private bool? _newest, _enabled;
+    public string? PackageNamePattern { get => Get<string?>(); set => Set(value); }
+    public string? ExcludePackageNamePattern { get => Get<string?>(); set => Set(value); }
+    public string? ExcludeVersionPattern { get => Get<string?>(); set => Set(value); }
+    public int? OlderThanDays { get => Get<int?>(); set => Set(value); }
+    public int? KeepNewestVersions { get => Get<int?>(); set => Set(value); }
+    public int? NotDownloadedForDays { get => Get<int?>(); set => Set(value); }
+    public PackageStatus? PackageStatus { get => Get<PackageStatus?>(); set => Set(value); }
+    public bool? DeleteNewestVersion { get => Get<bool?>(); set => Set(value); }
+    public bool? Enabled { get => Get<bool?>(); set => Set(value); }
 }
 
 public sealed class DeletePackagesRetentionRuleInput : MutationInput
@@ -126,7 +102,7 @@ public sealed class PackagesRetentionRulePayload : MutationPayload
     public RetentionRuleNode? PackagesRetentionRule { get; set; }
 }
 
-public sealed class RunPackagesRetentionInput : MutationInput
+public sealed class RunPackagesRetentionInput : MutationInput, IProjectPathInput
 {
     [Id] public required string ProjectPath { get; set; }
     [InputType(typeof(PackagesRetentionRuleIdGraphType))]

@@ -1,5 +1,6 @@
 using GraphQL;
 using GraphQL.Types;
+using Registry.Schema.Access;
 using Registry.Schema.GraphQL.Types;
 using Registry.Schema.Identity;
 
@@ -136,7 +137,7 @@ public sealed class RevokeTokenPayload : MutationPayload { }
 /// GitLab's settings arguments for every format: a settings script written for GitLab sets several formats in one call.
 /// Only the generic ones are enforced here. A regex or forwarding argument given as null clears it; one left out is kept.
 /// </summary>
-public sealed class UpdateNamespacePackageSettingsInput : MutationInput
+public sealed class UpdateNamespacePackageSettingsInput : PartialInput
 {
     [Id] public required string NamespacePath { get; set; }
     public bool? GenericDuplicatesAllowed { get; set; }
@@ -159,30 +160,20 @@ public sealed class UpdateNamespacePackageSettingsInput : MutationInput
     public bool? LockNpmPackageRequestsForwarding { get; set; }
     public bool? LockPypiPackageRequestsForwarding { get; set; }
 
-    /// <summary>The arguments the request named (GraphQL.NET sets only those), explicit nulls included.</summary>
-    private readonly Dictionary<string, object?> _given = new();
-
-    private T Get<T>([System.Runtime.CompilerServices.CallerMemberName] string name = "") =>
-        _given.TryGetValue(name, out var v) && v is T t ? t : default!;
-
-    private void Set<T>(T value, [System.Runtime.CompilerServices.CallerMemberName] string name = "") => _given[name] = value;
-
-    private Packages.Optional<T> Named<T>(string name) => _given.TryGetValue(name, out var v) ? new Packages.Optional<T>((T)v!) : default;
-
     public Packages.PackageSettingsChange ToChange() => new()
     {
         GenericDuplicatesAllowed = GenericDuplicatesAllowed,
-        GenericDuplicateExceptionRegex = Named<string?>(nameof(GenericDuplicateExceptionRegex)),
+        GenericDuplicateExceptionRegex = ChangeOf<string?>(nameof(GenericDuplicateExceptionRegex)),
         MavenDuplicatesAllowed = MavenDuplicatesAllowed,
-        MavenDuplicateExceptionRegex = Named<string?>(nameof(MavenDuplicateExceptionRegex)),
+        MavenDuplicateExceptionRegex = ChangeOf<string?>(nameof(MavenDuplicateExceptionRegex)),
         NugetDuplicatesAllowed = NugetDuplicatesAllowed,
-        NugetDuplicateExceptionRegex = Named<string?>(nameof(NugetDuplicateExceptionRegex)),
+        NugetDuplicateExceptionRegex = ChangeOf<string?>(nameof(NugetDuplicateExceptionRegex)),
         NugetSymbolServerEnabled = NugetSymbolServerEnabled,
         TerraformModuleDuplicatesAllowed = TerraformModuleDuplicatesAllowed,
-        TerraformModuleDuplicateExceptionRegex = Named<string?>(nameof(TerraformModuleDuplicateExceptionRegex)),
-        MavenPackageRequestsForwarding = Named<bool?>(nameof(MavenPackageRequestsForwarding)),
-        NpmPackageRequestsForwarding = Named<bool?>(nameof(NpmPackageRequestsForwarding)),
-        PypiPackageRequestsForwarding = Named<bool?>(nameof(PypiPackageRequestsForwarding)),
+        TerraformModuleDuplicateExceptionRegex = ChangeOf<string?>(nameof(TerraformModuleDuplicateExceptionRegex)),
+        MavenPackageRequestsForwarding = ChangeOf<bool?>(nameof(MavenPackageRequestsForwarding)),
+        NpmPackageRequestsForwarding = ChangeOf<bool?>(nameof(NpmPackageRequestsForwarding)),
+        PypiPackageRequestsForwarding = ChangeOf<bool?>(nameof(PypiPackageRequestsForwarding)),
         LockMavenPackageRequestsForwarding = LockMavenPackageRequestsForwarding,
         LockNpmPackageRequestsForwarding = LockNpmPackageRequestsForwarding,
         LockPypiPackageRequestsForwarding = LockPypiPackageRequestsForwarding,
@@ -209,7 +200,7 @@ public sealed class DestroyPackageFileInput : MutationInput
     public required string Id { get; set; }
 }
 
-public sealed class DestroyPackageFilesInput : MutationInput
+public sealed class DestroyPackageFilesInput : MutationInput, IProjectPathInput
 {
     [Id] public required string ProjectPath { get; set; }
     [InputType(typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PackagesPackageFileIdGraphType>>>))]

@@ -1,8 +1,6 @@
 using GraphQL;
 using GraphQL.DataLoader;
-using Microsoft.EntityFrameworkCore;
 using Registry.Schema.Audit;
-using Registry.Schema.Data;
 using Registry.Schema.GraphQL.Loading;
 using Registry.Schema.GraphQL.Paging;
 
@@ -22,8 +20,8 @@ public sealed class AuditEventNode(AuditEvent e)
     [System.ComponentModel.Description("Timestamp when the audit event was created.")]
     public DateTime CreatedAt => DateTime.SpecifyKind(e.CreatedAt, DateTimeKind.Utc);
     [System.ComponentModel.Description("User who triggered the event.")]
-    public async Task<UserNode?> Author([FromServices] RegistryDbContext db, CancellationToken ct) =>
-        e.AuthorId is long id && await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct) is { } u ? new UserNode(u) : null;
+    public async Task<UserNode?> Author([FromServices] Identity.UserDirectory users, CancellationToken ct) =>
+        e.AuthorId is long id && await users.FindAsync(id, ct) is { } u ? new UserNode(u) : null;
     [System.ComponentModel.Description("Name of the author (a user's username, a deploy token's username, or the registry's job).")]
     public string AuthorName => e.AuthorName;
     [System.ComponentModel.Description("How the author authenticated.")]

@@ -1,11 +1,13 @@
 using GraphQL;
 using GraphQL.DataLoader;
 using GraphQL.Types;
+using Registry.Schema.Access;
 using Registry.Schema.Audit;
 using Registry.Schema.GraphQL.Loading;
 using Registry.Schema.GraphQL.Paging;
 using Registry.Schema.Identity;
 using Registry.Schema.Lifecycle;
+using Registry.Schema.Packages;
 
 namespace Registry.Schema.GraphQL.Types;
 
@@ -13,39 +15,30 @@ namespace Registry.Schema.GraphQL.Types;
 public sealed partial class ProjectNode
 {
     [System.ComponentModel.Description("Packages protection rules for the project. Null unless you can manage the project's packages (Maintainer and up).")]
-    public async Task<ProtectionRuleConnection?> PackagesProtectionRules([FromServices] ProjectMaintenance maintenance,
-        [FromServices] Data.RegistryDbContext db, [FromUserContext] RegistryUserContext ctx,
-        int? first = null, string? after = null, int? last = null, string? before = null, CancellationToken ct = default)
-    {
-        if (!await maintenance.CanMaintainAsync(ctx.Actor, Entity, ct)) return null;
-        var rules = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
-            db.PackageProtectionRules.Where(r => r.ProjectId == Entity.Id).OrderBy(r => r.Id), ct);
-        return Pager.PageInMemory<ProtectionRuleNode, ProtectionRuleEdge, ProtectionRuleConnection>(
-            rules.Select(r => new ProtectionRuleNode(r)).ToList(), first, after, last, before);
-    }
+    [RequiresProject(ProjectAction.Maintain)]
+    public async Task<ProtectionRuleConnection?> PackagesProtectionRules([FromServices] ProtectionRuleService protection,
+        int? first = null, string? after = null, int? last = null, string? before = null, CancellationToken ct = default) =>
+        Pager.PageInMemory<ProtectionRuleNode, ProtectionRuleEdge, ProtectionRuleConnection>(
+            (await protection.RulesOfAsync(Entity.Id, ct)).Select(r => new ProtectionRuleNode(r)).ToList(), first, after, last, before);
 
     [System.ComponentModel.Description("Packages cleanup policy for the project. Null unless you can manage the project's packages.")]
-    public async Task<CleanupPolicyNode?> PackagesCleanupPolicy([FromServices] ProjectMaintenance maintenance,
-        [FromServices] CleanupPolicyService policies, [FromUserContext] RegistryUserContext ctx, CancellationToken ct) =>
-        await maintenance.CanMaintainAsync(ctx.Actor, Entity, ct) ? new CleanupPolicyNode(await policies.GetAsync(Entity.Id, ct)) : null;
+    [RequiresProject(ProjectAction.Maintain)]
+    public async Task<CleanupPolicyNode?> PackagesCleanupPolicy([FromServices] CleanupPolicyService policies, CancellationToken ct) =>
+        new CleanupPolicyNode(await policies.GetAsync(Entity.Id, ct));
 
     [System.ComponentModel.Description("Package retention rules for the project (beyond GitLab). Null unless you can manage the project's packages.")]
-    public async Task<RetentionRuleConnection?> PackagesRetentionRules([FromServices] ProjectMaintenance maintenance,
-        [FromServices] RetentionRuleService retention, [FromUserContext] RegistryUserContext ctx,
-        int? first = null, string? after = null, int? last = null, string? before = null, CancellationToken ct = default)
-    {
-        if (!await maintenance.CanMaintainAsync(ctx.Actor, Entity, ct)) return null;
-        var rules = await retention.RulesOfAsync(Entity.Id, ct);
-        return Pager.PageInMemory<RetentionRuleNode, RetentionRuleEdge, RetentionRuleConnection>(
-            rules.Select(r => new RetentionRuleNode(r)).ToList(), first, after, last, before);
-    }
+    [RequiresProject(ProjectAction.Maintain)]
+    public async Task<RetentionRuleConnection?> PackagesRetentionRules([FromServices] RetentionRuleService retention,
+        int? first = null, string? after = null, int? last = null, string? before = null, CancellationToken ct = default) =>
+        Pager.PageInMemory<RetentionRuleNode, RetentionRuleEdge, RetentionRuleConnection>(
+            (await retention.RulesOfAsync(Entity.Id, ct)).Select(r => new RetentionRuleNode(r)).ToList(), first, after, last, before);
 
     [System.ComponentModel.Description("Exactly the packages a retention run would delete now: by every enabled rule, or by `ruleId` alone. Null unless you can manage the project's packages.")]
-    public async Task<List<RetentionCandidateNode>?> PackagesRetentionDryRun([FromServices] ProjectMaintenance maintenance,
-        [FromServices] RetentionRuleService retention, [FromUserContext] RegistryUserContext ctx,
-        [InputType(typeof(PackagesRetentionRuleIdGraphType))] string? ruleId = null, CancellationToken ct = default)
+    [RequiresProject(ProjectAction.Maintain)]
+    public async Task<List<RetentionCandidateNode>?> PackagesRetentionDryRun([FromServices] RetentionRuleService retention,
+        [FromUserContext] RegistryUserContext ctx, [InputType(typeof(PackagesRetentionRuleIdGraphType))] string? ruleId = null,
+        CancellationToken ct = default)
     {
-        if (!await maintenance.CanMaintainAsync(ctx.Actor, Entity, ct)) return null;
         long? id = ruleId is null ? null : Mutation.ParseId(ruleId, GlobalId.RetentionRule);
         return (await retention.DryRunAsync(ctx.Actor, Entity, id, ct)).Select(c => new RetentionCandidateNode(c)).ToList();
     }

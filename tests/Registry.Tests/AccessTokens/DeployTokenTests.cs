@@ -1,11 +1,11 @@
 using System.Net;
 using Registry.Tests.Infrastructure;
 
-namespace Registry.Tests.Generic;
+namespace Registry.Tests.AccessTokens;
 
 /// <summary>
 /// Deploy tokens beyond the project matrix: a group's tokens act in every project below the group and nowhere else,
-/// and a write token deletes over REST (CONTRACT section 2: delete packages/files with WRITE_PACKAGE_REGISTRY).
+/// and a write token deletes over REST (docs/api-contract.md, Access: delete packages/files with WRITE_PACKAGE_REGISTRY).
 /// </summary>
 public sealed class DeployTokenTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {

@@ -1,9 +1,9 @@
 using System.Net;
 using Registry.Tests.Infrastructure;
 
-namespace Registry.Tests.Generic;
+namespace Registry.Tests.AccessTokens;
 
-/// <summary>A CI job token acts for one project only (CONTRACT section 2), even where its user could read more.</summary>
+/// <summary>A CI job token acts for one project only (docs/api-contract.md, Access), even where its user could read more.</summary>
 public sealed class JobTokenScopeTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private RegistryServer Server => fixture.Server;

@@ -1,0 +1,81 @@
+using System.Reflection;
+using GraphQL;
+using GraphQL.Types;
+using Registry.Schema.GraphQL.Mutations;
+using Registry.Schema.Packages;
+
+namespace Registry.Schema.Access;
+
+/// <summary>
+/// Declares on a GraphQL field what the caller needs, in one line, as <c>RequireProject(...)</c> does on a REST route.
+/// The declaration goes into the field's metadata; <see cref="FieldAccessMiddleware"/> enforces it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Property)]
+public abstract class FieldAccessAttribute : GraphQLAttribute
+{
+    protected abstract FieldAccess Access { get; }
+
+    public override void Modify(FieldType fieldType, bool isInputType, IGraphType graphType, MemberInfo memberInfo, ref bool ignore)
+    {
+        base.Modify(fieldType, isInputType, graphType, memberInfo, ref ignore);
+        var returned = memberInfo is MethodInfo method ? method.ReturnType : null;
+        if (returned is { IsGenericType: true } && returned.GetGenericTypeDefinition() == typeof(Task<>)) returned = returned.GetGenericArguments()[0];
+        var payload = returned is not null && typeof(MutationPayload).IsAssignableFrom(returned) ? returned : null;
+        fieldType.Metadata[FieldAccess.MetadataKey] = Access with { PayloadType = payload };
+    }
+}
+
+/// <summary>Open to everyone: the field answers each caller with what they may see.</summary>
+public sealed class AnyoneAttribute : FieldAccessAttribute
+{
+    protected override FieldAccess Access => new(FieldAccessKind.Anyone);
+}
+
+/// <summary>A signed-in user with a token that may write through the API.</summary>
+public sealed class RequiresApiWriterAttribute : FieldAccessAttribute
+{
+    protected override FieldAccess Access => new(FieldAccessKind.ApiWriter);
+}
+
+/// <summary>An administrator; a query field answers others null, a mutation answers <paramref name="deniedMessage"/>.</summary>
+public sealed class RequiresAdminAttribute(string? deniedMessage = null) : FieldAccessAttribute
+{
+    protected override FieldAccess Access => new(FieldAccessKind.Admin, DeniedMessage: deniedMessage);
+}
+
+/// <summary>
+/// <paramref name="action"/> on the project: a field of a project answers null to others; a mutation whose input names
+/// a <c>projectPath</c> answers "not found" when the caller cannot see it, else (for Maintain) refuses, and its resolver
+/// may take the project with <see cref="FromCheckedProjectAttribute"/>.
+/// </summary>
+public sealed class RequiresProjectAttribute(ProjectAction action) : FieldAccessAttribute
+{
+    protected override FieldAccess Access => new(FieldAccessKind.Project, action);
+}
+
+/// <summary>
+/// Access to a resource the input names by id (a rule, a token, packages), decided by the one rule
+/// <paramref name="service"/>.<paramref name="method"/> that the service runs when it looks the resource up, so an id of
+/// something the caller may not see answers exactly as a missing one. The middleware checks nothing more.
+/// </summary>
+public sealed class AccessCheckedByAttribute(Type service, string method) : FieldAccessAttribute
+{
+    public Type Service { get; } = service;
+    public string Method { get; } = method;
+    protected override FieldAccess Access => new(FieldAccessKind.CheckedByService, CheckedBy: $"{Service.Name}.{Method}");
+}
+
+/// <summary>
+/// A resolver's parameter that receives the project <see cref="FieldAccessMiddleware"/> checked for the field's
+/// <see cref="RequiresProjectAttribute"/>, so the resolver does not look it up again.
+/// </summary>
+[AttributeUsage(AttributeTargets.Parameter)]
+public sealed class FromCheckedProjectAttribute : GraphQLAttribute
+{
+    public override void Modify<TParameterType>(ArgumentInformation argumentInformation)
+    {
+        if (typeof(TParameterType) != typeof(Identity.Project))
+            throw new InvalidOperationException($"[FromCheckedProject] goes on a parameter of type Project, not {typeof(TParameterType)}");
+        argumentInformation.SetDelegate(context => (TParameterType)(object)FieldAccessMiddleware.CheckedProject(context));
+    }
+}
