@@ -64,5 +64,11 @@ public sealed class RegistryOptions
     /// </summary>
     public TimeSpan HotCacheTtl { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The digests computed for every uploaded file: <c>All</c> (GitLab's SHA-256, SHA-1 and MD5) or <c>Sha256</c> alone,
+    /// which leaves <c>file_md5</c> and <c>file_sha1</c> null. Files stored before a change keep what they have.
+    /// </summary>
+    public Packages.PackageFileDigestSet PackageFileDigests { get; set; } = Packages.PackageFileDigestSet.All;
+
     public bool IsTooLarge(long size) => MaxFileSize > 0 && size >= MaxFileSize;
 }

@@ -34,7 +34,7 @@ public sealed class PackagePublisher(
     RegistryDbContext db, IBlobStore blobs, PackageFinder finder, PackageProtection protection, ContentStore contents, AuditLog audit,
     IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log, RegistryMetrics metrics, Caching.HotPathCache cache)
 {
-    private const int BufferSize = 128 * 1024;
+    private const int ChunkSize = 1024 * 1024;
     private const int MaxCreateAttempts = 12;
 
     public async Task<PublishResult> PublishAsync(PublishCommand cmd, Stream body, CancellationToken ct)
@@ -53,8 +53,7 @@ public sealed class PackagePublisher(
         try
         {
             await using var writer = await blobs.CreateAsync(key, cmd.DeclaredLength, ct);
-            digests = await CopyAsync(body, writer.WriteAsync, ct);
-            if (!cmd.Expected.Matches(digests)) throw Refused(UploadRefusal.Checksum, RegistryError.ChecksumMismatch()); // the writer discards the bytes
+            digests = await CopyAsync(cmd, body, writer.WriteAsync, ct); // a checksum mismatch throws: the writer discards the bytes
             await writer.CommitAsync(ct);
         }
         catch (Exception e) when (InsufficientStorage.Is(e))
@@ -99,30 +98,44 @@ public sealed class PackagePublisher(
             if (declared != existing.FileSha256) throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
             return new PublishResult(existing, Created: false);
         }
-        var digests = await CopyAsync(body, static (_, _) => ValueTask.CompletedTask, ct);
-        if (!cmd.Expected.Matches(digests)) throw Refused(UploadRefusal.Checksum, RegistryError.ChecksumMismatch());
+        var digests = await CopyAsync(cmd, body, static (_, _) => ValueTask.CompletedTask, ct);
         if (digests.Sha256 != existing.FileSha256) throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
         return new PublishResult(existing, Created: false);
     }
 
-    private async Task<ContentDigests> CopyAsync(Stream body, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, CancellationToken ct)
+    /// <summary>
+    /// Streams the body into <paramref name="write"/> in chunks of up to <see cref="ChunkSize"/>, each read in full
+    /// before it is handed on (Kestrel's pipe hands out a few KiB at a time: written as they came, every few KiB was a
+    /// write call and a hash on the request thread). While one chunk is hashed (each digest on a thread of its own) and
+    /// written, the next one is read into a second buffer.
+    /// </summary>
+    private async Task<ContentDigests> CopyAsync(PublishCommand cmd, Stream body, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write,
+        CancellationToken ct)
     {
-        using var hasher = new ContentHasher();
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var all = options.Value.PackageFileDigests == PackageFileDigestSet.All;
+        using var hasher = new ContentHasher(sha1: all, md5: all || cmd.Expected.Md5 is not null);
+        // A body of known, small length gets a buffer its size (one more byte, so its end is seen in one read).
+        var size = cmd.DeclaredLength is long declared and >= 0 and < ChunkSize ? (int)declared + 1 : ChunkSize;
+        var filling = ArrayPool<byte>.Shared.Rent(size);
+        byte[]? spare = null;
+        Task? pending = null;
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        long total = 0;
         try
         {
             while (true)
             {
-                idle.CancelAfter(options.Value.UploadIdleTimeout);
-                var read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), idle.Token);
+                var read = await FillAsync(body, filling.AsMemory(0, size), idle, ct);
                 if (read == 0) break;
-                if (options.Value.IsTooLarge(hasher.Length + read)) throw Refused(UploadRefusal.Size, RegistryError.TooLarge());
-                // The chunk is hashed while it is written: the disk and the digests overlap.
-                var hashing = hasher.AppendAsync(buffer.AsMemory(0, read));
-                try { await write(buffer.AsMemory(0, read), ct); }
-                finally { await hashing; }
+                total += read;
+                if (options.Value.IsTooLarge(total)) throw Refused(UploadRefusal.Size, RegistryError.TooLarge());
+                if (pending is not null) await pending; // the chunk before is hashed and written: its buffer is free
+                pending = HashAndWriteAsync(hasher, filling.AsMemory(0, read), write, ct);
+                if (read < size) break; // the body ended inside this chunk
+                spare ??= ArrayPool<byte>.Shared.Rent(size);
+                (filling, spare) = (spare, filling);
             }
+            if (pending is not null) await pending;
         }
         catch (OperationCanceledException) when (idle.IsCancellationRequested && !ct.IsCancellationRequested)
         {
@@ -130,10 +143,42 @@ public sealed class PackagePublisher(
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // Never hand a buffer back while a hash or the write may still read it.
+            if (pending is { IsCompleted: false })
+            {
+                try { await pending; }
+                catch (Exception) { } // the failure that matters is already on its way out
+            }
+            ArrayPool<byte>.Shared.Return(filling);
+            if (spare is not null) ArrayPool<byte>.Shared.Return(spare);
             metrics.Uploaded(hasher.Length);
         }
-        return hasher.Finish();
+        var digests = hasher.Finish();
+        if (!cmd.Expected.Matches(digests)) throw Refused(UploadRefusal.Checksum, RegistryError.ChecksumMismatch());
+        // An MD5 computed only to check the client's Content-MD5 is not recorded where the operator chose SHA-256 alone.
+        return all ? digests : digests with { Md5 = null };
+    }
+
+    private static async Task HashAndWriteAsync(ContentHasher hasher, ReadOnlyMemory<byte> chunk,
+        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, CancellationToken ct)
+    {
+        var hashing = hasher.AppendAsync(chunk);
+        try { await write(chunk, ct); }
+        finally { await hashing; }
+    }
+
+    /// <summary>Reads until <paramref name="buffer"/> is full or the body ends; each read restarts the idle timer.</summary>
+    private async Task<int> FillAsync(Stream body, Memory<byte> buffer, CancellationTokenSource idle, CancellationToken ct)
+    {
+        var filled = 0;
+        while (filled < buffer.Length)
+        {
+            idle.CancelAfter(options.Value.UploadIdleTimeout);
+            var read = await body.ReadAsync(buffer[filled..], idle.Token);
+            if (read == 0) break;
+            filled += read;
+        }
+        return filled;
     }
 
     /// <returns>the result, and whether the bytes stored under <paramref name="key"/> are now referenced</returns>

@@ -25,6 +25,12 @@ public interface IBlobStore
     /// </summary>
     Task<Uri?> GetDirectDownloadUrlAsync(string key, string fileName, CancellationToken cancellationToken) => Task.FromResult<Uri?>(null);
 
+    /// <summary>
+    /// The blob's file on the local file system, for stores that keep one (downloads then read it straight into the
+    /// response), or null.
+    /// </summary>
+    string? LocalPathOf(string key) => null;
+
     /// <summary>Every committed blob whose key starts with <paramref name="prefix"/> (no unfinished writes).</summary>
     IAsyncEnumerable<StoredBlob> ListAsync(string prefix, CancellationToken cancellationToken);
 

@@ -24,16 +24,28 @@ public static class FileDownload
             http.Response.Headers["X-Checksum-SHA256"] = record.FileSha256;
             return Results.Redirect(direct.AbsoluteUri);
         }
+        var lastModified = DateTime.SpecifyKind(record.CreatedAt, DateTimeKind.Utc);
+        var entityTag = new EntityTagHeaderValue($"\"{record.FileSha256}\"");
+        if (blobs.LocalPathOf(stored.BlobKey) is { } path)
+        {
+            if (!File.Exists(path)) throw RegistryError.NotFound("Package file");
+            SetHeaders(http, record, baseName);
+            SendFileBodyFeature.Install(http);
+            return TypedResults.PhysicalFile(path, "application/octet-stream", lastModified: lastModified, entityTag: entityTag,
+                enableRangeProcessing: true);
+        }
         // Opened last: nothing below can fail before the result owns (and disposes) the stream.
         var stream = await blobs.OpenReadAsync(stored.BlobKey, http.RequestAborted)
             ?? throw RegistryError.NotFound("Package file");
+        SetHeaders(http, record, baseName);
+        return Results.File(stream, "application/octet-stream", lastModified: lastModified, entityTag: entityTag, enableRangeProcessing: true);
+    }
+
+    private static void SetHeaders(HttpContext http, PackageFileRecord record, string baseName)
+    {
         http.Response.Headers.ContentDisposition = AttachmentHeader(baseName);
         http.Response.Headers["X-Checksum-SHA256"] = record.FileSha256;
         if (HttpMethods.IsGet(http.Request.Method)) http.Response.OnCompleted(CountDownloaded, http);
-        return Results.File(stream, "application/octet-stream",
-            lastModified: DateTime.SpecifyKind(record.CreatedAt, DateTimeKind.Utc),
-            entityTag: new EntityTagHeaderValue($"\"{record.FileSha256}\""),
-            enableRangeProcessing: true);
     }
 
     /// <summary>A download's bytes count once its response is complete: the whole file or the range served.</summary>

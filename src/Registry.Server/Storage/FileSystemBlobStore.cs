@@ -44,6 +44,8 @@ public sealed class FileSystemBlobStore : IBlobStore
             0, FileOptions.Asynchronous | FileOptions.SequentialScan));
     }
 
+    public string? LocalPathOf(string key) => PathOf(key);
+
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         // Deleting what is not there is done (a restored backup can name blobs destroyed while it was taken).
