@@ -10,7 +10,7 @@ namespace Registry.Schema.Hooks;
 /// roles). The URL is checked against <see cref="UrlGuard"/> when saved. Editing or testing a hook re-enables it.
 /// </summary>
 public sealed class WebHookService(RegistryDbContext db, Permissions permissions, HookSecrets secrets, UrlGuard guard,
-    ApplicationSettingsService settings, HookSignal signal, TimeProvider clock)
+    ApplicationSettingsService settings, HookSignal signal, IHookSamples samples, TimeProvider clock)
 {
     public const int MaxCustomHeaders = 20;
 
@@ -20,16 +20,16 @@ public sealed class WebHookService(RegistryDbContext db, Permissions permissions
         return await OfOwner(owner).OrderBy(h => h.Id).ToListAsync(ct);
     }
 
-    public async Task<WebHook> GetAsync(Actor actor, HookOwner owner, long hookId, CancellationToken ct)
+    public async Task<WebHook> GetAsync(Actor actor, HookOwner owner, long hookId, CancellationToken ct, bool write = false)
     {
-        await RequireManageAsync(actor, owner, ct);
+        await RequireManageAsync(actor, owner, ct, write);
         return await OfOwner(owner).FirstOrDefaultAsync(h => h.Id == hookId, ct) ?? throw RegistryError.NotFound("Hook");
     }
 
     /// <returns>the hook and its signing secret, which is shown this once</returns>
     public async Task<(WebHook Hook, string SigningSecret)> CreateAsync(Actor actor, HookOwner owner, HookChanges changes, CancellationToken ct)
     {
-        await RequireManageAsync(actor, owner, ct);
+        await RequireManageAsync(actor, owner, ct, write: true);
         if (!changes.Url.IsSet) throw RegistryError.Invalid("url", "is missing");
         var now = clock.GetUtcNow().UtcDateTime;
         var signing = HookSecrets.NewSigningSecret();
@@ -46,7 +46,7 @@ public sealed class WebHookService(RegistryDbContext db, Permissions permissions
 
     public async Task<WebHook> UpdateAsync(Actor actor, HookOwner owner, long hookId, HookChanges changes, CancellationToken ct)
     {
-        var hook = await GetAsync(actor, owner, hookId, ct);
+        var hook = await GetAsync(actor, owner, hookId, ct, write: true);
         await ApplyAsync(hook, changes, ct);
         Enable(hook);
         hook.UpdatedAt = clock.GetUtcNow().UtcDateTime;
@@ -57,15 +57,16 @@ public sealed class WebHookService(RegistryDbContext db, Permissions permissions
 
     public async Task DeleteAsync(Actor actor, HookOwner owner, long hookId, CancellationToken ct)
     {
-        var hook = await GetAsync(actor, owner, hookId, ct);
+        var hook = await GetAsync(actor, owner, hookId, ct, write: true);
         db.WebHooks.Remove(hook);
         await db.SaveChangesAsync(ct);
     }
 
     /// <summary>Queues a sample package event for the hook (delivered at once by the dispatcher) and re-enables it.</summary>
-    public async Task<WebHookDelivery> TestAsync(Actor actor, HookOwner owner, long hookId, string sampleBody, CancellationToken ct)
+    public async Task<WebHookDelivery> TestAsync(Actor actor, HookOwner owner, long hookId, CancellationToken ct)
     {
-        var hook = await GetAsync(actor, owner, hookId, ct);
+        var hook = await GetAsync(actor, owner, hookId, ct, write: true);
+        var sampleBody = samples.SampleBody(actor, owner);
         Enable(hook);
         var now = clock.GetUtcNow().UtcDateTime;
         var delivery = new WebHookDelivery
@@ -91,7 +92,7 @@ public sealed class WebHookService(RegistryDbContext db, Permissions permissions
     /// <summary>Sends a delivery again: the same body and <c>Idempotency-Key</c>, as a new entry in the list.</summary>
     public async Task<WebHookDelivery> ResendAsync(Actor actor, HookOwner owner, long hookId, long deliveryId, CancellationToken ct)
     {
-        var hook = await GetAsync(actor, owner, hookId, ct);
+        var hook = await GetAsync(actor, owner, hookId, ct, write: true);
         var old = await db.WebHookDeliveries.AsNoTracking().FirstOrDefaultAsync(d => d.Id == deliveryId && d.HookId == hook.Id, ct)
             ?? throw RegistryError.NotFound("Hook log");
         var now = clock.GetUtcNow().UtcDateTime;
@@ -104,6 +105,39 @@ public sealed class WebHookService(RegistryDbContext db, Permissions permissions
         await db.SaveChangesAsync(ct);
         signal.Raise();
         return again;
+    }
+
+    /// <summary>
+    /// What a hook (by id alone, as GraphQL names it) belongs to; a hook of a project or group the caller cannot see is as
+    /// missing as one that does not exist.
+    /// </summary>
+    public async Task<HookOwner> OwnerOfAsync(Actor actor, long hookId, CancellationToken ct)
+    {
+        var hook = await db.WebHooks.AsNoTracking().FirstOrDefaultAsync(h => h.Id == hookId, ct) ?? throw RegistryError.NotFound("Hook");
+        if (hook.ProjectId is { } projectId)
+        {
+            var project = await db.Projects.AsNoTracking().Include(p => p.Namespace).FirstAsync(p => p.Id == projectId, ct);
+            if (!await permissions.CanSeeProjectAsync(actor, project, ct)) throw RegistryError.NotFound("Hook");
+            return HookOwner.Of(project);
+        }
+        var group = await db.Namespaces.AsNoTracking().FirstAsync(n => n.Id == hook.GroupId, ct);
+        if (!await permissions.CanSeeNamespaceAsync(actor, group, ct)) throw RegistryError.NotFound("Hook");
+        return HookOwner.Of(group);
+    }
+
+    /// <summary>The owner of a delivery's hook, and the hook's id.</summary>
+    public async Task<(HookOwner Owner, long HookId)> OwnerOfDeliveryAsync(Actor actor, long deliveryId, CancellationToken ct)
+    {
+        var hookId = await db.WebHookDeliveries.AsNoTracking().Where(d => d.Id == deliveryId).Select(d => (long?)d.HookId).FirstOrDefaultAsync(ct)
+            ?? throw RegistryError.NotFound("Hook log");
+        return (await OwnerOfAsync(actor, hookId, ct), hookId);
+    }
+
+    /// <summary>Whether the actor may manage the owner's hooks (GraphQL shows the list only then).</summary>
+    public async Task<bool> CanManageAsync(Actor actor, HookOwner owner, CancellationToken ct)
+    {
+        try { await RequireManageAsync(actor, owner, ct); return true; }
+        catch (RegistryError) { return false; }
     }
 
     private static void Enable(WebHook hook)
@@ -151,9 +185,10 @@ public sealed class WebHookService(RegistryDbContext db, Permissions permissions
         : db.WebHooks.Where(h => h.GroupId == owner.Group!.Id);
 
     /// <summary>Maintainer of the project, Owner of the group (or an administrator); the route already hid what the caller may not see.</summary>
-    private async Task RequireManageAsync(Actor actor, HookOwner owner, CancellationToken ct)
+    private async Task RequireManageAsync(Actor actor, HookOwner owner, CancellationToken ct, bool write = false)
     {
         if (actor.Kind != ActorKind.User) throw RegistryError.Forbidden();
+        if (write) actor.RequireApiWriter();
         if (owner.Project is { } project)
         {
             if (!(await permissions.ForProjectAsync(actor, project, ct)).CanMaintain) throw RegistryError.Forbidden();

@@ -52,14 +52,10 @@ public static class HookEndpoints
             return TypedResults.NoContent();
         });
         routes.MapPost("/{hook_id}/test/{trigger}", async Task<GitLabJson<MessageJson>> (TScope s, HttpContext http, WebHookService hooks,
-            RegistryEndpoints endpoints, TimeProvider clock, string trigger) =>
+            string trigger) =>
         {
             if (trigger != "package_events") throw RegistryError.Invalid("trigger", "does not have a valid value");
-            var owner = ownerOf(s);
-            var hook = await hooks.GetAsync(s.Actor, owner, HookId(http), http.RequestAborted);
-            var (path, projectId) = owner.Project is { } p ? (p.FullPath, p.Id) : (owner.Group!.FullPath + "/sample-project", 0L);
-            var body = PackageEventBody.Sample(s.Actor, path, projectId, clock.GetUtcNow().UtcDateTime, endpoints.Root);
-            await hooks.TestAsync(s.Actor, owner, hook.Id, body, http.RequestAborted);
+            await hooks.TestAsync(s.Actor, ownerOf(s), HookId(http), http.RequestAborted);
             return GitLabJson.Status(new MessageJson("201 Created"), StatusCodes.Status201Created);
         });
         routes.MapGet("/{hook_id}/events", async Task<GitLabJson<List<HookEventJson>>> (TScope s, OffsetPagination paging, HttpContext http,

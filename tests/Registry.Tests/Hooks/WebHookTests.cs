@@ -303,4 +303,42 @@ public sealed class WebHookTests(HookFixture fixture) : IClassFixture<HookFixtur
         Assert.Equal("hk/sub/deep", JsonDocument.Parse(got.Body).RootElement.GetProperty("project").GetProperty("path_with_namespace").GetString());
         await DeleteHookAsync(hook, "/api/v4/groups/hk/hooks");
     }
+
+    [Fact]
+    public async Task GraphQL_creates_lists_tests_resends_updates_and_deletes_a_hook()
+    {
+        await using var receiver = await HookReceiver.StartedAsync();
+        var created = await Server.MutateAsync("createWebhook", new { projectPath = "hk/app", url = receiver.Url, token = "gql-token-abcdef", name = "gql" },
+            fixture.Maintainer, "webhook { id url name packageEvents alertStatus } signingSecret errors");
+        Assert.Empty(created.Errors());
+        var id = created.GetProperty("webhook").GetProperty("id").GetString()!;
+        Assert.StartsWith("whsec_", created.GetProperty("signingSecret").GetString());
+        // A Developer may not see or change hooks.
+        var hidden = await Server.GraphQLAsync("{ project(fullPath: \"hk/app\") { webhooks { id } } }", token: fixture.Developer);
+        Assert.Equal(JsonValueKind.Null, hidden.GetProperty("project").GetProperty("webhooks").ValueKind);
+        Assert.NotEmpty((await Server.MutateAsync("testWebhook", new { id }, fixture.Developer)).Errors());
+
+        var tested = await Server.MutateAsync("testWebhook", new { id }, fixture.Maintainer, "delivery { id idempotencyKey } errors");
+        Assert.Empty(tested.Errors());
+        await Eventually.HoldsAsync(() => receiver.Received.Count == 1, "the test event");
+        var list = await Eventually.ReturnsAsync(() => Server.GraphQLAsync("{ project(fullPath: \"hk/app\") { webhooks { id url deliveries { id state responseStatus test } } } }",
+            token: fixture.Maintainer), d => d.GetProperty("project").GetProperty("webhooks").EnumerateArray()
+                .Any(h => h.GetProperty("id").GetString() == id && h.GetProperty("deliveries").EnumerateArray().Any(x => x.GetProperty("state").GetString() == "DELIVERED")),
+            "the delivery listed as delivered");
+        var delivery = list.GetProperty("project").GetProperty("webhooks").EnumerateArray().Single(h => h.GetProperty("id").GetString() == id)
+            .GetProperty("deliveries")[0];
+        Assert.Equal(200, delivery.GetProperty("responseStatus").GetInt32());
+        Assert.Empty((await Server.MutateAsync("resendWebhookDelivery", new { id = delivery.GetProperty("id").GetString() }, fixture.Maintainer)).Errors());
+        await Eventually.HoldsAsync(() => receiver.Received.Count == 2, "the resent event");
+        Assert.Equal(receiver.Received.First().Headers["Idempotency-Key"], receiver.Received.Last().Headers["Idempotency-Key"]);
+
+        var updated = await Server.MutateAsync("updateWebhook", new { id, name = "renamed", packageEvents = false }, fixture.Maintainer,
+            "webhook { name packageEvents } errors");
+        Assert.Empty(updated.Errors());
+        Assert.Equal("renamed", updated.GetProperty("webhook").GetProperty("name").GetString());
+        Assert.False(updated.GetProperty("webhook").GetProperty("packageEvents").GetBoolean());
+        Assert.Empty((await Server.MutateAsync("deleteWebhook", new { id }, fixture.Maintainer)).Errors());
+        var after = await Server.GraphQLAsync("{ project(fullPath: \"hk/app\") { webhooks { id } } }", token: fixture.Maintainer);
+        Assert.DoesNotContain(after.GetProperty("project").GetProperty("webhooks").EnumerateArray(), h => h.GetProperty("id").GetString() == id);
+    }
 }
