@@ -15,6 +15,8 @@ public static class GlobalId
     public const string ProtectionRule = "Packages::Protection::Rule";
     public const string RetentionRule = "Packages::RetentionRule";
     public const string AuditEvent = "AuditEvent";
+    public const string WebHook = "WebHook";
+    public const string WebHookDelivery = "WebHookLog";
 
     public static string For(string model, long id) => $"gid://gitlab/{model}/{id}";
 

@@ -53,6 +53,13 @@ public static class RegistrySchemaSetup
         services.AddScoped<Storage.LegacyBlobMigrator>();
         services.AddScoped<Storage.StorageStatistics>();
         services.AddSingleton<Storage.StorageMetrics>();
+        // Webhooks (issue 24).
+        services.AddScoped<Hooks.PackageEventRecorder>();
+        services.AddScoped<Hooks.WebHookService>();
+        services.AddScoped<Hooks.ApplicationSettingsService>();
+        services.AddSingleton<Hooks.HookSecrets>();
+        services.AddSingleton<Hooks.UrlGuard>();
+        services.AddSingleton<Hooks.HookSignal>();
         services.AddGraphQL(b => b
             .AddAutoSchema<Query>(s => s.WithMutation<Mutation>())
             .AddSystemTextJson()

@@ -15,7 +15,8 @@ namespace Registry.Schema.Packages;
 /// checked here, so every delete path (REST, GraphQL, delete by name, retention) obeys them; every deletion is audited.
 /// </summary>
 public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissions, PackageProtection protection, IBlobStore blobs,
-    ContentStore contents, AuditLog audit, DestroySignal signal, ILogger<PackageDestroyer> log)
+    ContentStore contents, AuditLog audit, DestroySignal signal, ILogger<PackageDestroyer> log,
+    Hooks.PackageEventRecorder events)
 {
     public const int MaxPackagesPerRequest = 20;
     public const int MaxFilesPerRequest = 100;
@@ -78,9 +79,12 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
         MarkAsync(packages.Select(p => p.Id).ToList(), [], () =>
         {
             foreach (var p in packages)
+            {
+                events.PackageDeleted(actor, p);
                 audit.Add(actor, AuditEntity.For(p.Project), eventName, new AuditTarget("Packages::Package", p.Id, $"{p.Name}/{p.Version}"),
                     Merge(new Dictionary<string, object?> { ["package_name"] = p.Name, ["package_version"] = p.Version }, details?.Invoke(p)),
                     systemAuthor);
+            }
         }, ct);
 
     /// <summary>Marks files (each with its package and project loaded) on behalf of a user or a background job.</summary>
@@ -89,12 +93,15 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
         MarkAsync([], files.Select(f => f.Id).ToList(), () =>
         {
             foreach (var f in files)
+            {
+                events.FileDeleted(actor, f);
                 audit.Add(actor, AuditEntity.For(f.Package.Project), eventName,
                     new AuditTarget("Packages::PackageFile", f.Id, $"{f.Package.Name}/{f.Package.Version}/{f.FileName}"),
                     Merge(new Dictionary<string, object?>
                     {
                         ["package_name"] = f.Package.Name, ["package_version"] = f.Package.Version, ["file_name"] = f.FileName,
                     }, details), systemAuthor);
+            }
         }, ct);
 
     private async Task MarkAsync(List<long> packageIds, List<long> fileIds, Action addAuditEvents, CancellationToken ct)

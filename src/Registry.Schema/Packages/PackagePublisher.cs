@@ -32,7 +32,8 @@ public sealed record PublishResult(PackageFileRecord Record, bool Created);
 /// </summary>
 public sealed class PackagePublisher(
     RegistryDbContext db, IBlobStore blobs, PackageFinder finder, PackageProtection protection, ContentStore contents, AuditLog audit,
-    IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log, RegistryMetrics metrics, Caching.HotPathCache cache)
+    IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log, RegistryMetrics metrics, Caching.HotPathCache cache,
+    Hooks.PackageEventRecorder events)
 {
     private const int ChunkSize = 1024 * 1024;
     private const int MaxCreateAttempts = 12;
@@ -232,6 +233,7 @@ public sealed class PackagePublisher(
                 db.PackageFiles.Add(file);
                 await db.SaveChangesAsync(ct);
                 Audit(cmd, package, file, hidden: !wasHidden && package.Status == PackageStatus.Hidden);
+                events.FilePublished(cmd.Actor, cmd.Project, package, file);
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 metrics.Published();

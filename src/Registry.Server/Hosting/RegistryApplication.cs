@@ -6,6 +6,7 @@ using Registry.Server.Data;
 using Registry.Server.Generic;
 using Registry.Server.GraphQL;
 using Registry.Server.Groups;
+using Registry.Server.Hooks;
 using Registry.Server.Http;
 using Registry.Server.Ide;
 using Registry.Server.Lifecycle;
@@ -60,6 +61,7 @@ public static class RegistryApplication
         services.AddHostedService<OperationsSweeper>();
         services.AddSingleton<ShutdownDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<ShutdownDrain>());
+        services.AddRegistryHooks(builder.Configuration);
         services.AddRegistryHealthChecks();
         services.AddRegistryMetrics(builder.Configuration);
         services.AddRegistryRateLimits(builder.Configuration);
@@ -86,6 +88,7 @@ public static class RegistryApplication
         app.MapUsers();
         app.MapInstance();
         app.MapAccessTokens();
+        app.MapHooks();
         app.MapBananaCakePop("/graphql", "/api/graphql");
         app.MapGraphQLEndpoint("/api/graphql", "/graphql");
         app.MapRegistryHealth();

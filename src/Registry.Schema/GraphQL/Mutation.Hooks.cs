@@ -1,0 +1,89 @@
+using GraphQL;
+using Registry.Schema.GraphQL.Mutations;
+using Registry.Schema.GraphQL.Types;
+using Registry.Schema.Hooks;
+using Registry.Schema.Identity;
+using Registry.Schema.Lifecycle;
+
+namespace Registry.Schema.GraphQL;
+
+/// <summary>Webhooks for package events (beyond GitLab's GraphQL, which has none): the same service as the REST hook API.</summary>
+public sealed partial class Mutation
+{
+    [System.ComponentModel.Description("Creates a project or group webhook; the answer carries its signing secret, once.")]
+    public static Task<WebhookPayload> CreateWebhook(CreateWebhookInput input, [FromUserContext] RegistryUserContext ctx,
+        [FromServices] WebHookService hooks, [FromServices] ProjectLocator locator, [FromServices] Permissions permissions, CancellationToken ct) =>
+        Run<WebhookPayload>(input, async p =>
+        {
+            HookOwner owner;
+            if ((input.ProjectPath is null) == (input.GroupPath is null)) throw RegistryError.BadRequest("Give exactly one of projectPath and groupPath");
+            if (input.ProjectPath is { } path)
+            {
+                var project = await locator.FindProjectAsync(path, ct);
+                if (project is null || !await permissions.CanSeeProjectAsync(ctx.Actor, project, ct)) throw RegistryError.NotFound("Project");
+                owner = HookOwner.Of(project);
+            }
+            else
+            {
+                var group = await locator.FindGroupAsync(input.GroupPath!, ct);
+                if (group is null || !await permissions.CanSeeNamespaceAsync(ctx.Actor, group, ct)) throw RegistryError.NotFound("Group");
+                owner = HookOwner.Of(group);
+            }
+            var (hook, secret) = await hooks.CreateAsync(ctx.Actor, owner, new HookChanges(
+                Change<string?>.To(input.Url), Change<string?>.To(input.Name), Change<string?>.To(input.Description),
+                Change<string?>.To(input.Token), Change<bool>.To(input.PackageEvents ?? true), Change<bool>.To(input.EnableSslVerification ?? true),
+                input.CustomHeaders is { } h ? Change<IReadOnlyDictionary<string, string>?>.To(Headers(h)) : default), ct);
+            p.Webhook = new WebhookNode(hook);
+            p.SigningSecret = secret;
+        });
+
+    [System.ComponentModel.Description("Changes a webhook (named fields only) and enables it again.")]
+    public static Task<WebhookPayload> UpdateWebhook(UpdateWebhookInput input, [FromUserContext] RegistryUserContext ctx,
+        [FromServices] WebHookService hooks, CancellationToken ct) =>
+        Run<WebhookPayload>(input, async p =>
+        {
+            var id = ParseId(input.Id, GlobalId.WebHook);
+            Change<T> From<T>(string field, T value) => input.Given(field) ? Change<T>.To(value) : Change<T>.Absent;
+            var changes = new HookChanges(From(nameof(input.Url), input.Url), From(nameof(input.Name), input.Name),
+                From(nameof(input.Description), input.Description), From(nameof(input.Token), input.Token),
+                input.PackageEvents is { } pe ? Change<bool>.To(pe) : default,
+                input.EnableSslVerification is { } ssl ? Change<bool>.To(ssl) : default,
+                input.Given(nameof(input.CustomHeaders)) ? Change<IReadOnlyDictionary<string, string>?>.To(Headers(input.CustomHeaders ?? [])) : default);
+            var owner = await hooks.OwnerOfAsync(ctx.Actor, id, ct);
+            p.Webhook = new WebhookNode(await hooks.UpdateAsync(ctx.Actor, owner, id, changes, ct));
+        });
+
+    public static Task<WebhookPayload> DeleteWebhook(DeleteWebhookInput input, [FromUserContext] RegistryUserContext ctx,
+        [FromServices] WebHookService hooks, CancellationToken ct) =>
+        Run<WebhookPayload>(input, async p =>
+        {
+            var id = ParseId(input.Id, GlobalId.WebHook);
+            var owner = await hooks.OwnerOfAsync(ctx.Actor, id, ct);
+            var hook = await hooks.GetAsync(ctx.Actor, owner, id, ct);
+            await hooks.DeleteAsync(ctx.Actor, owner, id, ct);
+            p.Webhook = new WebhookNode(hook);
+        });
+
+    [System.ComponentModel.Description("Sends a sample package event to the webhook and enables it again.")]
+    public static Task<WebhookDeliveryPayload> TestWebhook(TestWebhookInput input, [FromUserContext] RegistryUserContext ctx,
+        [FromServices] WebHookService hooks, CancellationToken ct) =>
+        Run<WebhookDeliveryPayload>(input, async p =>
+        {
+            var id = ParseId(input.Id, GlobalId.WebHook);
+            var owner = await hooks.OwnerOfAsync(ctx.Actor, id, ct);
+            p.Delivery = new WebhookDeliveryNode(await hooks.TestAsync(ctx.Actor, owner, id, ct));
+        });
+
+    [System.ComponentModel.Description("Sends a delivery again, with the same body and Idempotency-Key.")]
+    public static Task<WebhookDeliveryPayload> ResendWebhookDelivery(ResendWebhookDeliveryInput input, [FromUserContext] RegistryUserContext ctx,
+        [FromServices] WebHookService hooks, CancellationToken ct) =>
+        Run<WebhookDeliveryPayload>(input, async p =>
+        {
+            var deliveryId = ParseId(input.Id, GlobalId.WebHookDelivery);
+            var (owner, hookId) = await hooks.OwnerOfDeliveryAsync(ctx.Actor, deliveryId, ct);
+            p.Delivery = new WebhookDeliveryNode(await hooks.ResendAsync(ctx.Actor, owner, hookId, deliveryId, ct));
+        });
+
+    private static IReadOnlyDictionary<string, string> Headers(IEnumerable<WebhookHeaderInput> headers) =>
+        headers.GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.OrdinalIgnoreCase);
+}
