@@ -18,6 +18,7 @@ public static class StorageSetup
         {
             services.AddSingleton<FileSystemBlobStore>();
             services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<FileSystemBlobStore>());
+            services.AddSingleton<IResumableBlobStore, FileSystemResumableStore>();
         }
         else
         {
