@@ -61,11 +61,13 @@ public sealed class TusClientTests
     {
         Assert.False(result.TryGetProperty("error", out var error), $"tus-js-client failed: {error}");
         Assert.True(result.GetProperty("cut").GetBoolean(), "the proxy never cut the connection");
+        // The first PATCH started at 0 and broke; every PATCH the server took after that went on from the middle (one sent
+        // while the server had not yet noticed the break may be refused with 423 and retried after a HEAD).
         var offsets = result.GetProperty("patchOffsets").EnumerateArray().Select(o => o.GetInt64()).ToArray();
-        // The first PATCH starts at 0; after the cut the client asked for the offset and went on from the middle.
+        var accepted = result.GetProperty("acceptedOffsets").EnumerateArray().Select(o => o.GetInt64()).ToArray();
         Assert.Equal(0, offsets[0]);
-        Assert.Contains(offsets.Skip(1), o => o > 0 && o < Size);
-        Assert.DoesNotContain(0, offsets.Skip(1));
+        Assert.NotEmpty(accepted);
+        Assert.All(accepted, o => Assert.InRange(o, 1, Size - 1));
 
         using var client = server.Client(RegistryServer.RootToken);
         using var download = await client.GetAsync(RegistryServer.GenericUrl(project, "tus", "1.0.0", file));

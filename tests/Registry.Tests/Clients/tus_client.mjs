@@ -44,6 +44,7 @@ await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${proxy.address().port}`;
 
 const patchOffsets = [];
+const acceptedOffsets = [];
 const metadata = env.DECLARE_SHA256 ? { sha256: env.DECLARE_SHA256 === 'wrong' ? 'f'.repeat(64) : sha256 } : {};
 const result = await new Promise((resolve) => {
   const upload = new tus.Upload(data, {
@@ -56,7 +57,9 @@ const result = await new Promise((resolve) => {
       if (env.TUS_DEBUG) console.error('>', req.getMethod(), req.getURL(), req.getHeader('Upload-Offset'));
       if (req.getMethod() === 'PATCH') patchOffsets.push(Number(req.getHeader('Upload-Offset')));
     },
-    onAfterResponse: (req, res) => { if (env.TUS_DEBUG) console.error('<', req.getMethod(), res.getStatus(), res.getHeader('Upload-Offset')); },
+    onAfterResponse: (req, res) => {
+      if (req.getMethod() === 'PATCH' && res.getStatus() === 204) acceptedOffsets.push(Number(req.getHeader('Upload-Offset')));
+      if (env.TUS_DEBUG) console.error('<', req.getMethod(), res.getStatus(), res.getHeader('Upload-Offset')); },
     onError: (error) => resolve({ error: String(error) }),
     onSuccess: () => resolve({ url: upload.url }),
   });
@@ -64,5 +67,5 @@ const result = await new Promise((resolve) => {
 });
 proxy.close();
 for (const s of open) s.destroy();
-console.log(JSON.stringify({ sha256, patchOffsets, cut, ...result }));
+console.log(JSON.stringify({ sha256, patchOffsets, acceptedOffsets, cut, ...result }));
 process.exit(0);
