@@ -70,5 +70,11 @@ public sealed class RegistryOptions
     /// </summary>
     public Packages.PackageFileDigestSet PackageFileDigests { get; set; } = Packages.PackageFileDigestSet.All;
 
+    /// <summary>A resumable (tus) upload nothing has written to for this long expires and its bytes are removed.</summary>
+    public TimeSpan ResumableUploadExpiry { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How many unfinished resumable uploads one caller (token or browser session) may have; the next creation gets 429.</summary>
+    public int MaxUnfinishedUploads { get; set; } = 10;
+
     public bool IsTooLarge(long size) => MaxFileSize > 0 && size >= MaxFileSize;
 }

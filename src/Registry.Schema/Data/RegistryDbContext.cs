@@ -145,5 +145,6 @@ public partial class RegistryDbContext : DbContext
         });
         ConfigureLifecycle(b);
         ConfigureHooks(b);
+        ConfigureUploads(b);
     }
 }

@@ -26,6 +26,8 @@ public static class RegistrySchemaSetup
         services.AddScoped<UserDirectory>();
         services.AddScoped<PackageAuthorizer>();
         services.AddScoped<PackagePublisher>();
+        services.AddScoped<Uploads.ResumableUploads>();
+        services.AddSingleton<Uploads.UploadHashes>();
         services.AddScoped<PackageFinder>();
         services.AddSingleton<DownloadStatistics>();
         services.AddScoped<PackageQueries>();

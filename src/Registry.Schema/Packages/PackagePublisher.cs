@@ -40,13 +40,7 @@ public sealed class PackagePublisher(
 
     public async Task<PublishResult> PublishAsync(PublishCommand cmd, Stream body, CancellationToken ct)
     {
-        PackageNameRules.Validate(cmd.Name, cmd.Version);
-        if (cmd.DeclaredLength is long declared && options.Value.IsTooLarge(declared)) throw Refused(UploadRefusal.Size, RegistryError.TooLarge());
-        await protection.RequirePushAllowedAsync(cmd.Actor, cmd.Project, cmd.Name, ct);
-
-        // The settings decide whether the duplicate lookups run at all (by default they do not).
-        var strict = await DuplicatesForbiddenAtStartAsync(cmd, ct);
-        if (strict && await NewestOfNameAsync(cmd, ct) is { } existing)
+        if (await RefuseBeforeBodyAsync(cmd, ct) is { } existing)
             return await RetryOfExistingAsync(cmd, existing.Record, body, ct);
 
         var key = NewBlobKey();
@@ -61,6 +55,52 @@ public sealed class PackagePublisher(
         {
             throw OutOfStorage(cmd, e); // the writer discarded what it had written
         }
+        return await RecordBlobAsync(cmd, digests, key);
+    }
+
+    /// <summary>
+    /// Everything a publish refuses before the first byte of the body, in the PUT's order: names, the declared size,
+    /// protection rules, and, where duplicates are forbidden, a declared SHA-256 that differs from the stored file of
+    /// that name. The resumable (tus) creation calls this too, so both refuse alike.
+    /// </summary>
+    /// <returns>the stored file of the same name where duplicates are forbidden (only identical bytes may follow)</returns>
+    public async Task<StoredFile?> RefuseBeforeBodyAsync(PublishCommand cmd, CancellationToken ct)
+    {
+        PackageNameRules.Validate(cmd.Name, cmd.Version);
+        if (cmd.DeclaredLength is long declared && options.Value.IsTooLarge(declared)) throw Refused(UploadRefusal.Size, RegistryError.TooLarge());
+        await protection.RequirePushAllowedAsync(cmd.Actor, cmd.Project, cmd.Name, ct);
+
+        // The settings decide whether the duplicate lookups run at all (by default they do not).
+        var strict = await DuplicatesForbiddenAtStartAsync(cmd, ct);
+        if (!strict || await NewestOfNameAsync(cmd, ct) is not { } existing) return null;
+        if (cmd.Expected.Sha256 is { } sha256 && sha256 != existing.Record.FileSha256)
+            throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
+        return existing;
+    }
+
+    /// <summary>
+    /// Publishes bytes already complete in the blob store under <paramref name="key"/> (a resumable upload assembled
+    /// them), with their digests: the same rules at this moment as a PUT, the same record, audit event and metrics.
+    /// The blob is removed when the file is refused or its bytes were stored already.
+    /// </summary>
+    public async Task<PublishResult> PublishStoredBlobAsync(PublishCommand cmd, string key, ContentDigests digests, CancellationToken ct)
+    {
+        try
+        {
+            if (!cmd.Expected.Matches(digests)) throw Refused(UploadRefusal.Checksum, RegistryError.ChecksumMismatch());
+            await RefuseBeforeBodyAsync(cmd with { DeclaredLength = digests.Length }, ct);
+        }
+        catch
+        {
+            await DeleteBlobQuietlyAsync(key);
+            throw;
+        }
+        return await RecordBlobAsync(cmd, digests, key);
+    }
+
+    /// <summary>Records a complete blob; removes it when recording fails or when the same bytes were stored already.</summary>
+    private async Task<PublishResult> RecordBlobAsync(PublishCommand cmd, ContentDigests digests, string key)
+    {
         PublishResult result;
         bool ownBytesKept;
         try
@@ -94,12 +134,9 @@ public sealed class PackagePublisher(
     /// </summary>
     private async Task<PublishResult> RetryOfExistingAsync(PublishCommand cmd, PackageFileRecord existing, Stream body, CancellationToken ct)
     {
-        if (cmd.Expected.Sha256 is { } declared)
-        {
-            if (declared != existing.FileSha256) throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
-            return new PublishResult(existing, Created: false);
-        }
-        var digests = await CopyAsync(cmd, body, static (_, _) => ValueTask.CompletedTask, ct);
+        // A declared SHA-256 that differs was refused before the body (RefuseBeforeBodyAsync).
+        if (cmd.Expected.Sha256 is not null) return new PublishResult(existing, Created: false);
+        var digests = await CopyAsync(cmd, body, static (_, _) => ValueTask.CompletedTask, ct); // a checksum mismatch throws
         if (digests.Sha256 != existing.FileSha256) throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
         return new PublishResult(existing, Created: false);
     }
@@ -317,7 +354,7 @@ public sealed class PackagePublisher(
     /// mkdir for most), but s3rver, the S3 the tests run against, removes a folder it emptied and crashed when a write
     /// into the same folder raced the removal (ENOENT), which 256 folders made frequent.
     /// </remarks>
-    private static string NewBlobKey()
+    public static string NewBlobKey()
     {
         var id = Guid.NewGuid().ToString("N");
         return $"{BlobKeyPrefix}{id[..2]}/{id[2..4]}/{id}";

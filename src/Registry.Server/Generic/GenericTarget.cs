@@ -31,9 +31,9 @@ public sealed class GenericTarget : IRouteArguments
         if (_error is not null) throw _error;
     }
 
-    /// <summary>An upload must name a file; downloads and deletes may name only the version.</summary>
+    /// <summary>An upload (PUT, or a tus POST) must name a file; downloads and deletes may name only the version.</summary>
     public static ValueTask<GenericTarget?> BindAsync(HttpContext http) =>
-        ValueTask.FromResult<GenericTarget?>(Read(http, requireFile: HttpMethods.IsPut(http.Request.Method)));
+        ValueTask.FromResult<GenericTarget?>(Read(http, requireFile: HttpMethods.IsPut(http.Request.Method) || HttpMethods.IsPost(http.Request.Method)));
 
     internal static GenericTarget Read(HttpContext http, bool requireFile)
     {

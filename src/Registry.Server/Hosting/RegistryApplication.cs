@@ -80,6 +80,7 @@ public static class RegistryApplication
         app.Use(AuditRequest.Middleware);
         app.Use(ApiFallback.Middleware);
         app.MapGenericPackages();
+        app.MapTusUploads();
         app.MapPackagesApi();
         app.MapProtectionRules();
         app.MapRetention();

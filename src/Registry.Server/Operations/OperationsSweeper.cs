@@ -35,6 +35,11 @@ public sealed class OperationsSweeper(IServiceScopeFactory scopes, IBlobStore bl
             var removed = await blobs.RemovePartialUploadsAsync(clock.GetUtcNow().UtcDateTime - options.Value.PartialUploadMaxIdle, ct);
             metrics.Swept(SweepKind.PartialUploads, removed);
             if (removed > 0) log.LogInformation("Removed {Count} partial uploads that crashed processes left", removed);
+            // Resumable (tus) uploads wait for their client up to their expiry, then go the same way.
+            await using var scope = scopes.CreateAsyncScope();
+            var expired = await scope.ServiceProvider.GetRequiredService<Schema.Uploads.ResumableUploads>().SweepExpiredAsync(ct);
+            metrics.Swept(SweepKind.PartialUploads, expired);
+            if (expired > 0) log.LogInformation("Removed {Count} expired resumable uploads", expired);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {

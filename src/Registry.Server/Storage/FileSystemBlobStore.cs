@@ -95,6 +95,12 @@ public sealed class FileSystemBlobStore : IBlobStore
         return Task.FromResult(removed);
     }
 
+    /// <summary>The folder of temporary files (resumable uploads keep theirs here too, under another suffix).</summary>
+    internal string TempFolder => _tmp;
+
+    /// <summary>Makes a flushed file under <see cref="TempFolder"/> the committed blob <paramref name="key"/>.</summary>
+    internal void Adopt(string temp, string key) => Writer.MoveIntoPlace(temp, PathOf(key));
+
     private string PathOf(string key)
     {
         var path = Path.GetFullPath(Path.Combine(_root, key));
@@ -133,13 +139,19 @@ public sealed class FileSystemBlobStore : IBlobStore
             await stream.FlushAsync(cancellationToken);
             stream.Flush(flushToDisk: true);
             await stream.DisposeAsync();
+            MoveIntoPlace(temp, final);
+            _committed = true;
+        }
+
+        /// <summary>Renames a flushed temporary file to its blob path, durably.</summary>
+        internal static void MoveIntoPlace(string temp, string final)
+        {
             var directory = Path.GetDirectoryName(final)!;
             if (!Directory.Exists(directory)) CreateDurably(directory);
             File.Move(temp, final);
             // The rename is durable only once its directory is: without this a crash right after the 201 could
             // leave the recorded file's blob in tmp/.
             DirectorySync.Flush(directory);
-            _committed = true;
         }
 
         /// <summary>Creates a folder and its missing parents, each flushed into its parent, so the path survives a crash.</summary>

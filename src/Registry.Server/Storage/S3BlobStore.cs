@@ -161,7 +161,11 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         return removed;
     }
 
-    private string ObjectKey(string key) => _options.Prefix.Length == 0 ? key : _options.Prefix.TrimEnd('/') + "/" + key;
+    internal IAmazonS3 Client => _client;
+    internal string Bucket => _options.Bucket;
+    internal int PartSize => _options.PartSize;
+
+    internal string ObjectKey(string key) => _options.Prefix.Length == 0 ? key : _options.Prefix.TrimEnd('/') + "/" + key;
 
     public void Dispose() => _client.Dispose();
 

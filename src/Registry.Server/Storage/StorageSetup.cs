@@ -13,11 +13,13 @@ public static class StorageSetup
             services.AddOptions<S3StorageOptions>().Bind(configuration.GetSection(S3StorageOptions.Section));
             services.AddSingleton<S3BlobStore>();
             services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<S3BlobStore>());
+            services.AddSingleton<IResumableBlobStore, S3ResumableStore>();
         }
         else if (provider.Equals("FileSystem", StringComparison.OrdinalIgnoreCase))
         {
             services.AddSingleton<FileSystemBlobStore>();
             services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<FileSystemBlobStore>());
+            services.AddSingleton<IResumableBlobStore, FileSystemResumableStore>();
         }
         else
         {
