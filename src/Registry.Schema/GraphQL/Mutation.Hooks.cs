@@ -43,9 +43,8 @@ public sealed partial class Mutation
         Run<WebhookPayload>(input, async p =>
         {
             var id = ParseId(input.Id, GlobalId.WebHook);
-            Change<T> From<T>(string field, T value) => input.Given(field) ? Change<T>.To(value) : Change<T>.Absent;
-            var changes = new HookChanges(From(nameof(input.Url), input.Url), From(nameof(input.Name), input.Name),
-                From(nameof(input.Description), input.Description), From(nameof(input.Token), input.Token),
+            var changes = new HookChanges(input.ChangeOf<string?>(nameof(input.Url)), input.ChangeOf<string?>(nameof(input.Name)),
+                input.ChangeOf<string?>(nameof(input.Description)), input.ChangeOf<string?>(nameof(input.Token)),
                 input.PackageEvents is { } pe ? Change<bool>.To(pe) : default,
                 input.EnableSslVerification is { } ssl ? Change<bool>.To(ssl) : default,
                 input.Given(nameof(input.CustomHeaders)) ? Change<IReadOnlyDictionary<string, string>?>.To(Headers(input.CustomHeaders ?? [])) : default);

@@ -137,7 +137,7 @@ public sealed class ResumableUploads(
                     throw new ResumableUploadError(ResumableRefusal.TooLarge, "The chunk goes past Upload-Length");
                 var chunk = buffer.AsMemory(0, read);
                 chunkHash?.AppendData(chunk.Span);
-                var hashing = hasher?.AppendAsync(chunk) ?? ValueTask.CompletedTask;
+                var hashing = hasher is null ? Task.CompletedTask : hasher.AppendAsync(chunk);
                 try { await writer.WriteAsync(chunk, CancellationToken.None); }
                 finally { await hashing; }
                 written += read;

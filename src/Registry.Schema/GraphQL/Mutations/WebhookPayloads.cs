@@ -30,16 +30,13 @@ public sealed class UpdateWebhookInput : PartialInput
 {
     [InputType(typeof(NonNullGraphType<WebhookIdGraphType>))]
     public required string Id { get; set; }
-    public string? Url { get => _url; set => _url = Set(value); }
-    public string? Name { get => _name; set => _name = Set(value); }
-    public string? Description { get => _description; set => _description = Set(value); }
-    public string? Token { get => _token; set => _token = Set(value); }
-    public bool? PackageEvents { get => _package; set => _package = Set(value); }
-    public bool? EnableSslVerification { get => _ssl; set => _ssl = Set(value); }
-    public List<WebhookHeaderInput>? CustomHeaders { get => _headers; set => _headers = Set(value); }
-    private string? _url, _name, _description, _token;
-    private bool? _package, _ssl;
-    private List<WebhookHeaderInput>? _headers;
+    public string? Url { get => Get<string?>(); set => Set(value); }
+    public string? Name { get => Get<string?>(); set => Set(value); }
+    public string? Description { get => Get<string?>(); set => Set(value); }
+    public string? Token { get => Get<string?>(); set => Set(value); }
+    public bool? PackageEvents { get => Get<bool?>(); set => Set(value); }
+    public bool? EnableSslVerification { get => Get<bool?>(); set => Set(value); }
+    public List<WebhookHeaderInput>? CustomHeaders { get => Get<List<WebhookHeaderInput>?>(); set => Set(value); }
 }
 
 public abstract class WebhookIdInput : MutationInput
