@@ -1,3 +1,4 @@
+using Registry.Schema.Access;
 using GraphQL;
 using Registry.Schema.GraphQL.Mutations;
 using Registry.Schema.GraphQL.Types;
@@ -11,6 +12,7 @@ namespace Registry.Schema.GraphQL;
 public sealed partial class Mutation
 {
     [System.ComponentModel.Description("Creates a project or group webhook; the answer carries its signing secret, once.")]
+    [AccessCheckedBy(typeof(WebHookService), nameof(WebHookService.RequireManageAsync))]
     public static Task<WebhookPayload> CreateWebhook(CreateWebhookInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] WebHookService hooks, [FromServices] ProjectLocator locator, [FromServices] Permissions permissions, CancellationToken ct) =>
         Run<WebhookPayload>(input, async p =>
@@ -38,6 +40,7 @@ public sealed partial class Mutation
         });
 
     [System.ComponentModel.Description("Changes a webhook (named fields only) and enables it again.")]
+    [AccessCheckedBy(typeof(WebHookService), nameof(WebHookService.RequireManageAsync))]
     public static Task<WebhookPayload> UpdateWebhook(UpdateWebhookInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] WebHookService hooks, CancellationToken ct) =>
         Run<WebhookPayload>(input, async p =>
@@ -52,6 +55,8 @@ public sealed partial class Mutation
             p.Webhook = new WebhookNode(await hooks.UpdateAsync(ctx.Actor, owner, id, changes, ct));
         });
 
+    [AccessCheckedBy(typeof(WebHookService), nameof(WebHookService.RequireManageAsync))]
+
     public static Task<WebhookPayload> DeleteWebhook(DeleteWebhookInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] WebHookService hooks, CancellationToken ct) =>
         Run<WebhookPayload>(input, async p =>
@@ -64,6 +69,7 @@ public sealed partial class Mutation
         });
 
     [System.ComponentModel.Description("Sends a sample package event to the webhook and enables it again.")]
+    [AccessCheckedBy(typeof(WebHookService), nameof(WebHookService.RequireManageAsync))]
     public static Task<WebhookDeliveryPayload> TestWebhook(TestWebhookInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] WebHookService hooks, CancellationToken ct) =>
         Run<WebhookDeliveryPayload>(input, async p =>
@@ -74,6 +80,7 @@ public sealed partial class Mutation
         });
 
     [System.ComponentModel.Description("Sends a delivery again, with the same body and Idempotency-Key.")]
+    [AccessCheckedBy(typeof(WebHookService), nameof(WebHookService.RequireManageAsync))]
     public static Task<WebhookDeliveryPayload> ResendWebhookDelivery(ResendWebhookDeliveryInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] WebHookService hooks, CancellationToken ct) =>
         Run<WebhookDeliveryPayload>(input, async p =>

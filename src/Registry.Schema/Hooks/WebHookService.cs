@@ -185,7 +185,7 @@ public sealed class WebHookService(RegistryDbContext db, Permissions permissions
         : db.WebHooks.Where(h => h.GroupId == owner.Group!.Id);
 
     /// <summary>Maintainer of the project, Owner of the group (or an administrator); the route already hid what the caller may not see.</summary>
-    private async Task RequireManageAsync(Actor actor, HookOwner owner, CancellationToken ct, bool write = false)
+    public async Task RequireManageAsync(Actor actor, HookOwner owner, CancellationToken ct, bool write = false)
     {
         if (actor.Kind != ActorKind.User) throw RegistryError.Forbidden();
         if (write) actor.RequireApiWriter();

@@ -20,10 +20,10 @@ public static class TusEndpoints
 {
     public static IEndpointRouteBuilder MapTusUploads(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/api/v4/projects/{id}/packages/generic/{**rest}", [HttpMethods.Options], TusProtocol.Options);
+        app.MapMethods("/api/v4/projects/{id}/packages/generic/{**rest}", [HttpMethods.Options], TusProtocol.Options).Public("tus discovery: the server's version, extensions and limits");
         app.MapPost("/api/v4/projects/{id}/packages/generic/{**rest}", Create).TusRequest().RequireProject(ProjectAction.PublishPackages);
         var upload = app.MapGroup("/api/v4/projects/{id}/packages/tus/{upload_id}");
-        upload.MapMethods("", [HttpMethods.Options], TusProtocol.Options);
+        upload.MapMethods("", [HttpMethods.Options], TusProtocol.Options).Public("tus discovery: the server's version, extensions and limits");
         var owned = upload.MapGroup("").TusRequest().RequireProject(ProjectAction.PublishPackages);
         owned.MapMethods("", [HttpMethods.Head], Head);
         owned.MapGet("", Get);
