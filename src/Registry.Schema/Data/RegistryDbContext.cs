@@ -144,5 +144,6 @@ public partial class RegistryDbContext : DbContext
             e.HasOne<Namespace>().WithMany().HasForeignKey(x => x.NamespaceId).OnDelete(DeleteBehavior.Cascade);
         });
         ConfigureLifecycle(b);
+        ConfigureSignIn(b);
     }
 }
