@@ -71,6 +71,7 @@ public static class RegistryApplication
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
+        app.UseStrictTransportSecurity();
         app.UseRegistryRateLimits();
         app.UseMiddleware<ShutdownDrainMiddleware>();
         app.UseMiddleware<RawApiPathMiddleware>();
