@@ -44,7 +44,9 @@ public sealed class BananaCakePopBrowserTests(ServerFixture fixture, ITestOutput
             var violations = new List<string>();
             page.Console += (_, m) =>
             {
-                if (m.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) lock (violations) violations.Add(m.Text);
+                if (!m.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) return;
+                output.WriteLine("CSP violation: " + m.Text);
+                lock (violations) violations.Add(m.Text);
             };
 
             try
