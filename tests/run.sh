@@ -33,7 +33,7 @@ apt_install() {
 
 # --- prerequisites ----------------------------------------------------------------------------------------
 command -v npm >/dev/null || { note "installing nodejs and npm"; apt_install nodejs npm; }
-if [ ! -x node_modules/.bin/s3rver ] || [ ! -d node_modules/@chillicream/bananacakepop-graphql-ide ]; then
+if [ ! -x node_modules/.bin/s3rver ] || [ ! -d node_modules/@chillicream/bananacakepop-graphql-ide ] || [ ! -x node_modules/.bin/openapi-typescript ]; then
   note "npm ci"; npm ci --no-audit --no-fund --loglevel=error
 fi
 command -v chromium >/dev/null || { note "installing chromium"; apt_install chromium || note "could not install chromium"; }

@@ -146,5 +146,6 @@ public partial class RegistryDbContext : DbContext
         ConfigureLifecycle(b);
         ConfigureHooks(b);
         ConfigureUploads(b);
+        ConfigureSignIn(b);
     }
 }

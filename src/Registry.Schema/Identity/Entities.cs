@@ -30,9 +30,6 @@ public sealed class User
 
     /// <summary>ASP.NET Core Identity's <c>PasswordHasher</c> format; null: the user cannot sign in with a password.</summary>
     public string? PasswordHash { get; set; }
-    /// <summary>Consecutive failed sign-ins since the last success or lock; in the database so every instance counts.</summary>
-    public int FailedSignInAttempts { get; set; }
-    public DateTime? LockedUntil { get; set; }
 }
 
 /// <summary>A group (nested through <see cref="ParentId"/>) or a user's personal namespace.</summary>

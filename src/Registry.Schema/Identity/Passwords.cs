@@ -56,9 +56,8 @@ public sealed class Passwords(RegistryDbContext db)
             && !Verify(target, currentPassword ?? "", out _))
             throw RegistryError.BadRequest("Current password is invalid");
         target.PasswordHash = Hash(password);
-        target.FailedSignInAttempts = 0;
-        target.LockedUntil = null;
         await db.SaveChangesAsync(ct);
+        await db.SignInThrottles.Where(t => t.UserId == target.Id).ExecuteDeleteAsync(ct);
         await db.WebSessions.Where(s => s.UserId == target.Id && s.Id != keepSessionId).ExecuteDeleteAsync(ct);
         return target;
     }

@@ -20,15 +20,18 @@ public sealed class SignInService(RegistryDbContext db, IOptions<RegistryOptions
     private RegistryOptions Options => options.Value;
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    public async Task<SignInResult> SignInAsync(string username, string password, CancellationToken ct)
+    /// <param name="clientAddress">where the attempt comes from: failures lock the account for that address only</param>
+    public async Task<SignInResult> SignInAsync(string username, string password, string clientAddress, CancellationToken ct)
     {
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == username, ct);
         var now = Now;
-        if (user?.LockedUntil is { } lockedUntil && lockedUntil > now)
+        if (user is not null && await db.SignInThrottles.AsNoTracking()
+                .Where(t => t.UserId == user.Id && t.ClientAddress == clientAddress).Select(t => t.LockedUntil).FirstOrDefaultAsync(ct)
+                is { } lockedUntil && lockedUntil > now)
             return new SignInResult(SignInOutcome.LockedOut, LockedUntil: lockedUntil);
         if (!Passwords.Verify(user, password, out var rehash))
         {
-            if (user is not null) await CountFailureAsync(user.Id, now, ct);
+            if (user is not null) await CountFailureAsync(user.Id, clientAddress, now, ct);
             return new SignInResult(SignInOutcome.Invalid);
         }
 
@@ -36,10 +39,9 @@ public sealed class SignInService(RegistryDbContext db, IOptions<RegistryOptions
         var session = new WebSession { Digest = TokenSecrets.Digest(secret), UserId = user!.Id, CreatedAt = now, ExpiresAt = now + Options.SessionLifetime };
         db.WebSessions.Add(session);
         await db.SaveChangesAsync(ct);
-        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(u => u.FailedSignInAttempts, 0)
-            .SetProperty(u => u.LockedUntil, (DateTime?)null)
-            .SetProperty(u => u.PasswordHash, u => rehash ?? u.PasswordHash), ct);
+        if (rehash is not null)
+            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.PasswordHash, rehash), ct);
+        await db.SignInThrottles.Where(t => t.UserId == user.Id && t.ClientAddress == clientAddress).ExecuteDeleteAsync(ct);
         // Expired sessions of this user go now; nothing else needs them.
         await db.WebSessions.Where(s => s.UserId == user.Id && s.ExpiresAt <= now).ExecuteDeleteAsync(ct);
         return new SignInResult(SignInOutcome.SignedIn, secret, session.ExpiresAt);
@@ -47,15 +49,29 @@ public sealed class SignInService(RegistryDbContext db, IOptions<RegistryOptions
 
     /// <summary>
     /// One atomic update, so failures racing on several instances all count: the attempt that reaches the limit locks
-    /// the account and starts the count again (GitLab's Devise lockable does the same).
+    /// the account for this address and starts the count again (GitLab's Devise lockable does the same per account).
+    /// The first failure from an address inserts the row; two first failures racing go through <see cref="RacingInsert"/>.
     /// </summary>
-    private Task<int> CountFailureAsync(long userId, DateTime now, CancellationToken ct)
+    private Task CountFailureAsync(long userId, string clientAddress, DateTime now, CancellationToken ct)
     {
         var max = Math.Max(1, Options.MaxFailedSignIns);
         DateTime? until = now + Options.SignInLockout;
-        return db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s
-            .SetProperty(u => u.LockedUntil, u => u.FailedSignInAttempts + 1 >= max ? until : u.LockedUntil)
-            .SetProperty(u => u.FailedSignInAttempts, u => u.FailedSignInAttempts + 1 >= max ? 0 : u.FailedSignInAttempts + 1), ct);
+        return db.RetryAsync(async _ =>
+        {
+            var counted = await db.SignInThrottles.Where(t => t.UserId == userId && t.ClientAddress == clientAddress).ExecuteUpdateAsync(s => s
+                .SetProperty(t => t.LockedUntil, t => t.FailedAttempts + 1 >= max ? until : t.LockedUntil)
+                .SetProperty(t => t.FailedAttempts, t => t.FailedAttempts + 1 >= max ? 0 : t.FailedAttempts + 1)
+                .SetProperty(t => t.UpdatedAt, now), ct);
+            if (counted == 0)
+            {
+                db.SignInThrottles.Add(new SignInThrottle
+                {
+                    UserId = userId, ClientAddress = clientAddress, FailedAttempts = max == 1 ? 0 : 1, LockedUntil = max == 1 ? until : null, UpdatedAt = now,
+                });
+                await db.SaveChangesAsync(ct);
+            }
+            return counted;
+        }, ct);
     }
 
     /// <summary>The session a cookie names, with its user; null when unknown or expired.</summary>

@@ -24,30 +24,25 @@ public sealed class CleanupPolicyService(RegistryDbContext db, ProjectMaintenanc
     public async Task<PackagesCleanupPolicy> UpdateAsync(Actor actor, string projectPath, KeepDuplicatedPackageFiles? keep, CancellationToken ct)
     {
         var project = await maintenance.FindAsync(actor, projectPath, ct);
-        var now = clock.GetUtcNow().UtcDateTime;
-        var policy = await db.PackagesCleanupPolicies.FirstOrDefaultAsync(p => p.ProjectId == project.Id, ct);
-        if (policy is null)
+        // Two first updates may race to create the row: the loser applies its change to the row that won.
+        return await db.RetryAsync(async _ =>
         {
-            policy = new PackagesCleanupPolicy { ProjectId = project.Id, KeepNDuplicatedPackageFiles = KeepDuplicatedPackageFiles.All };
-            db.PackagesCleanupPolicies.Add(policy);
-        }
-        if (keep is { } k) policy.KeepNDuplicatedPackageFiles = k;
-        // GitLab's Schedulable sets the next run on every save: a fixed cadence of 12 hours.
-        policy.NextRunAt = now + PackagesCleanupPolicy.Cadence;
-        policy.UpdatedAt = now;
-        audit.Add(actor, AuditEntity.For(project), AuditEventNames.CleanupPolicyUpdated, new AuditTarget("Packages::Cleanup::Policy", project.Id, project.FullPath),
-            new Dictionary<string, object?> { ["keep_n_duplicated_package_files"] = KeepValue(policy.KeepNDuplicatedPackageFiles) });
-        try
-        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var policy = await db.PackagesCleanupPolicies.FirstOrDefaultAsync(p => p.ProjectId == project.Id, ct);
+            if (policy is null)
+            {
+                policy = new PackagesCleanupPolicy { ProjectId = project.Id, KeepNDuplicatedPackageFiles = KeepDuplicatedPackageFiles.All };
+                db.PackagesCleanupPolicies.Add(policy);
+            }
+            if (keep is { } k) policy.KeepNDuplicatedPackageFiles = k;
+            // GitLab's Schedulable sets the next run on every save: a fixed cadence of 12 hours.
+            policy.NextRunAt = now + PackagesCleanupPolicy.Cadence;
+            policy.UpdatedAt = now;
+            audit.Add(actor, AuditEntity.For(project), AuditEventNames.CleanupPolicyUpdated, new AuditTarget("Packages::Cleanup::Policy", project.Id, project.FullPath),
+                new Dictionary<string, object?> { ["keep_n_duplicated_package_files"] = KeepValue(policy.KeepNDuplicatedPackageFiles) });
             await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // Two first updates raced to create the row: apply this one to the row that won.
-            db.ChangeTracker.Clear();
-            return await UpdateAsync(actor, projectPath, keep, ct);
-        }
-        return policy;
+            return policy;
+        }, ct);
     }
 
     /// <summary>Runs the policy now for a Maintainer (beyond GitLab, which only runs it on its schedule).</summary>

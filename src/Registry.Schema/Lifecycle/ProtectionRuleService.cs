@@ -98,7 +98,7 @@ public sealed class ProtectionRuleService(RegistryDbContext db, ProjectMaintenan
     private async Task SaveAsync(CancellationToken ct)
     {
         try { await db.SaveChangesAsync(ct); }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (RacingInsert.IsLostRace(e))
         {
             // A concurrent request took the same pattern between the check and the insert (the unique index).
             throw RegistryError.Unprocessable("Package name pattern has already been taken");

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Data;
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -36,7 +35,6 @@ public sealed class PackagePublisher(
     Hooks.PackageEventRecorder events)
 {
     private const int ChunkSize = 1024 * 1024;
-    private const int MaxCreateAttempts = 12;
 
     public async Task<PublishResult> PublishAsync(PublishCommand cmd, Stream body, CancellationToken ct)
     {
@@ -228,7 +226,8 @@ public sealed class PackagePublisher(
         // the package and the file commit together, and the claim holds the content blob's row until then. The
         // settings are read again: they may have changed while the body streamed, and they hold when the file is recorded.
         var strict = await DuplicatesForbiddenAsync(cmd, ct);
-        for (var attempt = 1; ; attempt++)
+        // A racing upload may create the package or the content blob first (unique indexes) or win the serialization.
+        return await db.RetryAsync(async _ =>
         {
             await using var transaction = strict
                 ? await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct)
@@ -258,34 +257,22 @@ public sealed class PackagePublisher(
                 else if (cmd.Status is { } status) package.Status = status;
                 package.UpdatedAt = now;
             }
-            try
+            var (content, adopted) = await contents.ClaimAsync(digests.Sha256, digests.Length, key, ct);
+            var file = new PackageFile
             {
-                var (content, adopted) = await contents.ClaimAsync(digests.Sha256, digests.Length, key, ct);
-                var file = new PackageFile
-                {
-                    Package = package, FileName = cmd.FileName, Size = digests.Length, FileSha256 = digests.Sha256,
-                    FileSha1 = digests.Sha1, FileMd5 = digests.Md5, BlobKey = content.StorageKey, ContentBlobId = content.Id,
-                    CreatedAt = now, UpdatedAt = now,
-                };
-                db.PackageFiles.Add(file);
-                await db.SaveChangesAsync(ct);
-                Audit(cmd, package, file, hidden: !wasHidden && package.Status == PackageStatus.Hidden);
-                events.FilePublished(cmd.Actor, cmd.Project, package, file);
-                await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
-                metrics.Published();
-                return (new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true), adopted);
-            }
-            catch (Exception ex) when (attempt < MaxCreateAttempts && IsConcurrencyConflict(ex) && !InsufficientStorage.Is(ex))
-            {
-                // A racing upload created the package or the content blob first (unique indexes) or won the
-                // serialization; go again.
-                log.LogDebug(ex, "Package {Name}/{Version} written concurrently, retrying", cmd.Name, cmd.Version);
-                await transaction.RollbackAsync(CancellationToken.None);
-                db.ChangeTracker.Clear();
-                await Task.Delay(Random.Shared.Next(5, 20 * attempt), CancellationToken.None);
-            }
-        }
+                Package = package, FileName = cmd.FileName, Size = digests.Length, FileSha256 = digests.Sha256,
+                FileSha1 = digests.Sha1, FileMd5 = digests.Md5, BlobKey = content.StorageKey, ContentBlobId = content.Id,
+                CreatedAt = now, UpdatedAt = now,
+            };
+            db.PackageFiles.Add(file);
+            await db.SaveChangesAsync(ct);
+            Audit(cmd, package, file, hidden: !wasHidden && package.Status == PackageStatus.Hidden);
+            events.FilePublished(cmd.Actor, cmd.Project, package, file);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            metrics.Published();
+            return (new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true), adopted);
+        }, ct, log);
     }
 
     private void Audit(PublishCommand cmd, Package package, PackageFile file, bool hidden)
@@ -309,11 +296,6 @@ public sealed class PackagePublisher(
         metrics.Refused(reason);
         return error;
     }
-
-    private static bool IsConcurrencyConflict(Exception ex) =>
-        ex is DbUpdateException or DbException
-        // Providers with a retrying strategy wrap transient failures (PostgreSQL's serialization failures) in this.
-        || (ex is InvalidOperationException && ex.InnerException is DbUpdateException or DbException);
 
     /// <summary>
     /// Whether the namespace's settings refuse a second file of this name (GitLab's duplicate rule), read from the

@@ -28,35 +28,30 @@ public sealed class PackageSettingsService(RegistryDbContext db, Permissions per
         RefuseLocked(before.NpmPackageRequestsForwardingLocked, "Npm", change.NpmPackageRequestsForwarding.IsSet || change.LockNpmPackageRequestsForwarding is not null);
         RefuseLocked(before.PypiPackageRequestsForwardingLocked, "Pypi", change.PypiPackageRequestsForwarding.IsSet || change.LockPypiPackageRequestsForwarding is not null);
 
-        var settings = await db.NamespacePackageSettings.FirstOrDefaultAsync(s => s.NamespaceId == ns.Id, ct);
-        if (settings is null)
+        // Two first updates may race to create the row: the loser applies its change to the row that won.
+        await db.RetryAsync(async _ =>
         {
-            settings = new NamespacePackageSettings { NamespaceId = ns.Id };
-            db.NamespacePackageSettings.Add(settings);
-        }
-        Apply(settings, change);
-        audit.Add(actor, AuditEntity.For(ns), AuditEventNames.PackageSettingsUpdated, new AuditTarget("Namespace::PackageSetting", ns.Id, ns.FullPath),
-            new Dictionary<string, object?>
+            var settings = await db.NamespacePackageSettings.FirstOrDefaultAsync(s => s.NamespaceId == ns.Id, ct);
+            if (settings is null)
             {
-                ["generic_duplicates_allowed"] = settings.GenericDuplicatesAllowed,
-                ["generic_duplicate_exception_regex"] = settings.GenericDuplicateExceptionRegex,
-                ["maven_duplicates_allowed"] = settings.MavenDuplicatesAllowed,
-                ["maven_duplicate_exception_regex"] = settings.MavenDuplicateExceptionRegex,
-                ["nuget_duplicates_allowed"] = settings.NugetDuplicatesAllowed,
-                ["nuget_duplicate_exception_regex"] = settings.NugetDuplicateExceptionRegex,
-                ["terraform_module_duplicates_allowed"] = settings.TerraformModuleDuplicatesAllowed,
-                ["terraform_module_duplicate_exception_regex"] = settings.TerraformModuleDuplicateExceptionRegex,
-            });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // Two first updates raced to create the row: apply this one to the row that won.
-            db.ChangeTracker.Clear();
-            return await UpdateAsync(actor, namespacePath, change, ct);
-        }
+                settings = new NamespacePackageSettings { NamespaceId = ns.Id };
+                db.NamespacePackageSettings.Add(settings);
+            }
+            Apply(settings, change);
+            audit.Add(actor, AuditEntity.For(ns), AuditEventNames.PackageSettingsUpdated, new AuditTarget("Namespace::PackageSetting", ns.Id, ns.FullPath),
+                new Dictionary<string, object?>
+                {
+                    ["generic_duplicates_allowed"] = settings.GenericDuplicatesAllowed,
+                    ["generic_duplicate_exception_regex"] = settings.GenericDuplicateExceptionRegex,
+                    ["maven_duplicates_allowed"] = settings.MavenDuplicatesAllowed,
+                    ["maven_duplicate_exception_regex"] = settings.MavenDuplicateExceptionRegex,
+                    ["nuget_duplicates_allowed"] = settings.NugetDuplicatesAllowed,
+                    ["nuget_duplicate_exception_regex"] = settings.NugetDuplicateExceptionRegex,
+                    ["terraform_module_duplicates_allowed"] = settings.TerraformModuleDuplicatesAllowed,
+                    ["terraform_module_duplicate_exception_regex"] = settings.TerraformModuleDuplicateExceptionRegex,
+                });
+            return await db.SaveChangesAsync(ct);
+        }, ct);
         var chain = await ChainAsync(ns, ct);
         return PackageSettingsView.Of(chain);
     }

@@ -27,9 +27,11 @@ public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimePro
     /// file: the version bump holds the blob's row until that commits.
     /// </summary>
     /// <returns>the blob, and whether the caller's bytes became it (if not, the caller's copy is redundant)</returns>
-    public async Task<(ContentBlob Blob, bool Adopted)> ClaimAsync(string sha256, long size, string storageKey, CancellationToken ct)
+    public Task<(ContentBlob Blob, bool Adopted)> ClaimAsync(string sha256, long size, string storageKey, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        // Each attempt either takes the live blob or inserts one; both fail only when the blob changed state in between
+        // (marked for removal, or inserted by a racing claim), and the next attempt sees the new state.
+        return db.RetryAsync(async _ =>
         {
             var live = await db.ContentBlobs.AsNoTracking().FirstOrDefaultAsync(b => b.Sha256 == sha256 && b.State == ContentBlobState.Live, ct);
             if (live is not null)
@@ -48,14 +50,16 @@ public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimePro
                 ON CONFLICT ("Sha256") WHERE "State" = 0 DO NOTHING
                 RETURNING "Id" AS "Value"
                 """).ToListAsync(ct);
-            if (inserted.Count == 1)
-                return (new ContentBlob
-                {
-                    Id = inserted[0], Sha256 = sha256, Size = size, StorageKey = storageKey, State = ContentBlobState.Live, Version = 1, CreatedAt = now,
-                }, true);
-            if (attempt == 3) throw new DbUpdateConcurrencyException($"The content blob of {sha256} kept changing under a claim");
-        }
+            if (inserted.Count == 0) throw new BlobChangedUnderClaim(sha256);
+            return (new ContentBlob
+            {
+                Id = inserted[0], Sha256 = sha256, Size = size, StorageKey = storageKey, State = ContentBlobState.Live, Version = 1, CreatedAt = now,
+            }, true);
+        }, ct, log, keepTracked: true, lostRace: e => e is BlobChangedUnderClaim); // inside the caller's transaction
     }
+
+    /// <summary>The blob changed state between the look and the update (no statement failed: the transaction is intact).</summary>
+    private sealed class BlobChangedUnderClaim(string sha256) : DbUpdateConcurrencyException($"The content blob of {sha256} changed under a claim");
 
     /// <summary>
     /// Removes the blob's bytes and row when no package file refers to it; finishes a removal a crash interrupted.

@@ -1,5 +1,6 @@
 using Registry.Schema.Identity;
 using Registry.Schema.Packages;
+using Registry.Server.Entities;
 using Registry.Server.Http;
 using Registry.Server.PackagesApi;
 
@@ -27,13 +28,13 @@ public static class AccessTokenEndpoints
     private static void Map<TScope>(RouteGroupBuilder routes, Func<TScope, TokenResource> resourceOf) where TScope : RouteScope
     {
         routes.MapGet("", (TScope s, OffsetPagination paging, HttpContext http, ResourceAccessTokens tokens, TimeProvider clock) =>
-            ListAsync(resourceOf(s), s.Actor, paging, http, tokens, clock));
+            ListAsync(resourceOf(s), s.Actor, paging, http, tokens, clock)).ProducesJson<List<GitLabEntity>>();
         routes.MapGet("/{token_id}", (TScope s, HttpContext http, ResourceAccessTokens tokens, TimeProvider clock) =>
-            GetAsync(resourceOf(s), s.Actor, http, tokens, clock));
+            GetAsync(resourceOf(s), s.Actor, http, tokens, clock)).ProducesJson<GitLabEntity>();
         routes.MapPost("", (TScope s, CreateAccessTokenRequest body, HttpContext http, ResourceAccessTokens tokens, TimeProvider clock) =>
-            CreateAsync(resourceOf(s), s.Actor, body, http, tokens, clock));
+            CreateAsync(resourceOf(s), s.Actor, body, http, tokens, clock)).ProducesJson<GitLabEntity>(StatusCodes.Status201Created);
         routes.MapDelete("/{token_id}", (TScope s, HttpContext http, ResourceAccessTokens tokens) =>
-            RevokeAsync(resourceOf(s), s.Actor, http, tokens));
+            RevokeAsync(resourceOf(s), s.Actor, http, tokens)).ProducesNoContent();
     }
 
     private static async Task<IResult> ListAsync(TokenResource resource, Actor actor, OffsetPagination paging, HttpContext http,

@@ -66,10 +66,13 @@ public static class DatabaseSetup
     /// <summary>
     /// A failed command or save is not an error in itself: the exception reaches the code that ran it, which handles it
     /// (a lost race on a unique index is retried) or lets it fail the request, logged once there. EF Core's own
-    /// error-level lines for the same failure paged operators for every handled race.
+    /// error-level lines for the same failure paged operators for every handled race (a query that loses a PostgreSQL
+    /// serialization race fails in iteration: 40001 "could not serialize access", retried by <see cref="RacingInsert"/>).
+    /// Unhandled failures are logged where they end: RestErrors, GraphQLErrors, the background services.
     /// </summary>
     private static void HandledFailuresAtDebug(DbContextOptionsBuilder options) => options.ConfigureWarnings(w => w.Log(
         (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+        (CoreEventId.QueryIterationFailed, LogLevel.Debug),
         (CoreEventId.OptimisticConcurrencyException, LogLevel.Debug),
         (RelationalEventId.CommandError, LogLevel.Debug),
         (RelationalEventId.TransactionError, LogLevel.Debug)));

@@ -17,9 +17,13 @@ public static class GenericPackageEndpoints
     {
         var group = app.MapGroup("/api/v4/projects/{id}/packages/generic");
         // The filter runs before the body is read: with Expect: 100-continue a refusal costs no transfer.
-        group.MapPut("/{**rest}", Publish).RequireProject(ProjectAction.PublishPackages);
-        group.MapMethods("/{**rest}", [HttpMethods.Get, HttpMethods.Head], Download).RequireProject(ProjectAction.ReadPackages);
-        group.MapDelete("/{**rest}", Delete).RequireProject(ProjectAction.DeletePackages);
+        // 201 {"message":"201 Created"}, or 200 with the file's record for ?select=package_file.
+        group.MapPut("/{**rest}", Publish).RequireProject(ProjectAction.PublishPackages)
+            .ProducesJson<PublishedMessageJson>(StatusCodes.Status201Created).ProducesJson<PackageFileJson>();
+        // The file's bytes, or a version's files as JSON (a zip with Accept: application/zip).
+        group.MapMethods("/{**rest}", [HttpMethods.Get, HttpMethods.Head], Download).RequireProject(ProjectAction.ReadPackages)
+            .ProducesFile();
+        group.MapDelete("/{**rest}", Delete).RequireProject(ProjectAction.DeletePackages).ProducesNoContent();
         return app;
     }
 
@@ -32,7 +36,7 @@ public static class GenericPackageEndpoints
         var result = await publisher.PublishAsync(command, RequestBodyStream.For(http), http.RequestAborted);
         return upload.SelectFile
             ? GitLabJson.Ok(PackageFileJson.From(result.Record))
-            : GitLabJson.Status(new { message = "201 Created" }, StatusCodes.Status201Created);
+            : GitLabJson.Status(PublishedMessageJson.Created, StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> Download(ProjectScope scope, GenericTarget target, HttpContext http, PackageFinder finder, IBlobStore blobs)

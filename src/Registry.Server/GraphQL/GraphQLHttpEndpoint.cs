@@ -123,17 +123,27 @@ public static class GraphQLHttpEndpoint
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
     }
 
-    /// <summary>Each error of an executed request, or of the transport, names the request (its <c>X-Request-Id</c>), so a client's report leads to the log lines.</summary>
+    /// <summary>
+    /// Every error names the request (its <c>X-Request-Id</c>), so a client's report leads to the log lines; validation
+    /// errors too. Except those of introspection-only documents: Banana Cake Pop probes the server's introspection
+    /// features with queries that fail validation, and stops loading the schema when those errors carry an extension.
+    /// </summary>
     private static void TagErrors(HttpContext http, ExecutionResult result)
     {
-        // Not on validation errors: Banana Cake Pop probes the schema with queries that fail validation and stops
-        // loading it when those errors carry anything more (its browser test failed).
-        if (result.Errors is null || !result.Executed && result.Errors.Any(e => e is ValidationError)) return;
+        if (result.Errors is null || !result.Executed && IsIntrospectionOnly(result.Document)) return;
         foreach (var error in result.Errors)
         {
             error.Extensions ??= new Dictionary<string, object?>();
             error.Extensions["correlationId"] = http.TraceIdentifier;
         }
+    }
+
+    /// <summary>Whether every operation of the document selects only <c>__schema</c>, <c>__type</c> or <c>__typename</c>.</summary>
+    private static bool IsIntrospectionOnly(GraphQLDocument? document)
+    {
+        var operations = document?.Definitions.OfType<GraphQLOperationDefinition>().ToList();
+        return operations is { Count: > 0 } && operations.All(op => op.SelectionSet.Selections.All(s =>
+            s is GraphQLField field && field.Name.StringValue.StartsWith("__", StringComparison.Ordinal)));
     }
 
     private static Task WriteErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, int status, string message)

@@ -20,9 +20,9 @@ public static class GroupEndpoints
 
     public static IEndpointRouteBuilder MapGroups(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v4/groups", List).RequireCaller();
-        app.MapGet("/api/v4/groups/{id}", Get).RequireGroup(GroupAction.View);
-        app.MapGet("/api/v4/groups/{id}/projects", Projects).RequireGroup(GroupAction.View);
+        app.MapGet("/api/v4/groups", List).RequireCaller().ProducesJson<List<GitLabEntity>>();
+        app.MapGet("/api/v4/groups/{id}", Get).RequireGroup(GroupAction.View).ProducesJson<GitLabEntity>();
+        app.MapGet("/api/v4/groups/{id}/projects", Projects).RequireGroup(GroupAction.View).ProducesJson<List<GitLabEntity>>();
         return app;
     }
 

@@ -44,6 +44,9 @@ public static class RegistryApplication
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls("http://localhost:5000");
 
+        // A Degraded check (only the storage check answers it, and it logs the outage itself, once a minute) would be a
+        // warning on every readiness probe; Unhealthy ones (the database) stay errors.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Error);
         var services = builder.Services;
         services.AddOptions<RegistryOptions>().Bind(builder.Configuration.GetSection(RegistryOptions.Section))
             .Validate(o => o.ExternalUrl is null || (o.ExternalUrl.IsAbsoluteUri && o.ExternalUrl.Scheme is "http" or "https"
@@ -70,6 +73,7 @@ public static class RegistryApplication
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
+        app.UseStrictTransportSecurity();
         app.UseRegistryRateLimits();
         app.UseMiddleware<ShutdownDrainMiddleware>();
         app.UseMiddleware<RawApiPathMiddleware>();

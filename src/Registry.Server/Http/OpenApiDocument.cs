@@ -34,6 +34,18 @@ public static partial class OpenApiDocument
                 document.Servers = [];
                 return Task.CompletedTask;
             });
+            // A property the serializer leaves out when it is null (JsonIgnore WhenWritingNull) is not always there.
+            o.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (schema.Required is { Count: > 0 } required)
+                    foreach (var property in context.JsonTypeInfo.Properties)
+                        if (property.AttributeProvider?.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonIgnoreAttribute), true)
+                                .OfType<System.Text.Json.Serialization.JsonIgnoreAttribute>()
+                                .Any(a => a.Condition is System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull
+                                    or System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault) == true)
+                            required.Remove(property.Name);
+                return Task.CompletedTask;
+            });
             o.AddOperationTransformer((operation, context, _) =>
             {
                 // Route values the route filter binds (not the handler) are still parameters of the path.
@@ -53,6 +65,8 @@ public static partial class OpenApiDocument
                 foreach (var (status, text) in Refusals)
                     if (!operation.Responses.ContainsKey(status))
                         operation.Responses[status] = new OpenApiResponse { Description = text };
+                if (context.Description.HttpMethod is "POST" or "PUT" or "PATCH" && !operation.Responses.ContainsKey("422"))
+                    operation.Responses["422"] = new OpenApiResponse { Description = "Validation failed: {\"message\":{\"error\":[\"...\"]}}" };
                 return Task.CompletedTask;
             });
         });

@@ -75,6 +75,14 @@ public static class RestErrors
                 "Out of storage in {Method} {Path}: {Reason}", http.Request.Method, http.Request.Path, e.GetBaseException().Message);
             await ToResult(RegistryError.InsufficientStorage(), http).ExecuteAsync(http);
         }
+        catch (Exception e) when (!http.Response.HasStarted && StorageUnavailable.Is(e))
+        {
+            // The blob store is down: the operator's to fix, the client's to retry. One warning a minute, not an error each.
+            http.RequestServices.GetRequiredService<Storage.StorageOutage>().Failed(e, $"{http.Request.Method} {http.Request.Path}");
+            http.Response.Headers.RetryAfter = Storage.StorageOutage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.Headers.Connection = "close"; // an upload's body is left unread
+            await Message("503 Service Unavailable", StatusCodes.Status503ServiceUnavailable).ExecuteAsync(http);
+        }
         catch (Exception e) when (!http.Response.HasStarted)
         {
             // A bug, not the client's fault: log it and answer in GitLab's shape rather than with an empty body.

@@ -94,6 +94,7 @@ public static class IdeEndpoints
         http.Response.ContentLength = index.Length;
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers.Vary = HeaderNames.Accept;
+        Web.SecurityHeaders.Page(http.Response, Web.SecurityHeaders.IdePolicy);
         if (!HttpMethods.IsHead(http.Request.Method)) await http.Response.SendFileAsync(index, http.RequestAborted);
     }
 }

@@ -10,8 +10,8 @@ public static class InstanceEndpoints
 {
     public static IEndpointRouteBuilder MapInstance(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v4/metadata", Metadata).RequireUser();
-        app.MapGet("/api/v4/version", Metadata).RequireUser();
+        app.MapGet("/api/v4/metadata", Metadata).RequireUser().ProducesJson<Dictionary<string, object?>>();
+        app.MapGet("/api/v4/version", Metadata).RequireUser().ProducesJson<Dictionary<string, object?>>();
         return app;
     }
 

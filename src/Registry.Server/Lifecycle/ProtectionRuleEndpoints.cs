@@ -26,10 +26,10 @@ public static class ProtectionRuleEndpoints
     public static IEndpointRouteBuilder MapProtectionRules(this IEndpointRouteBuilder app)
     {
         var rules = app.MapGroup("/api/v4/projects/{id}/packages/protection/rules").RequireProject(ProjectAction.Maintain);
-        rules.MapGet("", List);
-        rules.MapPost("", Create);
-        rules.MapPatch("/{package_protection_rule_id}", Update);
-        rules.MapDelete("/{package_protection_rule_id}", Delete);
+        rules.MapGet("", List).ProducesJson<List<ProtectionRuleJson>>();
+        rules.MapPost("", Create).ProducesJson<ProtectionRuleJson>(StatusCodes.Status201Created);
+        rules.MapPatch("/{package_protection_rule_id}", Update).ProducesJson<ProtectionRuleJson>();
+        rules.MapDelete("/{package_protection_rule_id}", Delete).ProducesNoContent();
         return app;
     }
 

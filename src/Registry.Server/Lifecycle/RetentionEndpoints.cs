@@ -20,12 +20,12 @@ public static class RetentionEndpoints
     public static IEndpointRouteBuilder MapRetention(this IEndpointRouteBuilder app)
     {
         var retention = app.MapGroup("/api/v4/projects/{id}/packages/retention").RequireProject(ProjectAction.Maintain);
-        retention.MapGet("/rules", List);
-        retention.MapPost("/rules", Create);
-        retention.MapPatch("/rules/{rule_id}", Update);
-        retention.MapDelete("/rules/{rule_id}", Delete);
-        retention.MapGet("/dry_run", DryRun);
-        retention.MapPost("/run", Run);
+        retention.MapGet("/rules", List).ProducesJson<List<RetentionRuleJson>>();
+        retention.MapPost("/rules", Create).ProducesJson<RetentionRuleJson>(StatusCodes.Status201Created);
+        retention.MapPatch("/rules/{rule_id}", Update).ProducesJson<RetentionRuleJson>();
+        retention.MapDelete("/rules/{rule_id}", Delete).ProducesNoContent();
+        retention.MapGet("/dry_run", DryRun).ProducesJson<List<RetentionCandidateJson>>();
+        retention.MapPost("/run", Run).ProducesJson<List<RetentionCandidateJson>>();
         return app;
     }
 

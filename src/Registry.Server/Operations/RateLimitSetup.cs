@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Registry.Schema.Identity;
 using Registry.Server.Authentication;
 
 namespace Registry.Server.Operations;
@@ -40,14 +41,38 @@ public static class RateLimitSetup
     /// <summary>Adds the limiter to the pipeline when some class is limited.</summary>
     public static IApplicationBuilder UseRegistryRateLimits(this IApplicationBuilder app)
     {
-        if (app.ApplicationServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.Any) app.UseRateLimiter();
+        var settings = app.ApplicationServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+        if (!settings.Any) return app;
+        app.Use(async (http, next) =>
+        {
+            await IdentifyCallerAsync(http, settings);
+            await next(http);
+        });
+        app.UseRateLimiter();
         return app;
     }
 
-    /// <summary>The token the request presents (whatever its form), else the client's address.</summary>
+    private static readonly object CallerKey = new();
+
+    /// <summary>
+    /// A presented token counts as the caller only once it authenticates: counted per presented string, an anonymous
+    /// flood sending a new made-up token each time got a fresh window (and a limiter in memory) per request. The
+    /// result is the request's authentication (cached for the endpoints); the partition key is the token's digest,
+    /// never the secret.
+    /// </summary>
+    private static async Task IdentifyCallerAsync(HttpContext http, RateLimitOptions settings)
+    {
+        if (!settings.For(RouteClasses.Of(http.Request)).Enabled) return;
+        if (CredentialReader.Read(http.Request) is not { Token.Length: > 0 }) return;
+        var auth = await http.AuthenticateRegistryAsync();
+        if (auth.Outcome == AuthenticationOutcome.Authenticated && auth.Credentials is { Token: var token })
+            http.Items[CallerKey] = "token:" + Convert.ToHexString(TokenSecrets.Digest(token));
+    }
+
+    /// <summary>The digest of an authenticated token (whatever its form), else the client's address.</summary>
     private static string CallerOf(HttpContext http) =>
-        CredentialReader.Read(http.Request) is { Token.Length: > 0 } credentials
-            ? "token:" + credentials.Token
+        http.Items.TryGetValue(CallerKey, out var caller) && caller is string token
+            ? token
             : "ip:" + http.Connection.RemoteIpAddress;
 
     private static async ValueTask RejectAsync(HttpContext http, RateLimitLease lease, RateLimitOptions settings, CancellationToken ct)

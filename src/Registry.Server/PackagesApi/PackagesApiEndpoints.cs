@@ -20,11 +20,11 @@ public static class PackagesApiEndpoints
         read.MapGet("/{package_id}", ProjectPackageEndpoints.Get);
         read.MapGet("/{package_id}/package_files", PackageFileEndpoints.List);
         read.MapMethods("/{package_id}/package_files/{package_file_id}/download", [HttpMethods.Get, HttpMethods.Head],
-            PackageFileEndpoints.Download);
+            PackageFileEndpoints.Download).ProducesFile();
 
         var delete = app.MapGroup("/api/v4/projects/{id}/packages").RequireProject(ProjectAction.DeletePackages);
-        delete.MapDelete("/{package_id}", ProjectPackageEndpoints.Delete);
-        delete.MapDelete("/{package_id}/package_files/{package_file_id}", PackageFileEndpoints.Delete);
+        delete.MapDelete("/{package_id}", ProjectPackageEndpoints.Delete).ProducesNoContent();
+        delete.MapDelete("/{package_id}/package_files/{package_file_id}", PackageFileEndpoints.Delete).ProducesNoContent();
         return app;
     }
 }

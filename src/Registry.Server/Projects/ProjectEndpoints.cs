@@ -16,8 +16,8 @@ public static class ProjectEndpoints
 {
     public static IEndpointRouteBuilder MapProjects(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v4/projects", List).RequireCaller();
-        app.MapGet("/api/v4/projects/{id}", Get).RequireProject(ProjectAction.View);
+        app.MapGet("/api/v4/projects", List).RequireCaller().ProducesJson<List<GitLabEntity>>();
+        app.MapGet("/api/v4/projects/{id}", Get).RequireProject(ProjectAction.View).ProducesJson<GitLabEntity>();
         return app;
     }
 

@@ -68,7 +68,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     }
 
     public Task<IBlobWriter> CreateAsync(string key, long? expectedLength, CancellationToken cancellationToken) =>
-        Task.FromResult<IBlobWriter>(new Writer(this, ObjectKey(key), expectedLength));
+        Task.FromResult<IBlobWriter>(new S3FaultTranslatingWriter(new Writer(this, ObjectKey(key), expectedLength)));
 
     public async Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
@@ -80,6 +80,10 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
+        }
+        catch (Exception e) when (S3Faults.Translate(e) is { } translated)
+        {
+            throw translated;
         }
     }
 
@@ -116,8 +120,11 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         } while (response.IsTruncated == true);
     }
 
-    public async Task ProbeAsync(CancellationToken cancellationToken) =>
-        await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = ObjectKey(""), MaxKeys = 1 }, cancellationToken);
+    public async Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        try { await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = ObjectKey(""), MaxKeys = 1 }, cancellationToken); }
+        catch (Exception e) when (S3Faults.Translate(e) is { } translated) { throw translated; }
+    }
 
     private bool _multipartListingUnsupported;
 

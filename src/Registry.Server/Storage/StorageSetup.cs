@@ -8,6 +8,7 @@ public static class StorageSetup
     public static IServiceCollection AddRegistryStorage(this IServiceCollection services, IConfiguration configuration)
     {
         var provider = configuration["Registry:Storage:Provider"] ?? "FileSystem";
+        services.AddSingleton<StorageOutage>();
         if (provider.Equals("S3", StringComparison.OrdinalIgnoreCase))
         {
             services.AddOptions<S3StorageOptions>().Bind(configuration.GetSection(S3StorageOptions.Section));

@@ -13,7 +13,7 @@ public static class UserEndpoints
 {
     public static IEndpointRouteBuilder MapUsers(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v4/user", Current).RequireUser();
+        app.MapGet("/api/v4/user", Current).RequireUser().ProducesJson<GitLabEntity>();
         return app;
     }
 

@@ -36,7 +36,7 @@ public static class SignInEndpoints
         if (body is not { Username.Length: > 0, Password.Length: > 0 })
             return Message(StatusCodes.Status400BadRequest, "400 Bad request - username and password are required");
 
-        var result = await signIn.SignInAsync(body.Username, body.Password, http.RequestAborted);
+        var result = await signIn.SignInAsync(body.Username, body.Password, http.Connection.RemoteIpAddress?.ToString() ?? "", http.RequestAborted);
         switch (result.Outcome)
         {
             case SignInOutcome.SignedIn:

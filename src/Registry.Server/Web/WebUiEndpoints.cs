@@ -71,6 +71,7 @@ public static class WebUiEndpoints
         http.Response.Headers[HeaderNames.XContentTypeOptions] = "nosniff";
         http.Response.Headers[HeaderNames.XFrameOptions] = "DENY";
         http.Response.Headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+        SecurityHeaders.Page(http.Response, SecurityHeaders.UiPolicy);
         if (!HttpMethods.IsHead(http.Request.Method)) await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
     }
 }

@@ -40,6 +40,14 @@ public sealed class BananaCakePopBrowserTests(ServerFixture fixture, ITestOutput
             page.SetDefaultTimeout(HeadlessChromium.Deadline);
             page.PageError += (_, e) => output.WriteLine("page error: " + e);
             page.RequestFailed += (_, r) => output.WriteLine($"request failed: {r.Method} {r.Url} {r.Failure}");
+            // The IDE runs under its own Content-Security-Policy: whatever it needs must be allowed, nothing refused.
+            var violations = new List<string>();
+            page.Console += (_, m) =>
+            {
+                if (!m.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) return;
+                output.WriteLine("CSP violation: " + m.Text);
+                lock (violations) violations.Add(m.Text);
+            };
 
             try
             {
@@ -50,6 +58,7 @@ public sealed class BananaCakePopBrowserTests(ServerFixture fixture, ITestOutput
                 Assert.Equal(new Uri(Server.BaseAddress, "/graphql/").ToString(), page.Url);
                 var ideUrl = new Uri(Server.BaseAddress, "/graphql").ToString();
                 Assert.StartsWith("text/html", navigation.Headers["content-type"]);
+                Assert.Contains("script-src 'self'", navigation.Headers["content-security-policy"]);
 
                 // (a) The IDE app renders: its start screen (React, built from the bundle's scripts) offers these.
                 var browseSchema = page.GetByRole(AriaRole.Button, new() { Name = "Browse Schema" });
@@ -81,6 +90,7 @@ public sealed class BananaCakePopBrowserTests(ServerFixture fixture, ITestOutput
                 await ShownOrAfterReloadAsync(page, page.GetByText("Kind of type: Object", new() { Exact = true }));
                 Assert.True(await page.GetByText("Mutation", new() { Exact = true }).First.IsVisibleAsync());
                 Assert.Equal(0, await page.GetByText("No Schema", new() { Exact = true }).CountAsync());
+                lock (violations) Assert.True(violations.Count == 0, string.Join('\n', violations));
             }
             finally
             {

@@ -14,9 +14,28 @@ public sealed class BrowserSession : IDisposable
     public CookieContainer Cookies { get; } = new();
     public string? CsrfToken { get; private set; }
 
-    public BrowserSession(RegistryServer server)
+    /// <param name="from">the client address to connect from (any 127.x.y.z works on loopback); the system's choice when null</param>
+    public BrowserSession(RegistryServer server, IPAddress? from = null)
     {
-        Http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
+        var handler = new SocketsHttpHandler { CookieContainer = Cookies, AllowAutoRedirect = false };
+        if (from is not null) handler.ConnectCallback = (context, ct) => ConnectFromAsync(from, context.DnsEndPoint, ct);
+        Http = new HttpClient(handler) { BaseAddress = server.BaseAddress };
+    }
+
+    private static async ValueTask<Stream> ConnectFromAsync(IPAddress from, DnsEndPoint to, CancellationToken ct)
+    {
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+            await socket.ConnectAsync(IPAddress.Parse(to.Host), to.Port, ct);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     public async Task<HttpResponseMessage> SignInAsync(string username, string password)

@@ -49,6 +49,41 @@ public sealed class RateLimitTests
         Assert.Equal("throttle_uploads", Assert.Single(second.Headers.GetValues("RateLimit-Name")));
     }
 
+    /// <summary>
+    /// A made-up token is no caller of its own: counted per presented string, a flood sending a new random token with
+    /// every request was never limited. It counts against its address, as an anonymous request does.
+    /// </summary>
+    [Fact]
+    public async Task Requests_with_made_up_tokens_are_limited_by_address_like_anonymous_ones()
+    {
+        const int limit = 50, flood = 2000;
+        await using var server = await RegistryServer.StartAsync(new Dictionary<string, string>
+        {
+            ["Registry:RateLimits:ApiRead:Limit"] = limit.ToString(),
+            ["Registry:RateLimits:ApiRead:Period"] = "00:10:00",
+        });
+        var alice = await server.CreateUserWithTokenAsync("flood-alice");
+        using var client = server.Client();
+        var next = 0;
+        var limited = 0;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) <= flood)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v4/projects/1/packages");
+                request.Headers.Add("PRIVATE-TOKEN", "glpat-" + Guid.NewGuid().ToString("N"));
+                using var response = await client.SendAsync(request);
+                if (response.StatusCode == HttpStatusCode.TooManyRequests) Interlocked.Increment(ref limited);
+            }
+        }));
+        Assert.Equal(flood - limit, limited);
+
+        // The address's window is spent for anonymous requests too; a real token has a window of its own.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/api/v4/projects/1/packages")).StatusCode);
+        using var aliceClient = server.Client(alice);
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, (await aliceClient.GetAsync("/api/v4/projects/1/packages")).StatusCode);
+    }
+
     [Fact]
     public async Task Nothing_is_limited_by_default()
     {

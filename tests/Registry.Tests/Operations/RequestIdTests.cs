@@ -64,6 +64,16 @@ public sealed class RequestIdTests
         var id = Assert.Single(graphql.Headers.GetValues("X-Request-Id"));
         var error = (await graphql.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0];
         Assert.Equal(id, error.GetProperty("extensions").GetProperty("correlationId").GetString());
+
+        // Validation errors too (an unknown field, an unknown argument), which never reach execution.
+        foreach (var query in new[] { "{ currentUser { noSuchField } }", "{ currentUser(noSuchArgument: 1) { username } }" })
+        {
+            using var invalid = await client.PostAsJsonAsync("/api/graphql", new { query });
+            var invalidId = Assert.Single(invalid.Headers.GetValues("X-Request-Id"));
+            var errors = (await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().ToList();
+            Assert.True(errors.Count > 0, query + " answered no error");
+            Assert.All(errors, e => Assert.Equal(invalidId, e.GetProperty("extensions").GetProperty("correlationId").GetString()));
+        }
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -97,6 +98,66 @@ public sealed class StorageFaultTests
             foreach (var (url, content) in stored) Assert.Equal(content, await client.GetByteArrayAsync(url));
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(Url(100))).StatusCode);
             Assert.Equal(HttpStatusCode.Created, (await client.PutAsync(Url(101), new ByteArrayContent(new byte[1000]))).StatusCode);
+            await server.StopKeepingDataAsync();
+        }
+        finally
+        {
+            await RunAsync("umount", "-l", mount);
+        }
+    }
+
+    /// <summary>
+    /// Settings changes that create their row on first use used to retry any failed save forever: on a full database a
+    /// request never answered. Each answers at once now, GraphQL with an error in <c>errors</c>, REST with 507.
+    /// </summary>
+    [SkippableFact]
+    public async Task Settings_changes_on_a_full_database_answer_at_once_with_an_error()
+    {
+        Skip.If(TestBackend.IsPostgresS3, "the database on a small tmpfs");
+        Skip.IfNot(Environment.UserName == "root" && OperatingSystem.IsLinux(), "mounting a tmpfs needs root");
+        var mount = Path.Combine(Path.GetTempPath(), "registry-tests", "tmpfs-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(mount);
+        await RunAsync("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", mount);
+        try
+        {
+            var logs = new LogCapture();
+            await using var server = await RegistryServer.StartAsync(dataPath: Path.Combine(mount, "data"), configureServices: logs.AddTo);
+            await server.CreateGroupAsync("full");
+            await server.CreateProjectAsync("full", "app");
+            await using (var db = new SqliteConnection($"Data Source={Path.Combine(server.DataPath, "registry.db")}"))
+            {
+                await db.OpenAsync();
+                await using var checkpoint = db.CreateCommand();
+                checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+                await checkpoint.ExecuteNonQueryAsync();
+            }
+            var filler = Path.Combine(mount, "filler");
+            FillLeaving(filler, mount, 4096);
+
+            const string settings = """mutation { updateNamespacePackageSettings(input: {namespacePath: "full", genericDuplicatesAllowed: false}) { errors } }""";
+            const string policy = """mutation { updatePackagesCleanupPolicy(input: {projectPath: "full/app", keepNDuplicatedPackageFiles: ONE_PACKAGE_FILE}) { errors } }""";
+            foreach (var mutation in new[] { settings, policy })
+            {
+                using var answered = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                var response = await server.GraphQLResponseAsync(mutation).WaitAsync(answered.Token);
+                var error = Assert.Single(response.Body.GetProperty("errors").EnumerateArray());
+                Assert.Equal("INSUFFICIENT_STORAGE", error.GetProperty("extensions").GetProperty("code").GetString());
+            }
+            using var client = server.Client(RegistryServer.RootToken);
+            client.Timeout = TimeSpan.FromSeconds(20);
+            using (var rule = await client.PostAsJsonAsync("/api/v4/projects/full%2Fapp/packages/protection/rules",
+                new { package_name_pattern = "release-*", package_type = "generic", minimum_access_level_for_push = "maintainer" }))
+            {
+                Assert.Equal(HttpStatusCode.InsufficientStorage, rule.StatusCode);
+                Assert.Equal("""{"message":"507 Insufficient Storage"}""", await rule.Content.ReadAsStringAsync());
+            }
+            Assert.DoesNotContain(logs.Entries, e => e.Message.Contains("retrying", StringComparison.Ordinal));
+            Assert.Empty(logs.AtLeast(LogLevel.Error));
+
+            // Room again: the same changes go through.
+            File.Delete(filler);
+            foreach (var mutation in new[] { settings, policy })
+                Assert.Empty((await server.GraphQLAsync(mutation)).EnumerateObject().Single().Value.Errors());
             await server.StopKeepingDataAsync();
         }
         finally

@@ -160,6 +160,37 @@ public sealed class SignInTests(ServerFixture fixture) : IClassFixture<ServerFix
         Assert.Equal(HttpStatusCode.OK, (await new BrowserSession(server).SignInAsync("locked", "a-new-password")).StatusCode);
     }
 
+    /// <summary>
+    /// Failures lock the account for the address they come from, not for everybody: otherwise anyone could keep any
+    /// account (root's included) locked out forever with a script.
+    /// </summary>
+    [Fact]
+    public async Task An_attacker_failing_from_one_address_does_not_lock_the_owner_out_from_another()
+    {
+        await using var server = await RegistryServer.StartAsync(new Dictionary<string, string>
+        {
+            ["Registry:MaxFailedSignIns"] = "3", ["Registry:SignInLockout"] = "01:00:00",
+        });
+        await server.CreateUserAsync("targeted", password: "owner-password");
+        var attacker = IPAddress.Parse("127.0.0.2");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++)
+        {
+            using var session = new BrowserSession(server, attacker);
+            statuses.Add((await session.SignInAsync("targeted", "guess-" + i)).StatusCode);
+        }
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 3), .. Enumerable.Repeat(HttpStatusCode.TooManyRequests, 5)], statuses);
+        using (var lockedOut = new BrowserSession(server, attacker))
+            Assert.Equal(HttpStatusCode.TooManyRequests, (await lockedOut.SignInAsync("targeted", "owner-password")).StatusCode);
+
+        // The owner, from another address, signs in while the attacker's address stays locked.
+        using (var owner = new BrowserSession(server, IPAddress.Loopback))
+            Assert.Equal(HttpStatusCode.OK, (await owner.SignInAsync("targeted", "owner-password")).StatusCode);
+        using (var stillLocked = new BrowserSession(server, attacker))
+            Assert.Equal(HttpStatusCode.TooManyRequests, (await stillLocked.SignInAsync("targeted", "owner-password")).StatusCode);
+    }
+
     [Fact]
     public async Task Failures_interleaved_with_a_success_do_not_add_up_to_a_lock()
     {

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+using Registry.Schema;
+
+namespace Registry.Server.Web;
+
+/// <summary>
+/// Content-Security-Policy for the pages the server sends (the web UI and the IDE) and Strict-Transport-Security when
+/// the registry is reached over https. A script injected into a page (through a package name shown unescaped, say)
+/// cannot run: only the app's own files may.
+/// </summary>
+public static class SecurityHeaders
+{
+    /// <summary>
+    /// The web UI: its own scripts and styles only, no inline script and no eval; it talks to its own origin only. The
+    /// favicon is a data: URL in the page.
+    /// </summary>
+    public const string UiPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    /// <summary>
+    /// Banana Cake Pop: its own scripts too (no inline script), but its bundle compiles JSON-schema validators with
+    /// <c>new Function</c> (it stops loading without 'unsafe-eval'), and its editor (Monaco) sets styles inline, runs
+    /// workers from blob: URLs and uses data: fonts and images, so those are allowed on its pages alone.
+    /// </summary>
+    public const string IdePolicy =
+        "default-src 'self'; script-src 'self' 'unsafe-eval'; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+        "font-src 'self' data:; connect-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+
+    /// <summary>A year, GitLab's default.</summary>
+    public const string HstsValue = "max-age=31536000";
+
+    public static void Page(HttpResponse response, string policy) => response.Headers.ContentSecurityPolicy = policy;
+
+    /// <summary>HSTS on every answer when the public URL (or the request itself) is https.</summary>
+    public static IApplicationBuilder UseStrictTransportSecurity(this IApplicationBuilder app)
+    {
+        var external = app.ApplicationServices.GetRequiredService<IOptions<RegistryOptions>>().Value.ExternalUrl;
+        var httpsPublic = external?.Scheme == Uri.UriSchemeHttps;
+        return app.Use((http, next) =>
+        {
+            if (httpsPublic || http.Request.IsHttps) http.Response.Headers.StrictTransportSecurity = HstsValue;
+            return next(http);
+        });
+    }
+}
