@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router'
-import { session } from './session'
+import { loadCurrentUser, session } from './session'
 
 // GitLab's URLs (CONTRACT section 7). Full paths contain slashes, so they are matched with (.+) up to the "/-/".
 // Pages other than sign-in and the home page are loaded on demand, keeping the first page small.
@@ -46,8 +46,9 @@ export const router = createRouter({
   ],
 })
 
-router.beforeEach((to: RouteLocationNormalized) => {
-  if (to.meta.auth && session.loaded && !session.user) return { name: 'sign-in', query: { redirect: to.fullPath } }
+router.beforeEach(async (to: RouteLocationNormalized) => {
+  await loadCurrentUser()
+  if (to.meta.auth && !session.user) return { name: 'sign-in', query: { redirect: to.fullPath } }
 })
 
 router.afterEach((to) => {
