@@ -111,6 +111,48 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         Assert.True(gzipped < 250 * 1024, $"the first page loads {gzipped / 1024.0:F1} KiB of JavaScript and CSS gzipped");
     }
 
+    /// <summary>
+    /// Every route of the app's router opens from a reload (a bookmark, a new tab) on its own page; GitLab's habits
+    /// /&lt;group&gt; and /&lt;group&gt;/&lt;project&gt; open their packages; an address that is nobody's is a 404 in
+    /// the app's style, with its menu.
+    /// </summary>
+    [Fact]
+    public async Task Every_route_opens_on_reload_and_an_unknown_address_is_the_apps_404_page()
+    {
+        await SeedProjectAsync("acme", "tools");
+        var page = await SignInAsync("root", RegistryServer.RootPassword);
+        var notFoundTitle = new System.Text.RegularExpressions.Regex("^(Package Registry|Not found · .*)$");
+        foreach (var route in WebUiServingTests.AppRoutes())
+        {
+            var example = route.GetProperty("example").GetString()!;
+            var response = await page.GotoAsync(example);
+            Assert.True(response!.Status == 200, $"{example}: {response.Status}");
+            // The router has placed the page (its title is set) and it is not the app's "Page not found".
+            await Assertions.Expect(page).Not.ToHaveTitleAsync(notFoundTitle);
+            if (route.GetProperty("title").GetString() is { } title && route.GetProperty("name").GetString() != "sign-in")
+                await Assertions.Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(title) + "( · |$)"));
+            Assert.Equal(0, await page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" }).CountAsync());
+            output.WriteLine($"{example} -> {page.Url} ({await page.TitleAsync()})");
+        }
+
+        await page.GotoAsync("/acme/tools");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/acme/tools/-/packages$"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Package registry" })).ToBeVisibleAsync();
+        await page.GotoAsync("/acme");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/groups/acme/-/packages$"));
+
+        var unknown = await page.GotoAsync("/acme/tools/-/wiki");
+        Assert.Equal(404, unknown!.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Go to Explore" })).ToBeVisibleAsync();
+        await ScreenshotAsync(page, "20-not-found");
+
+        var missing = await page.GotoAsync("/acme/nothing-here");
+        Assert.Equal(404, missing!.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Project or group not found" })).ToBeVisibleAsync();
+    }
+
     [Fact]
     public async Task Browse_from_the_list_to_a_package_and_open_its_web_path()
     {
