@@ -737,7 +737,7 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await SeedProjectAsync("phone", "app");
         await Server.PublishAsync("phone/app", "mobile-package-with-a-long-name", "1.0.0-rc.1+build.42", "artifact-with-a-long-file-name.tar.gz");
         var page = await SignInAsync("root", RegistryServer.RootPassword, width: 390);
-        foreach (var path in new[] { "/phone/app/-/packages", "/groups/phone/-/settings/packages_and_registries", "/phone/app/-/settings/access_tokens", "/phone/app/-/settings/packages_and_registries" })
+        foreach (var path in new[] { "/", "/phone/app/-/packages", "/groups/phone/-/packages", "/admin/users", "/groups/phone/-/settings/packages_and_registries", "/phone/app/-/settings/access_tokens", "/phone/app/-/settings/packages_and_registries" })
         {
             await page.GotoAsync(path);
             await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).WaitForAsync();
@@ -748,6 +748,23 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
                   .slice(-5).map(e => e.tagName + '.' + e.className + ' "' + (e.textContent || '').trim().slice(0, 40) + '"').join('; ')
                 """);
             Assert.True(overflow <= 0, $"{path} is {overflow}px wider than a phone screen: {wide}");
+
+            // A filter card is as tall as the fields it stacks: no empty space under the search field.
+            var cards = await page.EvaluateAsync<double[][]>("""
+                [...document.querySelectorAll('.filters')].map(card => {
+                  const style = getComputedStyle(card);
+                  const fields = [...card.querySelectorAll('input, select, button')].filter(c => c.getBoundingClientRect().height > 0);
+                  const used = fields.reduce((sum, c) => sum + c.getBoundingClientRect().height, 0)
+                    + (fields.length - 1) * parseFloat(style.rowGap || '0') + parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+                  return [card.clientHeight, used];
+                })
+                """);
+            foreach (var card in cards)
+            {
+                output.WriteLine($"{path}: filter card {card[0]} px high, its fields need {card[1]:F0} px");
+                Assert.True(card[0] - card[1] <= 2, $"{path}: the filter card is {card[0]} px high but its fields need {card[1]:F0} px");
+            }
+            if (path is "/" or "/phone/app/-/packages" or "/admin/users") Assert.NotEmpty(cards);
         }
         await page.GotoAsync("/phone/app/-/packages");
         await Assertions.Expect(page.GetByTestId("package-row")).ToBeVisibleAsync();
