@@ -153,6 +153,67 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Project or group not found" })).ToBeVisibleAsync();
     }
 
+    /// <summary>
+    /// A list's search, sort, status and page are in the address, as on GitLab: a reload keeps the view, Back returns to
+    /// the previous page or filter, and a filtered view opens from a link.
+    /// </summary>
+    [Fact]
+    public async Task The_lists_search_sort_status_and_page_live_in_the_address()
+    {
+        await SeedProjectAsync("addressed", "app");
+        for (var i = 1; i <= 23; i++) await Server.PublishAsync("addressed/app", $"lib-{i:D2}", "1.0.0");
+        await Server.PublishAsync("addressed/app", "firmware", "1.0.0");
+        await Server.PublishAsync("addressed/app", "firmware-debug", "1.0.0", status: "hidden");
+        var page = await SignInAsync("root", RegistryServer.RootPassword);
+        var rows = page.GetByTestId("package-row");
+        var pages = page.GetByRole(AriaRole.Navigation, new() { Name = "Pages" });
+        static System.Text.RegularExpressions.Regex Address(string pattern) => new(pattern);
+
+        // Page 2 (newest first: lib-01 .. lib-04 are the oldest four), kept by a reload, left by Back.
+        await page.GotoAsync("/addressed/app/-/packages");
+        await Assertions.Expect(rows).ToHaveCountAsync(20);
+        await pages.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(Address(@"/addressed/app/-/packages\?page=2&after=[^&]+$"));
+        await Assertions.Expect(rows).ToHaveCountAsync(4);
+        await page.ReloadAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(4);
+        await Assertions.Expect(rows.First).ToContainTextAsync("lib-04");
+        await Assertions.Expect(pages).ToContainTextAsync("Page 2");
+        await page.GoBackAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(Address(@"/addressed/app/-/packages$"));
+        await Assertions.Expect(rows).ToHaveCountAsync(20);
+        await Assertions.Expect(rows.First).ToContainTextAsync("firmware");
+
+        // Search and sort, kept by a reload; Back undoes the sort, not the search.
+        await page.GetByLabel("Search packages by name").FillAsync("lib-1");
+        await Assertions.Expect(page).ToHaveURLAsync(Address(@"\?search=lib-1$"));
+        await Assertions.Expect(rows).ToHaveCountAsync(10);
+        await page.GetByLabel("Sort by").SelectOptionAsync("NAME_ASC");
+        await Assertions.Expect(page).ToHaveURLAsync(Address(@"\?search=lib-1&sort=NAME_ASC$"));
+        await Assertions.Expect(rows.First).ToContainTextAsync("lib-10");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByLabel("Search packages by name")).ToHaveValueAsync("lib-1");
+        await Assertions.Expect(page.GetByLabel("Sort by")).ToHaveValueAsync("NAME_ASC");
+        await Assertions.Expect(rows.First).ToContainTextAsync("lib-10");
+        await page.GoBackAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(Address(@"\?search=lib-1$"));
+        await Assertions.Expect(page.GetByLabel("Sort by")).ToHaveValueAsync("CREATED_DESC");
+        await Assertions.Expect(rows.First).ToContainTextAsync("lib-19");
+
+        // The status filter, and a shared link to a filtered view in another browser.
+        await page.GetByLabel("Search packages by name").FillAsync("");
+        await Assertions.Expect(page).ToHaveURLAsync(Address(@"/addressed/app/-/packages$"));
+        await page.GetByLabel("Status").SelectOptionAsync("HIDDEN");
+        await Assertions.Expect(page).ToHaveURLAsync(Address(@"\?status=HIDDEN$"));
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.First).ToContainTextAsync("firmware-debug");
+        var other = await SignInAsync("root", RegistryServer.RootPassword);
+        await other.GotoAsync("/addressed/app/-/packages?search=lib-2&sort=NAME_DESC");
+        await Assertions.Expect(other.GetByTestId("package-row")).ToHaveCountAsync(4);
+        await Assertions.Expect(other.GetByTestId("package-row").First).ToContainTextAsync("lib-23");
+        await Assertions.Expect(other.GetByLabel("Search packages by name")).ToHaveValueAsync("lib-2");
+    }
+
     [Fact]
     public async Task Browse_from_the_list_to_a_package_and_open_its_web_path()
     {
