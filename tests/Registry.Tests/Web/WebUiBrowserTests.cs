@@ -214,6 +214,79 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await Assertions.Expect(other.GetByLabel("Search packages by name")).ToHaveValueAsync("lib-2");
     }
 
+    /// <summary>
+    /// The package page's commands fit the reader and work when pasted: no header for an anonymous reader of a public
+    /// project, a deploy token's or a CI job's header when chosen, the chosen file, a sha256sum line that verifies it.
+    /// "Publish into this package" shows only to those who may publish that package.
+    /// </summary>
+    [Fact]
+    public async Task The_package_commands_fit_the_reader_and_run_with_curl()
+    {
+        await SeedProjectAsync("commands", "app", "PUBLIC");
+        await Server.PublishAsync("commands/app", "cli", "2.0.0", "cli.tar.gz", "an old build");
+        await Server.PublishAsync("commands/app", "cli", "2.0.0", "cli.tar.gz", "the newest build");
+        await Server.PublishAsync("commands/app", "cli", "2.0.0", "SHA256SUMS", "sums");
+        var packageId = (await Server.PublishAsync("commands/app", "release-cli", "1.0.0", "release.bin", "release")).GetProperty("package_id").GetInt64();
+        var cliId = (await Server.PublishAsync("commands/app", "cli", "2.0.0", "notes.txt", "notes")).GetProperty("package_id").GetInt64();
+        await Server.MutateAsync("createPackagesProtectionRule", new { projectPath = "commands/app", packageNamePattern = "release-*", packageType = "GENERIC", minimumAccessLevelForPush = "MAINTAINER" });
+        await Server.CreateUserAsync("commands-developer", password: "developer-password");
+        await Server.AddProjectMemberAsync("commands/app", "commands-developer", "DEVELOPER");
+        var folder = Directory.CreateTempSubdirectory("commands-").FullName;
+
+        async Task<string> RunAsync(IPage page, string testId, IReadOnlyDictionary<string, string>? env = null, string? secret = null, string? placeholder = null)
+        {
+            var text = await page.GetByTestId(testId).InnerTextAsync();
+            var script = placeholder is null ? text : text.Replace(placeholder, secret);
+            var (exit, outputText) = await Shell.RunAsync(script, folder, env);
+            Assert.True(exit == 0, $"{text}\n exited {exit}: {outputText}");
+            return outputText;
+        }
+
+        // Anonymous, on a public project: no header at all; the newest cli.tar.gz, verified; no publish command.
+        var anonymous = await NewPageAsync();
+        await anonymous.GotoAsync($"/commands/app/-/packages/{cliId}");
+        var download = anonymous.GetByTestId("download-command");
+        await Assertions.Expect(download).Not.ToContainTextAsync("--header");
+        await Assertions.Expect(anonymous.GetByLabel("Credential")).ToHaveValueAsync("none");
+        await anonymous.GetByLabel("File", new() { Exact = true }).SelectOptionAsync("cli.tar.gz");
+        await RunAsync(anonymous, "download-command");
+        Assert.Equal("the newest build", await File.ReadAllTextAsync(Path.Combine(folder, "cli.tar.gz")));
+        Assert.Contains("cli.tar.gz: OK", await RunAsync(anonymous, "verify-command"));
+        Assert.Equal(0, await anonymous.GetByText("Publish into this package").CountAsync());
+        Assert.Equal(0, await anonymous.GetByTestId("publish-command").CountAsync());
+
+        // A deploy token and a CI job token, as chosen.
+        var (deployToken, _) = await Server.CreateDeployTokenAsync("commands/app", "READ_PACKAGE_REGISTRY");
+        await anonymous.GetByLabel("Credential").SelectOptionAsync("deploy");
+        await anonymous.GetByLabel("File", new() { Exact = true }).SelectOptionAsync("notes.txt");
+        await Assertions.Expect(download).ToContainTextAsync("DEPLOY-TOKEN: <your_deploy_token>");
+        File.Delete(Path.Combine(folder, "notes.txt"));
+        await RunAsync(anonymous, "download-command", secret: deployToken, placeholder: "<your_deploy_token>");
+        Assert.Equal("notes", await File.ReadAllTextAsync(Path.Combine(folder, "notes.txt")));
+        Assert.Contains("notes.txt: OK", await RunAsync(anonymous, "verify-command"));
+
+        var jobToken = await Server.CreateCiJobTokenAsync("commands/app", RegistryServer.RootToken);
+        await anonymous.GetByLabel("Credential").SelectOptionAsync("job");
+        await Assertions.Expect(download).ToContainTextAsync("JOB-TOKEN: $CI_JOB_TOKEN");
+        File.Delete(Path.Combine(folder, "notes.txt"));
+        await RunAsync(anonymous, "download-command", new Dictionary<string, string> { ["CI_JOB_TOKEN"] = jobToken });
+        Assert.Equal("notes", await File.ReadAllTextAsync(Path.Combine(folder, "notes.txt")));
+        await ScreenshotAsync(anonymous, "21-package-commands");
+
+        // A Developer publishes cli, but not release-cli, which a rule keeps for Maintainers.
+        var developer = await SignInAsync("commands-developer", "developer-password");
+        await developer.GotoAsync($"/commands/app/-/packages/{cliId}");
+        await Assertions.Expect(developer.GetByTestId("publish-command")).ToContainTextAsync("--upload-file");
+        await Assertions.Expect(developer.GetByLabel("Credential")).ToHaveValueAsync("token");
+        await developer.GotoAsync($"/commands/app/-/packages/{packageId}");
+        await Assertions.Expect(developer.GetByTestId("download-command")).ToContainTextAsync("release.bin");
+        Assert.Equal(0, await developer.GetByTestId("publish-command").CountAsync());
+        var root = await SignInAsync("root", RegistryServer.RootPassword);
+        await root.GotoAsync($"/commands/app/-/packages/{packageId}");
+        await Assertions.Expect(root.GetByTestId("publish-command")).ToContainTextAsync("release.bin");
+        Directory.Delete(folder, recursive: true);
+    }
+
     [Fact]
     public async Task Browse_from_the_list_to_a_package_and_open_its_web_path()
     {
