@@ -287,6 +287,47 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         Directory.Delete(folder, recursive: true);
     }
 
+    /// <summary>
+    /// The sidebar offers people what they can use, as GitLab's does: a Developer gets no settings entries (which would
+    /// open on "Only the project's Maintainers..."), a Maintainer gets them; a project that does not exist has neither
+    /// a sidebar of its own nor an Upload button.
+    /// </summary>
+    [Fact]
+    public async Task A_developer_sees_only_the_entries_they_can_use_and_a_missing_project_offers_nothing()
+    {
+        await SeedProjectAsync("entries", "app");
+        await Server.CreateUserAsync("entries-developer", password: "developer-password");
+        await Server.AddProjectMemberAsync("entries/app", "entries-developer", "DEVELOPER");
+        await Server.CreateUserAsync("entries-maintainer", password: "maintainer-password");
+        await Server.AddProjectMemberAsync("entries/app", "entries-maintainer", "MAINTAINER");
+        string[] settings = ["Packages and registries", "Access tokens", "Deploy tokens"];
+
+        var maintainer = await SignInAsync("entries-maintainer", "maintainer-password");
+        await maintainer.GotoAsync("/entries/app/-/packages");
+        var sidebar = maintainer.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
+        foreach (var entry in settings) await Assertions.Expect(sidebar.GetByRole(AriaRole.Link, new() { Name = entry })).ToBeVisibleAsync();
+
+        var developer = await SignInAsync("entries-developer", "developer-password");
+        await developer.GotoAsync("/entries/app/-/packages");
+        var developerSidebar = developer.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
+        await Assertions.Expect(developerSidebar).ToContainTextAsync("Projectentries/app");
+        await Assertions.Expect(developerSidebar.GetByRole(AriaRole.Link, new() { Name = "Members" })).ToBeVisibleAsync();
+        await Assertions.Expect(developer.GetByRole(AriaRole.Button, new() { Name = "Upload files" })).ToBeVisibleAsync();
+        // The access answer has come (the Maintainer's arrived by now too); the settings entries stay away.
+        await developer.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        foreach (var entry in settings) Assert.Equal(0, await developerSidebar.GetByRole(AriaRole.Link, new() { Name = entry }).CountAsync());
+        await ScreenshotAsync(developer, "22-developer-sidebar");
+
+        var root = await SignInAsync("root", RegistryServer.RootPassword);
+        await root.GotoAsync("/entries/no-such-project/-/packages");
+        await Assertions.Expect(root.GetByRole(AriaRole.Heading, new() { Name = "Project not found" })).ToBeVisibleAsync();
+        var rootSidebar = root.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
+        await Assertions.Expect(rootSidebar).Not.ToContainTextAsync("no-such-project");
+        await Assertions.Expect(rootSidebar.GetByRole(AriaRole.Link, new() { Name = "Password" })).ToBeVisibleAsync();
+        Assert.Equal(0, await root.GetByRole(AriaRole.Button, new() { Name = "Upload files" }).CountAsync());
+        Assert.Equal(0, await rootSidebar.GetByRole(AriaRole.Link, new() { Name = "Deploy tokens" }).CountAsync());
+    }
+
     [Fact]
     public async Task Browse_from_the_list_to_a_package_and_open_its_web_path()
     {
