@@ -1,15 +1,19 @@
 using System.Net;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Net.Http.Headers;
+using Registry.Schema.Identity;
+using Registry.Schema.Packages;
+using Registry.Server.Authentication;
 
 namespace Registry.Server.Web;
 
 /// <summary>
 /// The web UI (built from src/Registry.Web into <c>WebUi/</c> beside the binary): its hashed assets under
-/// <c>/assets/</c>, and its <c>index.html</c> for the UI's own paths (GitLab's: <c>/users/sign_in</c>,
-/// <c>/&lt;project&gt;/-/packages</c>, <c>/groups/&lt;group&gt;/-/…</c>, <c>/-/user_settings/…</c>, <c>/admin</c>), so a
-/// reload or a pasted link opens the page. API, GraphQL and operations paths (<c>/-/liveness</c>, <c>/-/metrics</c>)
-/// never get the page, and neither does any other path: those keep their own answers and 404s.
+/// <c>/assets/</c>, and its <c>index.html</c> for every address of the app's router (<see cref="WebUiRoutes"/>), so a
+/// reload or a pasted link opens the page. A project's or group's own address (<c>/acme/tools</c>, <c>/acme</c>) is
+/// the app's when the reader may see that project or group. Any other address a browser asks for (Accept: text/html)
+/// that no endpoint serves gets the app with status 404, which shows its "Page not found". API, GraphQL, assets and
+/// operations paths never get the page: those keep their own answers and 404s.
 /// </summary>
 public static class WebUiEndpoints
 {
@@ -29,7 +33,12 @@ public static class WebUiEndpoints
         if (!index.Contains(CsrfPlaceholder, StringComparison.Ordinal))
             throw new InvalidOperationException($"{indexPath} lacks the csrf-token meta tag the server fills in");
 
-        app.Use((http, next) => IsUiPage(http.Request) ? WriteIndexAsync(http, index) : next(http));
+        var routes = WebUiRoutes.Load(Path.Combine(root, WebUiRoutes.FileName));
+        app.Use(async (http, next) =>
+        {
+            if (await StatusForAsync(http, routes) is { } status) await WriteIndexAsync(http, index, status);
+            else await next(http);
+        });
         app.UseStaticFiles(new StaticFileOptions
         {
             RequestPath = "/assets",
@@ -40,31 +49,43 @@ public static class WebUiEndpoints
         return app;
     }
 
-    /// <summary>GET or HEAD of one of the UI's paths.</summary>
-    internal static bool IsUiPage(HttpRequest request)
+    /// <summary>200 for the app's own addresses, 404 for an unknown address a browser navigates to, null for the rest.</summary>
+    internal static async Task<int?> StatusForAsync(HttpContext http, WebUiRoutes routes)
     {
-        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)) return false;
+        var request = http.Request;
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)) return null;
         var path = request.Path.Value ?? "/";
-        if (path == "/" || path == "/users/sign_in" || path == "/explore" || Under(path, "/admin") || Under(path, "/explore")) return true;
-        if (path.StartsWith("/-/user_settings/", StringComparison.Ordinal)) return true;
-        if (path.StartsWith("/groups/", StringComparison.Ordinal)) return true;
-        // A project's pages: /<full path>/-/packages[/<id>] and /<full path>/-/settings/…, never under /api or /-/.
-        var first = path.IndexOf('/', 1) is var i and > 0 ? path[1..i] : path[1..];
-        if (first is "api" or "graphql" or "-" or "assets" or "users" or "groups" or "admin") return false;
-        return path.Contains("/-/packages", StringComparison.Ordinal) || path.Contains("/-/settings/", StringComparison.Ordinal);
+        if (Under(path, "/api") || Under(path, "/assets") || Under(path, "/graphql")) return null;
+        var (match, fullPath) = routes.Match(path);
+        if (match == WebUiMatch.Page) return StatusCodes.Status200OK;
+        // Operations (/-/liveness, /-/metrics, ...) and whatever else an endpoint serves keep their answers.
+        if (http.GetEndpoint() is not null) return null;
+        if (match == WebUiMatch.Namespace && await IsVisibleNamespaceAsync(http, fullPath!)) return StatusCodes.Status200OK;
+        return AcceptsHtml(request) ? StatusCodes.Status404NotFound : null;
     }
+
+    private static async Task<bool> IsVisibleNamespaceAsync(HttpContext http, string fullPath)
+    {
+        var actor = (await http.AuthenticateRegistryAsync()).Actor;
+        var authorizer = http.RequestServices.GetRequiredService<PackageAuthorizer>();
+        return await authorizer.VisibleProjectAsync(actor, ProjectLocator.PathKey(fullPath), http.RequestAborted) is not null
+            || await authorizer.VisibleNamespaceAsync(actor, fullPath, http.RequestAborted) is { Kind: NamespaceKind.Group };
+    }
+
+    private static bool AcceptsHtml(HttpRequest request) =>
+        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
 
     private static bool Under(string path, string prefix) =>
         path == prefix || path.StartsWith(prefix + "/", StringComparison.Ordinal);
 
-    private static async Task WriteIndexAsync(HttpContext http, string index)
+    private static async Task WriteIndexAsync(HttpContext http, string index, int status)
     {
         // GitLab's way: the page carries the session's CSRF token in a meta tag; the app sends it with every write.
         var html = SessionCookie.Read(http.Request) is { } secret
             ? index.Replace(CsrfPlaceholder, $"<meta name=\"csrf-token\" content=\"{WebUtility.HtmlEncode(Schema.Identity.SignInService.CsrfToken(secret))}\">")
             : index;
         var bytes = System.Text.Encoding.UTF8.GetBytes(html);
-        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.StatusCode = status;
         http.Response.ContentType = "text/html; charset=utf-8";
         http.Response.ContentLength = bytes.Length;
         http.Response.Headers.CacheControl = "no-store";

@@ -1,21 +1,35 @@
-import { ref, watch, type Ref, type WatchSource } from 'vue'
+import { ref, watch, type Ref } from 'vue'
+import { useRoute, useRouter, type LocationQueryRaw } from 'vue-router'
 import type { PackageRow } from './components/PackageList.vue'
 import { useLatest, watchDebounced } from './latest'
-import { useCursorPaging, type PageInfo } from './paging'
+import { PAGE_SIZE, type PageInfo } from './paging'
 
 export interface PackageConnectionData { count: number; pageInfo: PageInfo; nodes: PackageRow[] }
 
+/** What a package list shows, as its address holds it: ?search=&sort=&status=&page= (and the page's cursor). */
+export interface ListingState { search: Ref<string>; sort: Ref<string>; status: Ref<string> }
+
+const text = (v: unknown) => (typeof v === 'string' ? v : '')
+
 /**
- * A package list page (a project's or a group's): the query with the current page's cursors, the newest answer only,
- * a search that waits for typing to pause, and back to the first page whenever a filter or the sort changes.
+ * A package list page (a project's or a group's). Its search, sort, status filter and page live in the query string,
+ * as on GitLab: a reload keeps the view, Back returns to the previous page of the list, a filtered view is a link.
+ * A change of sort, status or page is a new history entry; typing in the search box replaces the entry once typing
+ * pauses. The list loads whenever the address changes (the controls change it, and so does Back), newest answer only.
  * `fetch` returns the project or group (null when it is not found or not visible) and its package connection.
  */
 export function usePackageListing<TOwner>(
-  fetch: (paging: Record<string, unknown>) => Promise<{ owner: TOwner | null; packages?: PackageConnectionData }>,
-  search: Ref<string>,
-  filters: WatchSource[],
+  fetch: (state: { search: string; sort: string; status: string }, paging: Record<string, unknown>) => Promise<{ owner: TOwner | null; packages?: PackageConnectionData }>,
+  defaultSort = 'CREATED_DESC',
 ) {
-  const paging = useCursorPaging()
+  const route = useRoute()
+  const router = useRouter()
+  const path = route.path
+  const search = ref(text(route.query.search))
+  const sort = ref(text(route.query.sort) || defaultSort)
+  const status = ref(text(route.query.status))
+  const page = ref(Number(route.query.page) > 1 ? Number(route.query.page) : 1)
+
   const { loading, error, run } = useLatest()
   const owner = ref<TOwner | null>(null) as Ref<TOwner | null>
   const found = ref(true)
@@ -23,24 +37,51 @@ export function usePackageListing<TOwner>(
   const count = ref(0)
   const pageInfo = ref<PageInfo>({ hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null })
 
-  const load = () => run(() => fetch(paging.variables()), (data) => {
+  function paging(): Record<string, unknown> {
+    const before = text(route.query.before), after = text(route.query.after)
+    return before ? { last: PAGE_SIZE, before } : { first: PAGE_SIZE, after: after || null }
+  }
+
+  const load = () => run(() => fetch({ search: search.value, sort: sort.value, status: status.value }, paging()), (data) => {
     found.value = !!data.owner
     owner.value = data.owner
     packages.value = data.packages?.nodes ?? []
     count.value = data.packages?.count ?? 0
     if (data.packages) pageInfo.value = data.packages.pageInfo
   })
-  const restart = () => {
-    paging.reset()
-    load()
+
+  /** The address for these values (defaults left out, so the plain list keeps its plain address). */
+  function go(changes: { search?: string; sort?: string; status?: string; page?: number; after?: string | null; before?: string | null }, replace = false) {
+    const next = { search: search.value, sort: sort.value, status: status.value, page: 1, after: null as string | null, before: null as string | null, ...changes }
+    const query: LocationQueryRaw = {}
+    if (next.search) query.search = next.search
+    if (next.sort !== defaultSort) query.sort = next.sort
+    if (next.status) query.status = next.status
+    if (next.page > 1) query.page = String(next.page)
+    if (next.after) query.after = next.after
+    if (next.before) query.before = next.before
+    const location = { path, query }
+    if (router.resolve(location).fullPath === route.fullPath) return
+    return replace ? router.replace(location) : router.push(location)
   }
-  watchDebounced(search, restart)
-  watch(filters, restart)
+
+  // The controls write the address; the address (also moved by Back and Forward) decides what shows.
+  watchDebounced(search, () => { if (search.value !== text(route.query.search)) go({ search: search.value }, true) })
+  watch(sort, (v) => { if (v !== (text(route.query.sort) || defaultSort)) go({ sort: v }) })
+  watch(status, (v) => { if (v !== text(route.query.status)) go({ status: v }) })
+  watch(() => route.fullPath, () => {
+    if (route.path !== path) return
+    search.value = text(route.query.search)
+    sort.value = text(route.query.sort) || defaultSort
+    status.value = text(route.query.status)
+    page.value = Number(route.query.page) > 1 ? Number(route.query.page) : 1
+    load()
+  })
   load()
 
   return {
-    loading, error, owner, found, packages, count, pageInfo, page: paging.state, load,
-    next: () => { paging.next(pageInfo.value); load() },
-    previous: () => { paging.previous(pageInfo.value); load() },
+    loading, error, owner, found, packages, count, pageInfo, page, load, search, sort, status,
+    next: () => go({ page: page.value + 1, after: pageInfo.value.endCursor }),
+    previous: () => go(page.value <= 2 ? { page: 1 } : { page: page.value - 1, before: pageInfo.value.startCursor }),
   }
 }

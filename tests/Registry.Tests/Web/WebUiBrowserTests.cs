@@ -111,6 +111,223 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         Assert.True(gzipped < 250 * 1024, $"the first page loads {gzipped / 1024.0:F1} KiB of JavaScript and CSS gzipped");
     }
 
+    /// <summary>
+    /// Every route of the app's router opens from a reload (a bookmark, a new tab) on its own page; GitLab's habits
+    /// /&lt;group&gt; and /&lt;group&gt;/&lt;project&gt; open their packages; an address that is nobody's is a 404 in
+    /// the app's style, with its menu.
+    /// </summary>
+    [Fact]
+    public async Task Every_route_opens_on_reload_and_an_unknown_address_is_the_apps_404_page()
+    {
+        await SeedProjectAsync("acme", "tools");
+        var page = await SignInAsync("root", RegistryServer.RootPassword);
+        var notFoundTitle = new System.Text.RegularExpressions.Regex("^(Package Registry|Not found · .*)$");
+        foreach (var route in WebUiServingTests.AppRoutes())
+        {
+            var example = route.GetProperty("example").GetString()!;
+            var response = await page.GotoAsync(example);
+            Assert.True(response!.Status == 200, $"{example}: {response.Status}");
+            // The router has placed the page (its title is set) and it is not the app's "Page not found".
+            await Assertions.Expect(page).Not.ToHaveTitleAsync(notFoundTitle);
+            if (route.GetProperty("title").GetString() is { } title && route.GetProperty("name").GetString() != "sign-in")
+                await Assertions.Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(title) + "( · |$)"));
+            Assert.Equal(0, await page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" }).CountAsync());
+            output.WriteLine($"{example} -> {page.Url} ({await page.TitleAsync()})");
+        }
+
+        await page.GotoAsync("/acme/tools");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/acme/tools/-/packages$"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Package registry" })).ToBeVisibleAsync();
+        await page.GotoAsync("/acme");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/groups/acme/-/packages$"));
+
+        var unknown = await page.GotoAsync("/acme/tools/-/wiki");
+        Assert.Equal(404, unknown!.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Go to Explore" })).ToBeVisibleAsync();
+        await ScreenshotAsync(page, "20-not-found");
+
+        var missing = await page.GotoAsync("/acme/nothing-here");
+        Assert.Equal(404, missing!.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Project or group not found" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>
+    /// A list's search, sort, status and page are in the address, as on GitLab: a reload keeps the view, Back returns to
+    /// the previous page or filter, and a filtered view opens from a link.
+    /// </summary>
+    [Fact]
+    public async Task The_lists_search_sort_status_and_page_live_in_the_address()
+    {
+        await SeedProjectAsync("addressed", "app");
+        for (var i = 1; i <= 23; i++) await Server.PublishAsync("addressed/app", $"lib-{i:D2}", "1.0.0");
+        await Server.PublishAsync("addressed/app", "firmware", "1.0.0");
+        await Server.PublishAsync("addressed/app", "firmware-debug", "1.0.0", status: "hidden");
+        var page = await SignInAsync("root", RegistryServer.RootPassword);
+        var rows = page.GetByTestId("package-row");
+        var pages = page.GetByRole(AriaRole.Navigation, new() { Name = "Pages" });
+        static System.Text.RegularExpressions.Regex Address(string pattern) => new(pattern);
+
+        // Page 2 (newest first: lib-01 .. lib-04 are the oldest four), kept by a reload, left by Back.
+        await page.GotoAsync("/addressed/app/-/packages");
+        await Assertions.Expect(rows).ToHaveCountAsync(20);
+        await pages.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(Address(@"/addressed/app/-/packages\?page=2&after=[^&]+$"));
+        await Assertions.Expect(rows).ToHaveCountAsync(4);
+        await page.ReloadAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(4);
+        await Assertions.Expect(rows.First).ToContainTextAsync("lib-04");
+        await Assertions.Expect(pages).ToContainTextAsync("Page 2");
+        await page.GoBackAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(Address(@"/addressed/app/-/packages$"));
+        await Assertions.Expect(rows).ToHaveCountAsync(20);
+        await Assertions.Expect(rows.First).ToContainTextAsync("firmware");
+
+        // Search and sort, kept by a reload; Back undoes the sort, not the search.
+        await page.GetByLabel("Search packages by name").FillAsync("lib-1");
+        await Assertions.Expect(page).ToHaveURLAsync(Address(@"\?search=lib-1$"));
+        await Assertions.Expect(rows).ToHaveCountAsync(10);
+        await page.GetByLabel("Sort by").SelectOptionAsync("NAME_ASC");
+        await Assertions.Expect(page).ToHaveURLAsync(Address(@"\?search=lib-1&sort=NAME_ASC$"));
+        await Assertions.Expect(rows.First).ToContainTextAsync("lib-10");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByLabel("Search packages by name")).ToHaveValueAsync("lib-1");
+        await Assertions.Expect(page.GetByLabel("Sort by")).ToHaveValueAsync("NAME_ASC");
+        await Assertions.Expect(rows.First).ToContainTextAsync("lib-10");
+        await page.GoBackAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(Address(@"\?search=lib-1$"));
+        await Assertions.Expect(page.GetByLabel("Sort by")).ToHaveValueAsync("CREATED_DESC");
+        await Assertions.Expect(rows.First).ToContainTextAsync("lib-19");
+
+        // The status filter, and a shared link to a filtered view in another browser.
+        await page.GetByLabel("Search packages by name").FillAsync("");
+        await Assertions.Expect(page).ToHaveURLAsync(Address(@"/addressed/app/-/packages$"));
+        await page.GetByLabel("Status").SelectOptionAsync("HIDDEN");
+        await Assertions.Expect(page).ToHaveURLAsync(Address(@"\?status=HIDDEN$"));
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.First).ToContainTextAsync("firmware-debug");
+        var other = await SignInAsync("root", RegistryServer.RootPassword);
+        await other.GotoAsync("/addressed/app/-/packages?search=lib-2&sort=NAME_DESC");
+        await Assertions.Expect(other.GetByTestId("package-row")).ToHaveCountAsync(4);
+        await Assertions.Expect(other.GetByTestId("package-row").First).ToContainTextAsync("lib-23");
+        await Assertions.Expect(other.GetByLabel("Search packages by name")).ToHaveValueAsync("lib-2");
+    }
+
+    /// <summary>
+    /// The package page's commands fit the reader and work when pasted: no header for an anonymous reader of a public
+    /// project, a deploy token's or a CI job's header when chosen, the chosen file, a sha256sum line that verifies it.
+    /// "Publish into this package" shows only to those who may publish that package.
+    /// </summary>
+    [Fact]
+    public async Task The_package_commands_fit_the_reader_and_run_with_curl()
+    {
+        await SeedProjectAsync("commands", "app", "PUBLIC");
+        await Server.PublishAsync("commands/app", "cli", "2.0.0", "cli.tar.gz", "an old build");
+        await Server.PublishAsync("commands/app", "cli", "2.0.0", "cli.tar.gz", "the newest build");
+        await Server.PublishAsync("commands/app", "cli", "2.0.0", "SHA256SUMS", "sums");
+        var packageId = (await Server.PublishAsync("commands/app", "release-cli", "1.0.0", "release.bin", "release")).GetProperty("package_id").GetInt64();
+        var cliId = (await Server.PublishAsync("commands/app", "cli", "2.0.0", "notes.txt", "notes")).GetProperty("package_id").GetInt64();
+        await Server.MutateAsync("createPackagesProtectionRule", new { projectPath = "commands/app", packageNamePattern = "release-*", packageType = "GENERIC", minimumAccessLevelForPush = "MAINTAINER" });
+        await Server.CreateUserAsync("commands-developer", password: "developer-password");
+        await Server.AddProjectMemberAsync("commands/app", "commands-developer", "DEVELOPER");
+        var folder = Directory.CreateTempSubdirectory("commands-").FullName;
+
+        async Task<string> RunAsync(IPage page, string testId, IReadOnlyDictionary<string, string>? env = null, string? secret = null, string? placeholder = null)
+        {
+            var text = await page.GetByTestId(testId).InnerTextAsync();
+            var script = placeholder is null ? text : text.Replace(placeholder, secret);
+            var (exit, outputText) = await Shell.RunAsync(script, folder, env);
+            Assert.True(exit == 0, $"{text}\n exited {exit}: {outputText}");
+            return outputText;
+        }
+
+        // Anonymous, on a public project: no header at all; the newest cli.tar.gz, verified; no publish command.
+        var anonymous = await NewPageAsync();
+        await anonymous.GotoAsync($"/commands/app/-/packages/{cliId}");
+        var download = anonymous.GetByTestId("download-command");
+        await Assertions.Expect(download).Not.ToContainTextAsync("--header");
+        await Assertions.Expect(anonymous.GetByLabel("Credential")).ToHaveValueAsync("none");
+        await anonymous.GetByLabel("File", new() { Exact = true }).SelectOptionAsync("cli.tar.gz");
+        await RunAsync(anonymous, "download-command");
+        Assert.Equal("the newest build", await File.ReadAllTextAsync(Path.Combine(folder, "cli.tar.gz")));
+        Assert.Contains("cli.tar.gz: OK", await RunAsync(anonymous, "verify-command"));
+        Assert.Equal(0, await anonymous.GetByText("Publish into this package").CountAsync());
+        Assert.Equal(0, await anonymous.GetByTestId("publish-command").CountAsync());
+
+        // A deploy token and a CI job token, as chosen.
+        var (deployToken, _) = await Server.CreateDeployTokenAsync("commands/app", "READ_PACKAGE_REGISTRY");
+        await anonymous.GetByLabel("Credential").SelectOptionAsync("deploy");
+        await anonymous.GetByLabel("File", new() { Exact = true }).SelectOptionAsync("notes.txt");
+        await Assertions.Expect(download).ToContainTextAsync("DEPLOY-TOKEN: <your_deploy_token>");
+        File.Delete(Path.Combine(folder, "notes.txt"));
+        await RunAsync(anonymous, "download-command", secret: deployToken, placeholder: "<your_deploy_token>");
+        Assert.Equal("notes", await File.ReadAllTextAsync(Path.Combine(folder, "notes.txt")));
+        Assert.Contains("notes.txt: OK", await RunAsync(anonymous, "verify-command"));
+
+        var jobToken = await Server.CreateCiJobTokenAsync("commands/app", RegistryServer.RootToken);
+        await anonymous.GetByLabel("Credential").SelectOptionAsync("job");
+        await Assertions.Expect(download).ToContainTextAsync("JOB-TOKEN: $CI_JOB_TOKEN");
+        File.Delete(Path.Combine(folder, "notes.txt"));
+        await RunAsync(anonymous, "download-command", new Dictionary<string, string> { ["CI_JOB_TOKEN"] = jobToken });
+        Assert.Equal("notes", await File.ReadAllTextAsync(Path.Combine(folder, "notes.txt")));
+        await ScreenshotAsync(anonymous, "21-package-commands");
+
+        // A Developer publishes cli, but not release-cli, which a rule keeps for Maintainers.
+        var developer = await SignInAsync("commands-developer", "developer-password");
+        await developer.GotoAsync($"/commands/app/-/packages/{cliId}");
+        await Assertions.Expect(developer.GetByTestId("publish-command")).ToContainTextAsync("--upload-file");
+        await Assertions.Expect(developer.GetByLabel("Credential")).ToHaveValueAsync("token");
+        await developer.GotoAsync($"/commands/app/-/packages/{packageId}");
+        await Assertions.Expect(developer.GetByTestId("download-command")).ToContainTextAsync("release.bin");
+        Assert.Equal(0, await developer.GetByTestId("publish-command").CountAsync());
+        var root = await SignInAsync("root", RegistryServer.RootPassword);
+        await root.GotoAsync($"/commands/app/-/packages/{packageId}");
+        await Assertions.Expect(root.GetByTestId("publish-command")).ToContainTextAsync("release.bin");
+        Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>
+    /// The sidebar offers people what they can use, as GitLab's does: a Developer gets no settings entries (which would
+    /// open on "Only the project's Maintainers..."), a Maintainer gets them; a project that does not exist has neither
+    /// a sidebar of its own nor an Upload button.
+    /// </summary>
+    [Fact]
+    public async Task A_developer_sees_only_the_entries_they_can_use_and_a_missing_project_offers_nothing()
+    {
+        await SeedProjectAsync("entries", "app");
+        await Server.CreateUserAsync("entries-developer", password: "developer-password");
+        await Server.AddProjectMemberAsync("entries/app", "entries-developer", "DEVELOPER");
+        await Server.CreateUserAsync("entries-maintainer", password: "maintainer-password");
+        await Server.AddProjectMemberAsync("entries/app", "entries-maintainer", "MAINTAINER");
+        string[] settings = ["Packages and registries", "Access tokens", "Deploy tokens"];
+
+        var maintainer = await SignInAsync("entries-maintainer", "maintainer-password");
+        await maintainer.GotoAsync("/entries/app/-/packages");
+        var sidebar = maintainer.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
+        foreach (var entry in settings) await Assertions.Expect(sidebar.GetByRole(AriaRole.Link, new() { Name = entry })).ToBeVisibleAsync();
+
+        var developer = await SignInAsync("entries-developer", "developer-password");
+        await developer.GotoAsync("/entries/app/-/packages");
+        var developerSidebar = developer.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
+        await Assertions.Expect(developerSidebar).ToContainTextAsync("Projectentries/app");
+        await Assertions.Expect(developerSidebar.GetByRole(AriaRole.Link, new() { Name = "Members" })).ToBeVisibleAsync();
+        await Assertions.Expect(developer.GetByRole(AriaRole.Button, new() { Name = "Upload files" })).ToBeVisibleAsync();
+        // The access answer has come (the Maintainer's arrived by now too); the settings entries stay away.
+        await developer.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        foreach (var entry in settings) Assert.Equal(0, await developerSidebar.GetByRole(AriaRole.Link, new() { Name = entry }).CountAsync());
+        await ScreenshotAsync(developer, "22-developer-sidebar");
+
+        var root = await SignInAsync("root", RegistryServer.RootPassword);
+        await root.GotoAsync("/entries/no-such-project/-/packages");
+        await Assertions.Expect(root.GetByRole(AriaRole.Heading, new() { Name = "Project not found" })).ToBeVisibleAsync();
+        var rootSidebar = root.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
+        await Assertions.Expect(rootSidebar).Not.ToContainTextAsync("no-such-project");
+        await Assertions.Expect(rootSidebar.GetByRole(AriaRole.Link, new() { Name = "Password" })).ToBeVisibleAsync();
+        Assert.Equal(0, await root.GetByRole(AriaRole.Button, new() { Name = "Upload files" }).CountAsync());
+        Assert.Equal(0, await rootSidebar.GetByRole(AriaRole.Link, new() { Name = "Deploy tokens" }).CountAsync());
+    }
+
     [Fact]
     public async Task Browse_from_the_list_to_a_package_and_open_its_web_path()
     {
@@ -412,6 +629,46 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         Assert.Equal(401, (await Curl.RunAsync("--user", $"{username}:{token}", url)).Status);
     }
 
+    /// <summary>
+    /// The sidebar a page first paints is already its group's or project's: the home menu (whose "Access tokens" is the
+    /// user's own) never shows under the pointer of someone clicking quickly. The pages' code is held back a little, as
+    /// on a loaded machine, where that race made a test land on the personal tokens page now and then.
+    /// </summary>
+    [Theory]
+    [InlineData("/groups/first-paint-g/-/packages", "first-paint-g", "Group", "/groups/first-paint-g/-/settings/access_tokens")]
+    [InlineData("/first-paint-p/app/-/packages", "first-paint-p", "Project", "/first-paint-p/app/-/settings/access_tokens")]
+    public async Task The_sidebar_shows_the_group_or_project_menu_from_the_first_paint(string path, string group, string kind, string tokensPath)
+    {
+        await SeedProjectAsync(group, "app");
+        var page = await SignInAsync("root", RegistryServer.RootPassword);
+        // Records each text the sidebar shows, from the moment it is first in the page.
+        await page.AddInitScriptAsync("""
+            window.__sidebars = [];
+            new MutationObserver(() => {
+              const nav = document.getElementById('sidebar');
+              const text = nav ? nav.innerText.replace(/\s+/g, ' ').trim() : null;
+              if (text !== null && window.__sidebars[window.__sidebars.length - 1] !== text) window.__sidebars.push(text);
+            }).observe(document, { childList: true, subtree: true, characterData: true });
+            """);
+        await page.RouteAsync(new System.Text.RegularExpressions.Regex("/assets/(?!index-)[^/]+\\.js$"), async route =>
+        {
+            await Task.Delay(400);
+            await route.ContinueAsync();
+        });
+        await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.Commit });
+        // Clicks as soon as an "Access tokens" entry can be clicked.
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Access tokens" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(tokensPath) + "$"));
+        var sidebars = await page.EvaluateAsync<string[]>("window.__sidebars");
+        output.WriteLine(string.Join("\n", sidebars));
+        Assert.NotEmpty(sidebars);
+        Assert.All(sidebars, text =>
+        {
+            Assert.Contains($"{kind} {group}", text);
+            Assert.DoesNotContain("Password", text);
+        });
+    }
+
     [Fact]
     public async Task A_group_owner_creates_a_group_access_token_that_publishes_into_the_groups_projects()
     {
@@ -421,7 +678,11 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
 
         var page = await SignInAsync("root", RegistryServer.RootPassword);
         await page.GotoAsync("/groups/group-tokens/-/packages");
-        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Access tokens" }).ClickAsync();
+        // What a person waits for: the group's page, with the group named in the sidebar, before choosing its entry.
+        var sidebar = page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
+        await Assertions.Expect(sidebar).ToContainTextAsync("Groupgroup-tokens");
+        await sidebar.GetByRole(AriaRole.Link, new() { Name = "Access tokens" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/groups/group-tokens/-/settings/access_tokens$"));
         await Assertions.Expect(page.GetByText("This group has no access tokens.")).ToBeVisibleAsync();
         await page.GetByLabel("Token name").FillAsync("ci publisher");
         await page.GetByLabel("Role").SelectOptionAsync(new SelectOptionValue { Label = "Developer" });
@@ -651,7 +912,7 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await SeedProjectAsync("phone", "app");
         await Server.PublishAsync("phone/app", "mobile-package-with-a-long-name", "1.0.0-rc.1+build.42", "artifact-with-a-long-file-name.tar.gz");
         var page = await SignInAsync("root", RegistryServer.RootPassword, width: 390);
-        foreach (var path in new[] { "/phone/app/-/packages", "/groups/phone/-/settings/packages_and_registries", "/phone/app/-/settings/access_tokens", "/phone/app/-/settings/packages_and_registries" })
+        foreach (var path in new[] { "/", "/phone/app/-/packages", "/groups/phone/-/packages", "/admin/users", "/groups/phone/-/settings/packages_and_registries", "/phone/app/-/settings/access_tokens", "/phone/app/-/settings/packages_and_registries" })
         {
             await page.GotoAsync(path);
             await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).WaitForAsync();
@@ -662,6 +923,23 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
                   .slice(-5).map(e => e.tagName + '.' + e.className + ' "' + (e.textContent || '').trim().slice(0, 40) + '"').join('; ')
                 """);
             Assert.True(overflow <= 0, $"{path} is {overflow}px wider than a phone screen: {wide}");
+
+            // A filter card is as tall as the fields it stacks: no empty space under the search field.
+            var cards = await page.EvaluateAsync<double[][]>("""
+                [...document.querySelectorAll('.filters')].map(card => {
+                  const style = getComputedStyle(card);
+                  const fields = [...card.querySelectorAll('input, select, button')].filter(c => c.getBoundingClientRect().height > 0);
+                  const used = fields.reduce((sum, c) => sum + c.getBoundingClientRect().height, 0)
+                    + (fields.length - 1) * parseFloat(style.rowGap || '0') + parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+                  return [card.clientHeight, used];
+                })
+                """);
+            foreach (var card in cards)
+            {
+                output.WriteLine($"{path}: filter card {card[0]} px high, its fields need {card[1]:F0} px");
+                Assert.True(card[0] - card[1] <= 2, $"{path}: the filter card is {card[0]} px high but its fields need {card[1]:F0} px");
+            }
+            if (path is "/" or "/phone/app/-/packages" or "/admin/users") Assert.NotEmpty(cards);
         }
         await page.GotoAsync("/phone/app/-/packages");
         await Assertions.Expect(page.GetByTestId("package-row")).ToBeVisibleAsync();

@@ -23,6 +23,9 @@ public sealed class WebUiServingTests(ServerFixture fixture) : IClassFixture<Ser
     [InlineData("/-/user_settings/personal_access_tokens")]
     [InlineData("/admin")]
     [InlineData("/admin/users")]
+    [InlineData("/acme/tools/-/project_members")]
+    [InlineData("/groups/acme")]
+    [InlineData("/explore")]
     public async Task Ui_paths_get_the_page(string path)
     {
         using var client = Server.Client();
@@ -41,16 +44,77 @@ public sealed class WebUiServingTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Contains("immutable", js.Headers.CacheControl?.ToString());
     }
 
+    /// <summary>A public group acme with a public project tools and a private one, hidden (no address for anonymous readers).</summary>
+    private async Task SeedAsync()
+    {
+        var existing = await Server.GraphQLAsync("{ group(fullPath: \"acme\") { id } }");
+        if (existing.GetProperty("group").ValueKind != JsonValueKind.Null) return;
+        await Server.CreateGroupAsync("acme", "PUBLIC");
+        await Server.CreateProjectAsync("acme", "tools", "PUBLIC");
+        await Server.CreateProjectAsync("acme", "hidden", "PRIVATE");
+    }
+
+    /// <summary>The route table the app's router is built from, as its build wrote it beside the server.</summary>
+    public static IReadOnlyList<JsonElement> AppRoutes()
+    {
+        var manifest = Path.Combine(AppContext.BaseDirectory, "WebUi", "routes.json");
+        var routes = JsonDocument.Parse(File.ReadAllText(manifest)).RootElement.EnumerateArray().ToList();
+        // The manifest is the table's: one entry for each route of src/Registry.Web/src/routes.ts.
+        var table = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "Registry.Web", "src", "routes.ts"));
+        Assert.Equal(System.Text.RegularExpressions.Regex.Matches(table, @"\bexample: '").Count, routes.Count);
+        return routes;
+    }
+
+    [Fact]
+    public async Task Every_route_of_the_apps_router_gets_the_page_on_reload()
+    {
+        // The namespace route's example (/acme/tools) is the app's only when that project exists and the reader sees it.
+        await SeedAsync();
+        var routes = AppRoutes();
+        Assert.True(routes.Count >= 18, $"only {routes.Count} routes in routes.json");
+        using var client = Server.Client();
+        foreach (var route in routes)
+        {
+            var example = route.GetProperty("example").GetString()!;
+            using var response = await client.GetAsync(example);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{example} (route {route.GetProperty("path")}): {(int)response.StatusCode}");
+            Assert.Contains("<div id=\"app\">", await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Theory]
+    [InlineData("/some/random/path")]
+    [InlineData("/acme/tools/-/wiki")]
+    [InlineData("/groups/acme/-/wiki")]
+    [InlineData("/acme/hidden")]
+    [InlineData("/no-such-group")]
+    [InlineData("/admin/nothing")]
+    [InlineData("/-/packages")]
+    public async Task Unknown_addresses_get_the_apps_not_found_page_with_404(string path)
+    {
+        await SeedAsync();
+        using var client = Server.Client();
+        using var html = new HttpRequestMessage(HttpMethod.Get, path);
+        html.Headers.Add("Accept", "text/html,application/xhtml+xml");
+        using var page = await client.SendAsync(html);
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<div id=\"app\">", await page.Content.ReadAsStringAsync());
+
+        // Not a browser's navigation (a script, an image): a plain 404.
+        using var plain = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.NotFound, plain.StatusCode);
+        Assert.NotEqual("text/html", plain.Content.Headers.ContentType?.MediaType);
+    }
+
     [Theory]
     [InlineData("/api/v4/projects/1/packages/generic/x/1.0.0/missing.txt")]
     [InlineData("/api/v4/unknown")]
+    [InlineData("/api/unknown")]
     [InlineData("/-/liveness")]
     [InlineData("/-/metrics")]
-    [InlineData("/-/packages")]
     [InlineData("/assets/missing.js")]
-    [InlineData("/some/random/path")]
-    [InlineData("/favicon.ico")]
-    public async Task Other_paths_never_get_the_page(string path)
+    public async Task Api_assets_and_operations_paths_never_get_the_page(string path)
     {
         using var client = Server.Client();
         client.DefaultRequestHeaders.Add("Accept", "text/html");

@@ -51,7 +51,7 @@ public partial class PackageNode(Package package)
 
     [System.ComponentModel.Description("Permissions for the current user on the package.")]
     public IDataLoaderResult<PackagePermissionsNode> UserPermissions([FromServices] RequestLoaders loaders, [FromUserContext] RegistryUserContext ctx) =>
-        loaders.AccessFor(ctx.Actor).Load(package.ProjectId).Select(access => new PackagePermissionsNode(access?.CanDelete == true));
+        loaders.AccessFor(ctx.Actor).Load(package.ProjectId).Select(access => new PackagePermissionsNode(access?.CanDelete == true, package, access?.CanPublish == true));
 
     [System.ComponentModel.Description("Whether the user can destroy the package.")]
     [Obsolete("Superseded by userPermissions.destroyPackage (GitLab 16.6).")]
@@ -119,10 +119,20 @@ public sealed class PackageLinksNode(string webPath)
 }
 
 [Name("PackagePermissions")]
-public sealed class PackagePermissionsNode(bool destroyPackage)
+public sealed class PackagePermissionsNode(bool destroyPackage, Package package, bool canPublish)
 {
     [System.ComponentModel.Description("If true, the user can perform `destroy_package` on this resource.")]
     public bool DestroyPackage => destroyPackage;
+
+    [System.ComponentModel.Description("If true, the user may publish files into this package: the project lets them publish and no " +
+        "protection rule of the package's name holds them back (this registry's addition; the publish itself decides the same way).")]
+    public async Task<bool> PushPackage([FromUserContext] RegistryUserContext ctx, [FromServices] RequestLoaders loaders,
+        [FromServices] Lifecycle.PackageProtection protection, CancellationToken ct)
+    {
+        if (!canPublish) return false;
+        var project = await loaders.Projects.Load(package.ProjectId).GetResultAsync(ct);
+        return project is not null && !await protection.IsPushProtectedAsync(ctx.Actor, project, package.Name, ct);
+    }
 }
 
 /// <summary>GraphQL's view of <see cref="PackageFileRecord"/>, the same record REST's <c>select=package_file</c> returns.</summary>
