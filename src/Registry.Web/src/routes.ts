@@ -1,4 +1,4 @@
-// The app's route table: GitLab's URLs (CONTRACT section 7). Full paths contain slashes, so they are matched with (.+)
+// The app's route table: GitLab's URLs (docs/api-contract.md, Conventions). Full paths contain slashes, so they are matched with (.+)
 // up to the "/-/". It holds data only (no imports but types), because the build reads it too: vite.config.ts writes
 // routes.json from it, with vue-router's own regular expression for each route, and the server serves the app for
 // exactly those addresses (and a 404 page for the others). Each route names an example address; the build fails
@@ -46,6 +46,7 @@ export const routes: AppRoute[] = [
     path: '/groups/:group(.+)/-/settings/access_tokens', name: 'group-access-tokens', page: 'AccessTokensPage',
     title: 'Group access tokens', auth: true, example: '/groups/acme/-/settings/access_tokens',
   },
+  { path: '/groups/:group(.+)/-/hooks', name: 'group-hooks', page: 'WebhooksPage', title: 'Webhooks', auth: true, example: '/groups/acme/-/hooks' },
   { path: '/groups/:group(.+)/-/group_members', name: 'group-members', page: 'MembersPage', title: 'Members', example: '/groups/acme/-/group_members' },
   { path: `/groups/:group${segments}`, redirect: '/groups/:group/-/packages', example: '/groups/acme/sub' },
   { path: '/:project(.+)/-/packages/:id(\\d+)', name: 'package', page: 'PackageDetailsPage', title: 'Package', example: '/acme/tools/-/packages/1' },
@@ -62,6 +63,7 @@ export const routes: AppRoute[] = [
     path: '/:project(.+)/-/settings/access_tokens', name: 'project-access-tokens', page: 'AccessTokensPage',
     title: 'Project access tokens', auth: true, example: '/acme/tools/-/settings/access_tokens',
   },
+  { path: '/:project(.+)/-/hooks', name: 'project-hooks', page: 'WebhooksPage', title: 'Webhooks', auth: true, example: '/acme/tools/-/hooks' },
   { path: '/:project(.+)/-/project_members', name: 'project-members', page: 'MembersPage', title: 'Members', example: '/acme/tools/-/project_members' },
   // GitLab's habit: /<group> and /<group>/<project> open the group or project. Which one it is, only the server knows.
   { path: `/:namespace${segments}`, name: 'namespace', page: 'NamespacePage', title: 'Packages', namespace: true, example: '/acme/tools' },
