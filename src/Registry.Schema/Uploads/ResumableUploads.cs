@@ -85,10 +85,16 @@ public sealed class ResumableUploads(
         }
         finally
         {
-            // Saved bytes are acknowledged whatever happened to the request: record them, and free the upload.
-            await db.ResumableUploads.Where(u => u.Id == upload.Id && u.LockedBy == lease)
-                .ExecuteUpdateAsync(s => s.SetProperty(u => u.Offset, newOffset).SetProperty(u => u.StorageState, state)
-                    .SetProperty(u => u.ExpiresAt, Now + options.Value.ResumableUploadExpiry)
+            // Saved bytes are acknowledged whatever happened to the request: record them. The upload stays taken while
+            // it is published (a second PATCH at the end must not publish it twice); otherwise it is free again.
+            var mine = db.ResumableUploads.Where(u => u.Id == upload.Id && u.LockedBy == lease);
+            var expires = Now + options.Value.ResumableUploadExpiry;
+            if (newOffset == upload.Length && broken is null)
+                await mine.ExecuteUpdateAsync(s => s.SetProperty(u => u.Offset, newOffset).SetProperty(u => u.StorageState, state)
+                    .SetProperty(u => u.ExpiresAt, expires), CancellationToken.None);
+            else
+                await mine.ExecuteUpdateAsync(s => s.SetProperty(u => u.Offset, newOffset).SetProperty(u => u.StorageState, state)
+                    .SetProperty(u => u.ExpiresAt, expires)
                     .SetProperty(u => u.LockedUntil, (DateTime?)null).SetProperty(u => u.LockedBy, (string?)null), CancellationToken.None);
         }
         upload.Offset = newOffset;
@@ -187,7 +193,8 @@ public sealed class ResumableUploads(
             upload.PackageId = result.Record.PackageId;
             await db.ResumableUploads.Where(u => u.Id == upload.Id).ExecuteUpdateAsync(s => s
                 .SetProperty(u => u.State, ResumableUploadState.Completed)
-                .SetProperty(u => u.PackageFileId, result.Record.Id).SetProperty(u => u.PackageId, result.Record.PackageId), ct);
+                .SetProperty(u => u.PackageFileId, result.Record.Id).SetProperty(u => u.PackageId, result.Record.PackageId)
+                .SetProperty(u => u.LockedUntil, (DateTime?)null).SetProperty(u => u.LockedBy, (string?)null), ct);
             return upload;
         }
         catch (RegistryError)
