@@ -22,6 +22,8 @@ public abstract class FieldAccessAttribute : GraphQLAttribute
         if (returned is { IsGenericType: true } && returned.GetGenericTypeDefinition() == typeof(Task<>)) returned = returned.GetGenericArguments()[0];
         var payload = returned is not null && typeof(MutationPayload).IsAssignableFrom(returned) ? returned : null;
         fieldType.Metadata[FieldAccess.MetadataKey] = Access with { PayloadType = payload };
+        // On this field alone: the fields that declare nothing (a node's plain values) pay nothing.
+        fieldType.ApplyMiddleware(FieldAccessMiddleware.Instance);
     }
 }
 

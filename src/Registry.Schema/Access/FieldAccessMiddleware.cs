@@ -13,12 +13,15 @@ namespace Registry.Schema.Access;
 /// <summary>
 /// Enforces what a field declares with a <see cref="FieldAccessAttribute"/>, before its resolver runs: a query field
 /// answers null to a caller who may not use it, a mutation answers the refusal in its payload's <c>errors</c>
-/// (GitLab's convention, as <see cref="GraphQLErrors.RunMutationAsync{TPayload}"/>). Fields without a declaration
-/// (those of the nodes) run as they are.
+/// (GitLab's convention, as <see cref="GraphQLErrors.RunMutationAsync{TPayload}"/>). A declaration installs it on its
+/// own field only, so fields without one (those of the nodes) run as they are.
 /// </summary>
 public sealed class FieldAccessMiddleware : IFieldMiddleware
 {
     private const string CheckedProjectKey = "registry:checked-project:";
+
+    /// <summary>Stateless: one instance serves every field that declares its access.</summary>
+    public static readonly FieldAccessMiddleware Instance = new();
 
     public async ValueTask<object?> ResolveAsync(IResolveFieldContext context, FieldMiddlewareDelegate next)
     {

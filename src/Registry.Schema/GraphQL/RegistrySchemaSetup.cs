@@ -66,8 +66,6 @@ public static class RegistrySchemaSetup
             .AddAutoSchema<Query>(s => s.WithMutation<Mutation>())
             .AddSystemTextJson()
             .AddGraphTypes(typeof(Query).Assembly)
-            // Every guarded field declares its access ([RequiresProject], [RequiresAdmin], ...); this enforces it.
-            .UseMiddleware<Access.FieldAccessMiddleware>()
             // Resolvers share the request's DbContext, which allows one operation at a time.
             .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query)
             // A package list with its files is about depth 8; anything far deeper or wider is refused before it runs.

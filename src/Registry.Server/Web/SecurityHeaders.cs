@@ -19,13 +19,11 @@ public static class SecurityHeaders
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
     /// <summary>
-    /// Banana Cake Pop: its own scripts too (no inline script), but its bundle compiles JSON-schema validators with
-    /// <c>new Function</c> (it stops loading without 'unsafe-eval'), and its editor (Monaco) sets styles inline, runs
-    /// workers from blob: URLs and uses data: fonts and images, so those are allowed on its pages alone.
+    /// Banana Cake Pop: under a script policy (even with 'unsafe-eval', blob: workers, inline styles and data: fonts) its
+    /// Schema Reference stayed empty in the browser test, for a reason not found yet; until it is, the IDE's page only
+    /// refuses framing, plugins and a foreign base URL. Its bundle has no inline script.
     /// </summary>
-    public const string IdePolicy =
-        "default-src 'self'; script-src 'self' 'unsafe-eval'; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-        "font-src 'self' data:; connect-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+    public const string IdePolicy = "object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
 
     /// <summary>A year, GitLab's default.</summary>
     public const string HstsValue = "max-age=31536000";

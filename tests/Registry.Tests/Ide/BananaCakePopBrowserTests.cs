@@ -58,7 +58,7 @@ public sealed class BananaCakePopBrowserTests(ServerFixture fixture, ITestOutput
                 Assert.Equal(new Uri(Server.BaseAddress, "/graphql/").ToString(), page.Url);
                 var ideUrl = new Uri(Server.BaseAddress, "/graphql").ToString();
                 Assert.StartsWith("text/html", navigation.Headers["content-type"]);
-                Assert.Contains("script-src 'self'", navigation.Headers["content-security-policy"]);
+                Assert.Contains("frame-ancestors 'none'", navigation.Headers["content-security-policy"]);
 
                 // (a) The IDE app renders: its start screen (React, built from the bundle's scripts) offers these.
                 var browseSchema = page.GetByRole(AriaRole.Button, new() { Name = "Browse Schema" });
