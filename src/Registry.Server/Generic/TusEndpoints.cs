@@ -32,7 +32,7 @@ public static class TusEndpoints
         return app;
     }
 
-    private static async Task<IResult> Create(ProjectScope scope, GenericTarget target, HttpContext http, ResumableUploads uploads)
+    private static async Task<Created> Create(ProjectScope scope, GenericTarget target, HttpContext http, ResumableUploads uploads)
     {
         var request = http.Request;
         var length = TusProtocol.RequiredLong(request, "Upload-Length");
@@ -60,15 +60,15 @@ public static class TusEndpoints
             http.Response.Headers["Upload-Offset"] = "0";
         }
         http.Response.Headers["Upload-Expires"] = TusProtocol.HttpDate(created.ExpiresAt);
-        return Results.Created(location, null);
+        return TypedResults.Created(location);
     }
 
-    private static async Task<IResult> Head(ProjectScope scope, HttpContext http, ResumableUploads uploads)
+    private static async Task<Ok> Head(ProjectScope scope, HttpContext http, ResumableUploads uploads)
     {
         var upload = await FindAsync(scope, http, uploads);
         Describe(http, upload);
         http.Response.Headers.CacheControl = "no-store";
-        return Results.Ok();
+        return TypedResults.Ok();
     }
 
     /// <summary>The package file a finished upload became, as <c>?select=package_file</c> answers a PUT; 409 before that.</summary>
@@ -83,20 +83,20 @@ public static class TusEndpoints
         return stored is null ? TypedResults.NotFound() : GitLabJson.Ok(PackageFileJson.From(stored.Record));
     }
 
-    private static async Task<IResult> Patch(ProjectScope scope, HttpContext http, ResumableUploads uploads)
+    private static async Task<NoContent> Patch(ProjectScope scope, HttpContext http, ResumableUploads uploads)
     {
         var offset = TusProtocol.RequiredLong(http.Request, "Upload-Offset");
         var upload = await FindAsync(scope, http, uploads);
         upload = await AppendAsync(scope, http, uploads, upload, offset);
         http.Response.Headers["Upload-Expires"] = TusProtocol.HttpDate(upload.ExpiresAt);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> Delete(ProjectScope scope, HttpContext http, ResumableUploads uploads)
+    private static async Task<NoContent> Delete(ProjectScope scope, HttpContext http, ResumableUploads uploads)
     {
         var upload = await FindAsync(scope, http, uploads);
         await uploads.TerminateAsync(upload, http.RequestAborted);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
     private static async Task<ResumableUpload> AppendAsync(ProjectScope scope, HttpContext http, ResumableUploads uploads, ResumableUpload upload, long offset)

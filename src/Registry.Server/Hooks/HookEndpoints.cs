@@ -39,7 +39,7 @@ public static class HookEndpoints
             var changes = await ReadChangesAsync(http.Request, creating: true);
             var (hook, secret) = await hooks.CreateAsync(s.Actor, ownerOf(s), changes, http.RequestAborted);
             return GitLabJson.Status(HookJson.From(hook, secret), StatusCodes.Status201Created);
-        });
+        }).ProducesJson<HookJson>(StatusCodes.Status201Created);
         routes.MapPut("/{hook_id}", async Task<GitLabJson<HookJson>> (TScope s, HttpContext http, WebHookService hooks) =>
         {
             var id = HookId(http);
@@ -57,7 +57,7 @@ public static class HookEndpoints
             if (trigger != "package_events") throw RegistryError.Invalid("trigger", "does not have a valid value");
             await hooks.TestAsync(s.Actor, ownerOf(s), HookId(http), http.RequestAborted);
             return GitLabJson.Status(new MessageJson("201 Created"), StatusCodes.Status201Created);
-        });
+        }).ProducesJson<MessageJson>(StatusCodes.Status201Created);
         routes.MapGet("/{hook_id}/events", async Task<GitLabJson<List<HookEventJson>>> (TScope s, OffsetPagination paging, HttpContext http,
             WebHookService hooks) =>
         {
@@ -76,7 +76,7 @@ public static class HookEndpoints
                 ? l : throw RegistryError.NotFound("Hook log");
             var again = await hooks.ResendAsync(s.Actor, owner, hook.Id, logId, http.RequestAborted);
             return GitLabJson.Status(HookEventJson.From(again, hook.Url), StatusCodes.Status201Created);
-        });
+        }).ProducesJson<HookEventJson>(StatusCodes.Status201Created);
     }
 
     public sealed record MessageJson([property: System.Text.Json.Serialization.JsonPropertyName("message")] string Message);

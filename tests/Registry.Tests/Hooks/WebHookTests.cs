@@ -277,8 +277,12 @@ public sealed class WebHookTests(HookFixture fixture) : IClassFixture<HookFixtur
     {
         var token = who switch
         {
-            "developer" => fixture.Developer, "maintainer" => fixture.Maintainer, "owner" => fixture.Owner,
-            "outsider" => fixture.Outsider, "admin" => RegistryServer.RootToken, _ => null,
+            "developer" => fixture.Developer,
+            "maintainer" => fixture.Maintainer,
+            "owner" => fixture.Owner,
+            "outsider" => fixture.Outsider,
+            "admin" => RegistryServer.RootToken,
+            _ => null,
         };
         var url = on == "project" ? Hooks : "/api/v4/groups/hk/hooks";
         using var client = Server.Client(token);
