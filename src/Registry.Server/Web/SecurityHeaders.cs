@@ -33,11 +33,13 @@ public static class SecurityHeaders
     /// <summary>HSTS on every answer when the public URL (or the request itself) is https.</summary>
     public static IApplicationBuilder UseStrictTransportSecurity(this IApplicationBuilder app)
     {
-        var external = app.ApplicationServices.GetRequiredService<IOptions<RegistryOptions>>().Value.ExternalUrl;
-        var httpsPublic = external?.Scheme == Uri.UriSchemeHttps;
+        // Read at the first request, not while the pipeline is built: the options are validated when the host starts, and
+        // an invalid ExternalUrl must stop the start with its own message.
+        var options = app.ApplicationServices.GetRequiredService<IOptions<RegistryOptions>>();
+        var httpsPublic = new Lazy<bool>(() => options.Value.ExternalUrl?.Scheme == Uri.UriSchemeHttps);
         return app.Use((http, next) =>
         {
-            if (httpsPublic || http.Request.IsHttps) http.Response.Headers.StrictTransportSecurity = HstsValue;
+            if (httpsPublic.Value || http.Request.IsHttps) http.Response.Headers.StrictTransportSecurity = HstsValue;
             return next(http);
         });
     }
