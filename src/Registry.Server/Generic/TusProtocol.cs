@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -65,7 +66,7 @@ public static class TusProtocol
     }
 
     /// <summary>The discovery answer of <c>OPTIONS</c>: version, extensions, the size limit, the checksum algorithms.</summary>
-    public static IResult Options(HttpContext http, IOptions<RegistryOptions> options)
+    public static NoContent Options(HttpContext http, IOptions<RegistryOptions> options)
     {
         var headers = http.Response.Headers;
         headers["Tus-Resumable"] = Version;

@@ -84,15 +84,14 @@ public static class HookEndpoints
     private static async Task<HookChanges> ReadChangesAsync(HttpRequest request, bool creating)
     {
         var p = await RequestParameters.ReadAsync(request);
-        Change<T> Opt<T>(string name, Func<T> read) => p.Has(name) ? Change<T>.To(read()) : Change<T>.Absent;
         return new HookChanges(
-            creating || p.Has("url") ? Change<string?>.To(p.Required("url")) : Change<string?>.Absent,
-            Opt("name", () => p["name"]),
-            Opt("description", () => p["description"]),
-            Opt("token", () => p["token"]),
-            Opt("package_events", () => p.Boolean("package_events") ?? true),
-            Opt("enable_ssl_verification", () => p.Boolean("enable_ssl_verification") ?? true),
-            Opt("custom_headers", () => CustomHeaders(p["custom_headers"])));
+            creating ? Change<string?>.To(p.Required("url")) : p.ChangeOf<string?>("url", p.Required),
+            p.ChangeOf("name", n => p[n]),
+            p.ChangeOf("description", n => p[n]),
+            p.ChangeOf("token", n => p[n]),
+            p.ChangeOf("package_events", n => p.Boolean(n) ?? true),
+            p.ChangeOf("enable_ssl_verification", n => p.Boolean(n) ?? true),
+            p.ChangeOf("custom_headers", n => CustomHeaders(p[n])));
     }
 
     /// <summary>GitLab's <c>custom_headers</c>: a JSON array of <c>{"key","value"}</c>.</summary>

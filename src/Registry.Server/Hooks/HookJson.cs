@@ -69,9 +69,9 @@ public sealed record HookEventJson(
     [property: JsonPropertyName("id")] long Id,
     [property: JsonPropertyName("url")] string Url,
     [property: JsonPropertyName("trigger")] string Trigger,
-    [property: JsonPropertyName("request_headers")] JsonElement? RequestHeaders,
+    [property: JsonPropertyName("request_headers")] JsonElement RequestHeaders,
     [property: JsonPropertyName("request_data")] JsonElement RequestData,
-    [property: JsonPropertyName("response_headers")] JsonElement? ResponseHeaders,
+    [property: JsonPropertyName("response_headers")] JsonElement ResponseHeaders,
     [property: JsonPropertyName("response_body")] string? ResponseBody,
     [property: JsonPropertyName("execution_duration")] double? ExecutionDuration,
     [property: JsonPropertyName("response_status")] string ResponseStatus,
@@ -94,5 +94,6 @@ public sealed record HookEventJson(
         d.State.ToString().ToLowerInvariant(), d.Attempts, d.IsTest, d.Uuid.ToString(),
         PackageFileJson.Timestamp(d.CreatedAt), PackageFileJson.Timestamp(d.UpdatedAt));
 
-    private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+    /// <summary>Headers as an object, empty before the delivery was sent or answered (GitLab's hashes are never null).</summary>
+    private static JsonElement Parse(string? json) => JsonDocument.Parse(json ?? "{}").RootElement.Clone();
 }

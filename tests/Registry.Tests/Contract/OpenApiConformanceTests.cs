@@ -33,7 +33,30 @@ public sealed class OpenApiConformanceTests
         ["POST /api/v4/projects/{id}/packages/retention/run"] = () => JsonContent.Create(new { }),
         ["POST /api/v4/projects/{id}/access_tokens"] = () => JsonContent.Create(new { name = "oa-" + Unique(), scopes = new[] { "read_api" }, access_level = 20, expires_at = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd") }),
         ["POST /api/v4/groups/{id}/access_tokens"] = () => JsonContent.Create(new { name = "oa-" + Unique(), scopes = new[] { "read_api" }, access_level = 20, expires_at = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd") }),
+        // Hooks point at a closed port on loopback (local requests are allowed by the seed): nothing listens, nothing leaves the machine.
+        ["POST /api/v4/projects/{id}/hooks"] = () => JsonContent.Create(new { url = ClosedLoopbackUrl, package_events = true }),
+        ["PUT /api/v4/projects/{id}/hooks/{hook_id}"] = () => JsonContent.Create(new { name = "oa-hook-" + Unique() }),
+        ["POST /api/v4/groups/{id}/hooks"] = () => JsonContent.Create(new { url = ClosedLoopbackUrl, package_events = true }),
+        ["PUT /api/v4/groups/{id}/hooks/{hook_id}"] = () => JsonContent.Create(new { name = "oa-hook-" + Unique() }),
+        ["PUT /api/v4/application/settings"] = () => JsonContent.Create(new { allow_local_requests_from_web_hooks_and_services = true }),
+        ["PATCH /api/v4/projects/{id}/packages/tus/{upload_id}"] = () =>
+        {
+            var content = new ByteArrayContent([7, 8, 9]);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/offset+octet-stream");
+            return content;
+        },
     };
+
+    private const string ClosedLoopbackUrl = "http://127.0.0.1:9/oa-hook";
+
+    /// <summary>The tus protocol's own headers, which its operations need beside the body.</summary>
+    private static void AddProtocolHeaders(string key, HttpRequestMessage request)
+    {
+        if (!key.Contains("/packages/tus/") && key != "POST /api/v4/projects/{id}/packages/generic/{rest}") return;
+        request.Headers.Add("Tus-Resumable", "1.0.0");
+        if (key.StartsWith("POST ", StringComparison.Ordinal)) request.Headers.Add("Upload-Length", "3");
+        if (key.StartsWith("PATCH ", StringComparison.Ordinal)) request.Headers.Add("Upload-Offset", "0");
+    }
 
     [Fact]
     public async Task Every_documented_operation_answers_a_documented_status_with_a_body_matching_its_schema()
@@ -57,6 +80,7 @@ public sealed class OpenApiConformanceTests
             var url = Regex.Replace(template, @"\{\**([A-Za-z_]+)\}", m => values(key, m.Groups[1].Value));
             using var request = new HttpRequestMessage(new HttpMethod(method), url);
             if (Bodies.TryGetValue(key, out var body)) request.Content = body();
+            AddProtocolHeaders(key, request);
             using var response = await client.SendAsync(request);
             var status = ((int)response.StatusCode).ToString();
             var text = await response.Content.ReadAsStringAsync();
@@ -112,6 +136,37 @@ public sealed class OpenApiConformanceTests
         var retentionRule = await CreatedIdAsync($"/api/v4/projects/{projectId}/packages/retention/rules", "POST /api/v4/projects/{id}/packages/retention/rules");
         var projectToken = await CreatedIdAsync($"/api/v4/projects/{projectId}/access_tokens", "POST /api/v4/projects/{id}/access_tokens");
         var groupToken = await CreatedIdAsync($"/api/v4/groups/{groupId}/access_tokens", "POST /api/v4/groups/{id}/access_tokens");
+        using (var allow = await client.PutAsync("/api/v4/application/settings", Bodies["PUT /api/v4/application/settings"]()))
+            Assert.True(allow.IsSuccessStatusCode, await allow.Content.ReadAsStringAsync());
+        var projectHook = await CreatedIdAsync($"/api/v4/projects/{projectId}/hooks", "POST /api/v4/projects/{id}/hooks");
+        var groupHook = await CreatedIdAsync($"/api/v4/groups/{groupId}/hooks", "POST /api/v4/groups/{id}/hooks");
+        async Task<long> DeliveryIdAsync(string hooks, long hook)
+        {
+            using (var test = await client.PostAsync($"{hooks}/{hook}/test/package_events", null))
+                Assert.True(test.IsSuccessStatusCode, await test.Content.ReadAsStringAsync());
+            var events = JsonDocument.Parse(await client.GetStringAsync($"{hooks}/{hook}/events")).RootElement;
+            return events.EnumerateArray().First().GetProperty("id").GetInt64();
+        }
+        var projectDelivery = await DeliveryIdAsync($"/api/v4/projects/{projectId}/hooks", projectHook);
+        var groupDelivery = await DeliveryIdAsync($"/api/v4/groups/{groupId}/hooks", groupHook);
+        // tus: one upload finished at creation (GET and HEAD read it), one empty (PATCH fills it), one to terminate.
+        async Task<string> UploadAsync(string name, byte[]? bytes)
+        {
+            using var create = new HttpRequestMessage(HttpMethod.Post, $"/api/v4/projects/{projectId}/packages/generic/{name}/1.0.0/t.bin");
+            create.Headers.Add("Tus-Resumable", "1.0.0");
+            create.Headers.Add("Upload-Length", "3");
+            if (bytes is not null)
+            {
+                create.Content = new ByteArrayContent(bytes);
+                create.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/offset+octet-stream");
+            }
+            using var created = await client.SendAsync(create);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            return created.Headers.Location!.AbsolutePath.TrimEnd('/').Split('/')[^1];
+        }
+        var finishedUpload = await UploadAsync("oa-tus-done", [1, 2, 3]);
+        var emptyUpload = await UploadAsync("oa-tus-patch", null);
+        var abandonedUpload = await UploadAsync("oa-tus-gone", null);
 
         return (operation, parameter) =>
         {
@@ -131,6 +186,14 @@ public sealed class OpenApiConformanceTests
                 "rule_id" => retentionRule.ToString(),
                 "token_id" when path.StartsWith("/api/v4/groups/", StringComparison.Ordinal) => groupToken.ToString(),
                 "token_id" => projectToken.ToString(),
+                "hook_id" when path.StartsWith("/api/v4/groups/", StringComparison.Ordinal) => groupHook.ToString(),
+                "hook_id" => projectHook.ToString(),
+                "hook_log_id" when path.StartsWith("/api/v4/groups/", StringComparison.Ordinal) => groupDelivery.ToString(),
+                "hook_log_id" => projectDelivery.ToString(),
+                "trigger" => "package_events",
+                "upload_id" when deleting => abandonedUpload,
+                "upload_id" when operation.StartsWith("PATCH ", StringComparison.Ordinal) => emptyUpload,
+                "upload_id" => finishedUpload,
                 _ => throw new InvalidOperationException($"{operation}: give the walk a value for {{{parameter}}} (SeedAsync)"),
             };
         };
