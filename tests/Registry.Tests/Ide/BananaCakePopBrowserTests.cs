@@ -83,7 +83,9 @@ public sealed class BananaCakePopBrowserTests(ServerFixture fixture, ITestOutput
                 // ... and shows it: the schema definition view prints our types.
                 await page.GetByText("Schema Definition", new() { Exact = true }).ClickAsync();
                 await ShownOrAfterReloadAsync(page, page.Locator(".view-lines").GetByText("UserCore", new() { Exact = true }).First);
-                Assert.Contains("currentUser", await page.Locator(".view-lines").InnerTextAsync());
+                // The editor renders its lines again as it settles (its text read empty once, right after UserCore showed):
+                // wait for the field rather than read the text at one instant.
+                await page.Locator(".view-lines").GetByText("currentUser").First.WaitForAsync(new() { Timeout = 10_000 });
 
                 // ... and indexes it for the schema reference (which said "No Schema" while the page was at /graphql).
                 await page.GetByText("Schema Reference", new() { Exact = true }).ClickAsync();
@@ -119,7 +121,8 @@ public sealed class BananaCakePopBrowserTests(ServerFixture fixture, ITestOutput
         {
             output.WriteLine("the IDE showed no schema after 20 s: reloading the schema");
             await page.GetByRole(AriaRole.Button, new() { Name = "Reload Schema" }).ClickAsync();
-            await shown.WaitForAsync();
+            // Seen to take longer than Playwright's 60 s default on a busy machine, and then show (the final screenshot).
+            await shown.WaitForAsync(new() { Timeout = 120_000 });
         }
     }
 }
