@@ -76,11 +76,11 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
     /// </summary>
     public Task MarkPackagesAsync(Actor actor, IReadOnlyList<Package> packages, string eventName, string? systemAuthor, CancellationToken ct,
         Func<Package, IReadOnlyDictionary<string, object?>>? details = null) =>
-        MarkAsync(packages.Select(p => p.Id).ToList(), [], () =>
+        MarkAsync(packages.Select(p => p.Id).ToList(), [], async () =>
         {
             foreach (var p in packages)
             {
-                events.PackageDeleted(actor, p);
+                await events.PackageDeletedAsync(actor, p, ct);
                 audit.Add(actor, AuditEntity.For(p.Project), eventName, new AuditTarget("Packages::Package", p.Id, $"{p.Name}/{p.Version}"),
                     Merge(new Dictionary<string, object?> { ["package_name"] = p.Name, ["package_version"] = p.Version }, details?.Invoke(p)),
                     systemAuthor);
@@ -90,11 +90,11 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
     /// <summary>Marks files (each with its package and project loaded) on behalf of a user or a background job.</summary>
     public Task MarkFilesAsync(Actor actor, IReadOnlyList<PackageFile> files, string eventName, string? systemAuthor, CancellationToken ct,
         IReadOnlyDictionary<string, object?>? details = null) =>
-        MarkAsync([], files.Select(f => f.Id).ToList(), () =>
+        MarkAsync([], files.Select(f => f.Id).ToList(), async () =>
         {
             foreach (var f in files)
             {
-                events.FileDeleted(actor, f);
+                await events.FileDeletedAsync(actor, f, ct);
                 audit.Add(actor, AuditEntity.For(f.Package.Project), eventName,
                     new AuditTarget("Packages::PackageFile", f.Id, $"{f.Package.Name}/{f.Package.Version}/{f.FileName}"),
                     Merge(new Dictionary<string, object?>
@@ -104,7 +104,7 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
             }
         }, ct);
 
-    private async Task MarkAsync(List<long> packageIds, List<long> fileIds, Action addAuditEvents, CancellationToken ct)
+    private async Task MarkAsync(List<long> packageIds, List<long> fileIds, Func<Task> addEvents, CancellationToken ct)
     {
         if (packageIds.Count == 0 && fileIds.Count == 0) return;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
@@ -119,7 +119,7 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
             if (fileIds.Count > 0)
                 await db.PackageFiles.Where(f => fileIds.Contains(f.Id))
                     .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, PackageFileStatus.PendingDestruction), ct);
-            addAuditEvents();
+            await addEvents();
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
