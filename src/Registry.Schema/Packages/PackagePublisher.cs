@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -34,8 +33,6 @@ public sealed class PackagePublisher(
     IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log, RegistryMetrics metrics, Caching.HotPathCache cache,
     Hooks.PackageEventRecorder events)
 {
-    private const int ChunkSize = 1024 * 1024;
-
     public async Task<PublishResult> PublishAsync(PublishCommand cmd, Stream body, CancellationToken ct)
     {
         if (await RefuseBeforeBodyAsync(cmd, ct) is { } existing)
@@ -140,10 +137,8 @@ public sealed class PackagePublisher(
     }
 
     /// <summary>
-    /// Streams the body into <paramref name="write"/> in chunks of up to <see cref="ChunkSize"/>, each read in full
-    /// before it is handed on (Kestrel's pipe hands out a few KiB at a time: written as they came, every few KiB was a
-    /// write call and a hash on the request thread). While one chunk is hashed (each digest on a thread of its own) and
-    /// written, the next one is read into a second buffer.
+    /// Streams the body into <paramref name="write"/> through the <see cref="ChunkPump"/>: each chunk is hashed (each
+    /// digest on a thread of its own) while it is written and the next one is read.
     /// </summary>
     private async Task<ContentDigests> CopyAsync(PublishCommand cmd, Stream body, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write,
         CancellationToken ct)
@@ -151,42 +146,19 @@ public sealed class PackagePublisher(
         var all = options.Value.PackageFileDigests == PackageFileDigestSet.All;
         using var hasher = new ContentHasher(sha1: all, md5: all || cmd.Expected.Md5 is not null);
         // A body of known, small length gets a buffer its size (one more byte, so its end is seen in one read).
-        var size = cmd.DeclaredLength is long declared and >= 0 and < ChunkSize ? (int)declared + 1 : ChunkSize;
-        var filling = ArrayPool<byte>.Shared.Rent(size);
-        byte[]? spare = null;
-        Task? pending = null;
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var size = cmd.DeclaredLength is long declared and >= 0 and < ChunkPump.ChunkSize ? (int)declared + 1 : ChunkPump.ChunkSize;
         long total = 0;
         try
         {
-            while (true)
+            await ChunkPump.RunAsync(body, size, options.Value.UploadIdleTimeout, chunk =>
             {
-                var read = await FillAsync(body, filling.AsMemory(0, size), idle, ct);
-                if (read == 0) break;
-                total += read;
+                total += chunk.Length;
                 if (options.Value.IsTooLarge(total)) throw Refused(UploadRefusal.Size, RegistryError.TooLarge());
-                if (pending is not null) await pending; // the chunk before is hashed and written: its buffer is free
-                pending = HashAndWriteAsync(hasher, filling.AsMemory(0, read), write, ct);
-                if (read < size) break; // the body ended inside this chunk
-                spare ??= ArrayPool<byte>.Shared.Rent(size);
-                (filling, spare) = (spare, filling);
-            }
-            if (pending is not null) await pending;
-        }
-        catch (OperationCanceledException) when (idle.IsCancellationRequested && !ct.IsCancellationRequested)
-        {
-            throw RegistryError.Stalled();
+                return HashAndWriteAsync(hasher, chunk, write, ct);
+            }, keepBroken: false, ct);
         }
         finally
         {
-            // Never hand a buffer back while a hash or the write may still read it.
-            if (pending is { IsCompleted: false })
-            {
-                try { await pending; }
-                catch (Exception) { } // the failure that matters is already on its way out
-            }
-            ArrayPool<byte>.Shared.Return(filling);
-            if (spare is not null) ArrayPool<byte>.Shared.Return(spare);
             metrics.Uploaded(hasher.Length);
         }
         var digests = hasher.Finish();
@@ -201,20 +173,6 @@ public sealed class PackagePublisher(
         var hashing = hasher.AppendAsync(chunk);
         try { await write(chunk, ct); }
         finally { await hashing; }
-    }
-
-    /// <summary>Reads until <paramref name="buffer"/> is full or the body ends; each read restarts the idle timer.</summary>
-    private async Task<int> FillAsync(Stream body, Memory<byte> buffer, CancellationTokenSource idle, CancellationToken ct)
-    {
-        var filled = 0;
-        while (filled < buffer.Length)
-        {
-            idle.CancelAfter(options.Value.UploadIdleTimeout);
-            var read = await body.ReadAsync(buffer[filled..], idle.Token);
-            if (read == 0) break;
-            filled += read;
-        }
-        return filled;
     }
 
     /// <returns>the result, and whether the bytes stored under <paramref name="key"/> are now referenced</returns>
@@ -267,7 +225,7 @@ public sealed class PackagePublisher(
             db.PackageFiles.Add(file);
             await db.SaveChangesAsync(ct);
             Audit(cmd, package, file, hidden: !wasHidden && package.Status == PackageStatus.Hidden);
-            events.FilePublished(cmd.Actor, cmd.Project, package, file);
+            await events.FilePublishedAsync(cmd.Actor, cmd.Project, package, file, ct);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             metrics.Published();

@@ -24,8 +24,6 @@ public sealed class ResumableUploads(
     RegistryDbContext db, IResumableBlobStore storage, IBlobStore blobs, PackagePublisher publisher, UploadHashes hashes,
     IOptions<RegistryOptions> options, TimeProvider clock, RegistryMetrics metrics, ILogger<ResumableUploads> log)
 {
-    private const int BufferSize = 128 * 1024;
-
     /// <summary>How long a PATCH holds its upload; renewed while it reads, so only a crashed instance's lease runs out.</summary>
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
 
@@ -116,44 +114,18 @@ public sealed class ResumableUploads(
     {
         var hasher = hashes.Take(upload.Id, offset);
         using var chunkHash = checksum is null ? null : IncrementalHash.CreateHash(checksum.Algorithm);
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         long written = 0;
-        Exception? broken = null;
         var renewed = Now;
         await using var writer = await storage.OpenAsync(upload.Id, upload.BlobKey, upload.StorageState, offset, ct);
         try
         {
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            while (true)
+            var (_, broken) = await ChunkPump.RunAsync(body, ChunkPump.ChunkSize, options.Value.UploadIdleTimeout, chunk =>
             {
-                int read;
-                try
-                {
-                    idle.CancelAfter(options.Value.UploadIdleTimeout);
-                    read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), idle.Token);
-                }
-                catch (Exception e) when (e is IOException or OperationCanceledException)
-                {
-                    // The connection broke or stalled: keep what arrived, as tus servers do, so the client resumes from it.
-                    broken = e;
-                    break;
-                }
-                if (read == 0) break;
-                if (offset + written + read > upload.Length)
+                if (offset + written + chunk.Length > upload.Length)
                     throw new ResumableUploadError(ResumableRefusal.TooLarge, "The chunk goes past Upload-Length");
-                var chunk = buffer.AsMemory(0, read);
                 chunkHash?.AppendData(chunk.Span);
-                var hashing = hasher is null ? Task.CompletedTask : hasher.AppendAsync(chunk);
-                try { await writer.WriteAsync(chunk, CancellationToken.None); }
-                finally { await hashing; }
-                written += read;
-                if (Now - renewed > LeaseDuration / 3)
-                {
-                    renewed = Now;
-                    await db.ResumableUploads.Where(u => u.Id == upload.Id && u.LockedBy == lease)
-                        .ExecuteUpdateAsync(s => s.SetProperty(u => u.LockedUntil, renewed + LeaseDuration), CancellationToken.None);
-                }
-            }
+                return HashAndWriteAsync(chunk);
+            }, keepBroken: true, ct);
             metrics.Uploaded(written);
             if (checksum is not null && (broken is not null || !CryptographicOperations.FixedTimeEquals(chunkHash!.GetHashAndReset(), checksum.Digest)))
             {
@@ -169,8 +141,21 @@ public sealed class ResumableUploads(
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             hasher?.Dispose(); // a refused chunk: the running digests no longer match the saved bytes
+        }
+
+        async Task HashAndWriteAsync(ReadOnlyMemory<byte> chunk)
+        {
+            var hashing = hasher is null ? Task.CompletedTask : hasher.AppendAsync(chunk);
+            try { await writer.WriteAsync(chunk, CancellationToken.None); }
+            finally { await hashing; }
+            written += chunk.Length;
+            if (Now - renewed > LeaseDuration / 3)
+            {
+                renewed = Now;
+                await db.ResumableUploads.Where(u => u.Id == upload.Id && u.LockedBy == lease)
+                    .ExecuteUpdateAsync(s => s.SetProperty(u => u.LockedUntil, renewed + LeaseDuration), CancellationToken.None);
+            }
         }
     }
 
