@@ -6,7 +6,7 @@
 #
 #   bench/small-files.sh              ROUNDS=N (default 3) repeats every measurement and prints the median
 #
-# Environment: BACKEND=postgres-s3, DURATION (wrk -d, default 5s), PUT_WARMUP (default 15s), CONNECTIONS (default 32), and bench/lib.sh's ports.
+# Environment: BACKEND=postgres-s3, DURATION (wrk -d, default 5s), PUT_WARMUP (default 40s: tiered compilation recompiles the upload path for about 30 s), CONNECTIONS (default 32), and bench/lib.sh's ports.
 # DISTINCT=1 gives every PUT body its own bytes (by default all are identical and share one stored blob).
 source "$(dirname "$0")/lib.sh"
 rounds=${ROUNDS:-3}
@@ -59,7 +59,7 @@ wrk -t2 -c8 -d1s "$nginx_base/small.bin" >/dev/null
 # The upload path JIT-compiles about 10,000 methods in its first 10 s of load (the GETs' warm-up does not reach it):
 # without this the first PUT rounds measured the compiler, at 12-14 ms of CPU per upload instead of 3.
 BODY_FILE="$work/small.bin" PUT_PREFIX="/api/v4/projects/bench%2Fci/packages/generic/warm/1.0.0/" \
-    AUTH_HEADER="PRIVATE-TOKEN: $dev_token" RUN=warm wrk -t2 -c32 -d"${PUT_WARMUP:-15s}" --timeout 20s -s "$lua/put-new.lua" "$base" >"$work/put-warm.out"
+    AUTH_HEADER="PRIVATE-TOKEN: $dev_token" RUN=warm wrk -t2 -c32 -d"${PUT_WARMUP:-40s}" --timeout 20s -s "$lua/put-new.lua" "$base" >"$work/put-warm.out"
 wrk_check "$work/put-warm.out" || exit 1
 put_count=$(awk '/requests in/ { print $1 }' "$work/put-warm.out")
 
