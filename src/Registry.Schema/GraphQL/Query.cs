@@ -63,6 +63,11 @@ public sealed partial class Query
     }
 
     [Anyone]
+    [System.ComponentModel.Description("The rules of generic package names, versions and file names (beyond GitLab): the web UI " +
+        "checks names with them before an upload. The same for everyone: they are public rules.")]
+    public static GenericPackageNameRulesNode GenericPackageNameRules() => GenericPackageNameRulesNode.Instance;
+
+    [Anyone]
     [System.ComponentModel.Description("A package by its global id; null when it does not exist or you may not read it.")]
     public static async Task<PackageDetailsNode?> Package(
         [InputType(typeof(NonNullGraphType<PackagesPackageIdGraphType>))] string id,

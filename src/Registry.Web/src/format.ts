@@ -16,6 +16,13 @@ export function formatDate(iso: string | null | undefined): string {
   return iso ? dateFormat.format(new Date(iso)) : ''
 }
 
+const secondFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' })
+
+/** A date to the second: files uploaded again under one name within a minute still read apart. */
+export function formatDateSeconds(iso: string | null | undefined): string {
+  return iso ? secondFormat.format(new Date(iso)) : ''
+}
+
 const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' })
 
 /** A date without a time (a token's expiry day, which GitLab keeps as a date in UTC). */

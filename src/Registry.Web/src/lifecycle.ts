@@ -1,20 +1,28 @@
 // Words for the package lifecycle settings: GitLab's protection levels and cleanup policy values, and a retention
 // rule's criteria in a sentence.
 
-/** Minimum access to push to a protected name; none (null) leaves it to Developers, GitLab's default. */
+/** Minimum access to push to a protected name; none (null) leaves it to Developers, as without a rule. */
 export const pushLevels = [
-  { value: '', label: 'Developer (default)' },
+  { value: '', label: 'Developer (no minimum)' },
   { value: 'MAINTAINER', label: 'Maintainer' },
   { value: 'OWNER', label: 'Owner' },
   { value: 'ADMIN', label: 'Administrator' },
 ]
 
-/** Minimum access to delete a protected name; none (null) leaves it to Maintainers, GitLab's default. */
+/** Minimum access to delete a protected name; none (null) leaves it to Maintainers, as without a rule. */
 export const deleteLevels = [
-  { value: '', label: 'Maintainer (default)' },
+  { value: '', label: 'Maintainer (no minimum)' },
   { value: 'OWNER', label: 'Owner' },
   { value: 'ADMIN', label: 'Administrator' },
 ]
+
+/** What a new rule's form preselects (GitLab's: pushes for Maintainers); the form marks these "(default)". */
+export const defaultLevels = { push: 'MAINTAINER', delete: '' }
+
+/** An option of the new rule's form: the preselected one says it is the default. */
+export function optionLabel(level: { value: string; label: string }, preselected: string): string {
+  return level.value === preselected ? `${level.label} (default)` : level.label
+}
 
 export function levelLabel(levels: { value: string; label: string }[], value: string | null): string {
   return levels.find((l) => l.value === (value ?? ''))?.label ?? String(value)

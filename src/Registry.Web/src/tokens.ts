@@ -18,10 +18,10 @@ export function daysFromToday(days: number): string {
   return d.toISOString().slice(0, 10)
 }
 
-/** Revoking a listed token after the confirmation dialog: the revoke mutation, then the list again. */
+/** Revoking a listed token after the confirmation dialog: the revoke mutation, the list again, then "Revoked <name>.". */
 export function useRevoke(revokeDocument: string, reload: () => Promise<void>, error: Ref<string>) {
-  const { pending, run } = useConfirmedMutation(revokeDocument, 'revoke', reload, error)
-  return { pending, revoke: run }
+  const { pending, run, notice } = useConfirmedMutation(revokeDocument, 'revoke', reload, error)
+  return { pending, revoke: run, notice }
 }
 
 /**

@@ -520,7 +520,7 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await ScreenshotAsync(page, "07-upload");
         await Assertions.Expect(page.GetByTestId("package-row")).ToContainTextAsync("browser-upload");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "browser-upload" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "browser-upload", Exact = true }).ClickAsync();
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download big.bin" }).ClickAsync());
         Assert.Equal("big.bin", download.SuggestedFilename);
         Assert.Equal(content, await File.ReadAllBytesAsync((await download.PathAsync())!));
@@ -720,7 +720,7 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Packages and registries" }).ClickAsync();
         await Assertions.Expect(page.GetByText("No packages are protected yet.")).ToBeVisibleAsync();
         await page.GetByLabel("Name pattern", new() { Exact = true }).FillAsync("release-*");
-        await page.GetByLabel("Minimum access level for push").SelectOptionAsync(new SelectOptionValue { Label = "Maintainer" });
+        await page.GetByLabel("Minimum access level for push").SelectOptionAsync("MAINTAINER");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add rule" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Added the protection rule release-*.");
         var rule = page.GetByTestId("protection-rule-row").Filter(new() { HasText = "release-*" });
@@ -749,11 +749,11 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await rule.GetByRole(AriaRole.Button, new() { Name = "Edit release-*" }).ClickAsync();
         var editing = page.GetByTestId("protection-rule-row").First;
         await Assertions.Expect(editing.GetByLabel("Name pattern", new() { Exact = true })).ToBeFocusedAsync();
-        await editing.GetByLabel("Minimum access level for push").SelectOptionAsync(new SelectOptionValue { Label = "Developer (default)" });
+        await editing.GetByLabel("Minimum access level for push").SelectOptionAsync(new SelectOptionValue { Label = "Developer (no minimum)" });
         await editing.GetByLabel("Minimum access level for delete").SelectOptionAsync(new SelectOptionValue { Label = "Owner" });
         await editing.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved the protection rule release-*.");
-        await Assertions.Expect(rule).ToContainTextAsync("Developer (default)");
+        await Assertions.Expect(rule).ToContainTextAsync("Developer (no minimum)");
         await Assertions.Expect(rule).ToContainTextAsync("Owner");
         using (var accepted = await Server.UploadAsync("protecting/app", "release-cli", "1.1.0", "cli.tar.gz", "cli 1.1.0"u8.ToArray(), token: developerToken))
             Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
