@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Registry.Schema;
 using Registry.Tests.Infrastructure;
 
 namespace Registry.Tests.Hooks;
@@ -352,6 +353,17 @@ public sealed class WebHookTests(HookFixture fixture) : IClassFixture<HookFixtur
         Assert.Empty(created.Errors());
         var id = created.GetProperty("webhook").GetProperty("id").GetString()!;
         Assert.StartsWith("whsec_", created.GetProperty("signingSecret").GetString());
+        // The project or group must be visible (else as missing), exactly one of them named, and the role the service's.
+        var hiddenProject = await Server.MutateAsync("createWebhook", new { projectPath = "hk/app", url = receiver.Url }, fixture.Outsider);
+        Assert.Equal([RegistryError.ResourceNotAvailable], hiddenProject.Errors());
+        var hiddenGroup = await Server.MutateAsync("createWebhook", new { groupPath = "hk", url = receiver.Url }, fixture.Outsider);
+        Assert.Equal([RegistryError.ResourceNotAvailable], hiddenGroup.Errors());
+        var both = await Server.MutateAsync("createWebhook", new { projectPath = "hk/app", groupPath = "hk", url = receiver.Url }, fixture.Maintainer);
+        Assert.Equal(["Give exactly one of projectPath and groupPath"], both.Errors());
+        Assert.NotEmpty((await Server.MutateAsync("createWebhook", new { groupPath = "hk", url = receiver.Url }, fixture.Maintainer)).Errors());
+        var groupHook = await Server.MutateAsync("createWebhook", new { groupPath = "hk", url = receiver.Url }, fixture.Owner, "webhook { id } errors");
+        Assert.Empty(groupHook.Errors());
+        Assert.Empty((await Server.MutateAsync("deleteWebhook", new { id = groupHook.GetProperty("webhook").GetProperty("id").GetString() }, fixture.Owner)).Errors());
         // A Developer may not see or change hooks.
         var hidden = await Server.GraphQLAsync("{ project(fullPath: \"hk/app\") { webhooks { id } } }", token: fixture.Developer);
         Assert.Equal(JsonValueKind.Null, hidden.GetProperty("project").GetProperty("webhooks").ValueKind);
