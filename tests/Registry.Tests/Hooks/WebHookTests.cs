@@ -134,11 +134,12 @@ public sealed class WebHookTests(HookFixture fixture) : IClassFixture<HookFixtur
             using (var r = await maint.DeleteAsync($"/api/v4/projects/hk%2Fapp/packages/{packageId}/package_files/{file.GetProperty("id").GetInt64()}"))
                 Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
             var fileDeleted = (await WaitForAsync(receiver, b => b.GetProperty("event_type").GetString() == "package_file_deleted", 1, "the file delete")).Single();
-            AssertSigned(fileDeleted, secret);
+            AssertDelivery(fileDeleted, secret);
             Assert.Equal("a.txt", JsonDocument.Parse(fileDeleted.Body).RootElement.GetProperty("package_file").GetProperty("file_name").GetString());
             using (var r = await maint.DeleteAsync($"/api/v4/projects/hk%2Fapp/packages/{packageId}"))
                 Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
             var packageDeleted = (await WaitForAsync(receiver, b => b.GetProperty("event_type").GetString() == "package_deleted", 1, "the package delete")).Single();
+            AssertDelivery(packageDeleted, secret);
             var deletedBody = JsonDocument.Parse(packageDeleted.Body).RootElement;
             Assert.Equal(packageId, deletedBody.GetProperty("package").GetProperty("id").GetInt64());
             Assert.False(deletedBody.TryGetProperty("package_file", out _));
@@ -148,8 +149,10 @@ public sealed class WebHookTests(HookFixture fixture) : IClassFixture<HookFixtur
             var gid = $"gid://gitlab/Packages::Package/{gql.GetProperty("package_id").GetInt64()}";
             var destroyed = await Server.MutateAsync("destroyPackage", new { id = gid }, fixture.Maintainer);
             Assert.Empty(destroyed.Errors());
-            await WaitForAsync(receiver, b => b.GetProperty("event_type").GetString() == "package_deleted"
-                && b.GetProperty("package").GetProperty("name").GetString() == "evt-gql", 1, "the GraphQL delete");
+            var gqlDeleted = (await WaitForAsync(receiver, b => b.GetProperty("event_type").GetString() == "package_deleted"
+                && b.GetProperty("package").GetProperty("name").GetString() == "evt-gql", 1, "the GraphQL delete")).Single();
+            AssertDelivery(gqlDeleted, secret);
+            Assert.Equal("hk-maint", JsonDocument.Parse(gqlDeleted.Body).RootElement.GetProperty("user").GetProperty("username").GetString());
             // Every delivery of one event came once, each with its own key.
             var keys = receiver.Received.Select(r => r.Headers["Idempotency-Key"]).ToList();
             Assert.Equal(keys.Count, keys.Distinct().Count());
