@@ -121,11 +121,11 @@ put() {
 }
 
 say "warming up both servers"
-for target in "$plain_base $plain_token" "$hooked_base $hooked_token"; do
-    read -r url dev <<<"$target"
+for target in "plain $plain_base $plain_token" "hooked $hooked_base $hooked_token"; do
+    read -r name url dev <<<"$target"
     BODY_FILE="$work/small.bin" PUT_PREFIX="/api/v4/projects/bench%2Fci/packages/generic/warm/1.0.0/" AUTH_HEADER="PRIVATE-TOKEN: $dev" \
-        RUN=warm wrk -t2 -c"$connections" -d"${PUT_WARMUP:-15s}" --timeout 20s -s "$lua/put-new.lua" "$url" >"$work/warm.out"
-    wrk_check "$work/warm.out" || exit 1
+        RUN=warm wrk -t2 -c"$connections" -d"${PUT_WARMUP:-15s}" --timeout 20s -s "$lua/put-new.lua" "$url" >"$work/warm-$name.out"
+    wrk_check "$work/warm-$name.out" || exit 1
 done
 
 declare -a rate_plain rate_hooked ratios
@@ -162,7 +162,9 @@ echo "backend                    : $backend (wrk ${wrk_args[*]}, median of $roun
 echo "PUT 1 KiB, no hooks        : $(m "${rate_plain[*]}") req/s   CPU $plain_cpu us/upload   peak RSS $(rss_of "$plain_pid") MB"
 echo "PUT 1 KiB, $hooks hooks       : $(m "${rate_hooked[*]}") req/s   CPU $hooked_cpu us/upload   peak RSS $(rss_of "$hooked_pid") MB"
 echo "ratio hooks / no hooks     : $(m "${ratios[*]}") (rate)   $(ratio "$hooked_cpu" "$plain_cpu") (CPU per upload)"
-echo "answering receiver got     : $(curl -s "http://127.0.0.1:$fast_port/count") deliveries ($(( hooked_requests )) uploads measured; hooks fire on warm-up uploads too)"
+# Every upload to the hooked server (warm-up included) is one event for each answering hook.
+hooked_uploads=$(( hooked_requests + $(awk '/requests in/ { print $1 }' "$work/warm-hooked.out") ))
+echo "answering hooks got        : $(curl -s "http://127.0.0.1:$fast_port/count") of $(( hooked_uploads * (hooks - slow - down) )) deliveries so far (${hooks} hooks, $hooked_uploads uploads)"
 echo "deliveries waiting (rows)  : $waiting"
 for log in "$work/server.log" "$work/hooked.log"; do
     if grep -qiE 'fail|exception' "$log"; then echo "$(basename "$log"):"; grep -iE 'fail|exception' "$log" | sort | uniq -c | sort -rn | head -n 10; fi
