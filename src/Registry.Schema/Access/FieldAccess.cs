@@ -14,6 +14,11 @@ public enum FieldAccessKind
     /// <summary>An action on the project: the field's source project, or the project named by the input's <c>projectPath</c>.</summary>
     Project,
     /// <summary>
+    /// Sight of the project named by the input's <c>projectPath</c> or the group named by its <c>groupPath</c> (exactly
+    /// one): what the caller may do there is the service's to decide.
+    /// </summary>
+    ProjectOrGroup,
+    /// <summary>
     /// Access to a resource found by its id (a rule, a token, packages): the service that finds it decides, with the
     /// same rules, so that an id the caller may not know of answers exactly as one that does not exist.
     /// </summary>

@@ -56,6 +56,16 @@ public sealed class RequiresProjectAttribute(ProjectAction action) : FieldAccess
 }
 
 /// <summary>
+/// The project or the group the input names (<see cref="IProjectOrGroupPathInput"/>, exactly one of the two), which the
+/// caller must see, else "not found"; the role the action needs there is the service's to check. The resolver takes
+/// what was found with <see cref="FromCheckedProjectAttribute"/> and <see cref="FromCheckedGroupAttribute"/> (the other is null).
+/// </summary>
+public sealed class RequiresProjectOrGroupAttribute : FieldAccessAttribute
+{
+    protected override FieldAccess Access => new(FieldAccessKind.ProjectOrGroup);
+}
+
+/// <summary>
 /// Access to a resource the input names by id (a rule, a token, packages), decided by the one rule
 /// <paramref name="service"/>.<paramref name="method"/> that the service runs when it looks the resource up, so an id of
 /// something the caller may not see answers exactly as a missing one. The middleware checks nothing more.
@@ -69,7 +79,8 @@ public sealed class AccessCheckedByAttribute(Type service, string method) : Fiel
 
 /// <summary>
 /// A resolver's parameter that receives the project <see cref="FieldAccessMiddleware"/> checked for the field's
-/// <see cref="RequiresProjectAttribute"/>, so the resolver does not look it up again.
+/// <see cref="RequiresProjectAttribute"/> (or <see cref="RequiresProjectOrGroupAttribute"/>: null when the input named a
+/// group), so the resolver does not look it up again.
 /// </summary>
 [AttributeUsage(AttributeTargets.Parameter)]
 public sealed class FromCheckedProjectAttribute : GraphQLAttribute
@@ -78,6 +89,21 @@ public sealed class FromCheckedProjectAttribute : GraphQLAttribute
     {
         if (typeof(TParameterType) != typeof(Identity.Project))
             throw new InvalidOperationException($"[FromCheckedProject] goes on a parameter of type Project, not {typeof(TParameterType)}");
-        argumentInformation.SetDelegate(context => (TParameterType)(object)FieldAccessMiddleware.CheckedProject(context));
+        argumentInformation.SetDelegate(context => (TParameterType?)(object?)FieldAccessMiddleware.CheckedProject(context));
+    }
+}
+
+/// <summary>
+/// A resolver's parameter that receives the group <see cref="FieldAccessMiddleware"/> checked for the field's
+/// <see cref="RequiresProjectOrGroupAttribute"/> (null when the input named a project).
+/// </summary>
+[AttributeUsage(AttributeTargets.Parameter)]
+public sealed class FromCheckedGroupAttribute : GraphQLAttribute
+{
+    public override void Modify<TParameterType>(ArgumentInformation argumentInformation)
+    {
+        if (typeof(TParameterType) != typeof(Identity.Namespace))
+            throw new InvalidOperationException($"[FromCheckedGroup] goes on a parameter of type Namespace, not {typeof(TParameterType)}");
+        argumentInformation.SetDelegate(context => (TParameterType?)(object?)FieldAccessMiddleware.CheckedGroup(context));
     }
 }

@@ -19,6 +19,7 @@ namespace Registry.Schema.Access;
 public sealed class FieldAccessMiddleware : IFieldMiddleware
 {
     private const string CheckedProjectKey = "registry:checked-project:";
+    private const string CheckedGroupKey = "registry:checked-group:";
 
     /// <summary>Stateless: one instance serves every field that declares its access.</summary>
     public static readonly FieldAccessMiddleware Instance = new();
@@ -72,16 +73,50 @@ public sealed class FieldAccessMiddleware : IFieldMiddleware
                     throw new InvalidOperationException($"{context.FieldDefinition.Name}: a mutation checks View or Maintain on its projectPath");
                 user[CheckedProjectKey + context.Path.Last()] = project;
                 return true;
+            case FieldAccessKind.ProjectOrGroup when Input(context) is IProjectOrGroupPathInput input:
+                await CheckProjectOrGroupAsync(context, user, input);
+                return true;
             default:
                 throw new InvalidOperationException($"{context.FieldDefinition.Name} declares {access.Kind} access it has nothing to check on");
         }
     }
 
+    /// <summary>Finds the project or the group the input names and keeps it for the resolver, or answers "not found".</summary>
+    private static async Task CheckProjectOrGroupAsync(IResolveFieldContext context, RegistryUserContext user, IProjectOrGroupPathInput input)
+    {
+        if ((input.ProjectPath is null) == (input.GroupPath is null)) throw RegistryError.BadRequest("Give exactly one of projectPath and groupPath");
+        var services = context.RequestServices!;
+        var locator = services.GetRequiredService<ProjectLocator>();
+        var permissions = services.GetRequiredService<Permissions>();
+        var ct = context.CancellationToken;
+        if (input.ProjectPath is { } path)
+        {
+            var project = await locator.FindProjectAsync(path, ct);
+            if (project is null || !await permissions.CanSeeProjectAsync(user.Actor, project, ct)) throw RegistryError.NotFound("Project");
+            user[CheckedProjectKey + context.Path.Last()] = project;
+        }
+        else
+        {
+            var group = await locator.FindGroupAsync(input.GroupPath!, ct);
+            if (group is null || !await permissions.CanSeeNamespaceAsync(user.Actor, group, ct)) throw RegistryError.NotFound("Group");
+            user[CheckedGroupKey + context.Path.Last()] = group;
+        }
+    }
+
     /// <summary>The project the middleware checked for this field (<see cref="FromCheckedProjectAttribute"/>).</summary>
-    internal static Project CheckedProject(IResolveFieldContext context) =>
-        ((RegistryUserContext)context.UserContext).TryGetValue(CheckedProjectKey + context.Path.Last(), out var project) && project is Project p
-            ? p
-            : throw new InvalidOperationException($"{context.FieldDefinition.Name} takes a checked project but declares no [RequiresProject]");
+    internal static Project? CheckedProject(IResolveFieldContext context) =>
+        ((RegistryUserContext)context.UserContext).TryGetValue(CheckedProjectKey + context.Path.Last(), out var project) && project is Project p ? p
+        : DeclaresProjectOrGroup(context) ? null
+        : throw new InvalidOperationException($"{context.FieldDefinition.Name} takes a checked project but declares no [RequiresProject]");
+
+    /// <summary>The group the middleware checked for this field (<see cref="FromCheckedGroupAttribute"/>).</summary>
+    internal static Namespace? CheckedGroup(IResolveFieldContext context) =>
+        ((RegistryUserContext)context.UserContext).TryGetValue(CheckedGroupKey + context.Path.Last(), out var group) && group is Namespace g ? g
+        : DeclaresProjectOrGroup(context) ? null
+        : throw new InvalidOperationException($"{context.FieldDefinition.Name} takes a checked group but declares no [RequiresProjectOrGroup]");
+
+    private static bool DeclaresProjectOrGroup(IResolveFieldContext context) =>
+        context.FieldDefinition.GetMetadata<FieldAccess?>(FieldAccess.MetadataKey)?.Kind == FieldAccessKind.ProjectOrGroup;
 
     private static object? Input(IResolveFieldContext context) =>
         context.Arguments is { } arguments && arguments.TryGetValue("input", out var input) ? input.Value : null;
@@ -91,4 +126,11 @@ public sealed class FieldAccessMiddleware : IFieldMiddleware
 public interface IProjectPathInput
 {
     string ProjectPath { get; }
+}
+
+/// <summary>A mutation input that names a project by <c>projectPath</c> or a group by <c>groupPath</c>, for <see cref="RequiresProjectOrGroupAttribute"/>.</summary>
+public interface IProjectOrGroupPathInput
+{
+    string? ProjectPath { get; }
+    string? GroupPath { get; }
 }

@@ -12,26 +12,12 @@ namespace Registry.Schema.GraphQL;
 public sealed partial class Mutation
 {
     [System.ComponentModel.Description("Creates a project or group webhook; the answer carries its signing secret, once.")]
-    [AccessCheckedBy(typeof(WebHookService), nameof(WebHookService.RequireManageAsync))]
+    [RequiresProjectOrGroup]
     public static Task<WebhookPayload> CreateWebhook(CreateWebhookInput input, [FromUserContext] RegistryUserContext ctx,
-        [FromServices] WebHookService hooks, [FromServices] ProjectLocator locator, [FromServices] Permissions permissions, CancellationToken ct) =>
+        [FromServices] WebHookService hooks, [FromCheckedProject] Project? project, [FromCheckedGroup] Namespace? group, CancellationToken ct) =>
         Run<WebhookPayload>(input, async p =>
         {
-            HookOwner owner;
-            if ((input.ProjectPath is null) == (input.GroupPath is null)) throw RegistryError.BadRequest("Give exactly one of projectPath and groupPath");
-            if (input.ProjectPath is { } path)
-            {
-                var project = await locator.FindProjectAsync(path, ct);
-                if (project is null || !await permissions.CanSeeProjectAsync(ctx.Actor, project, ct)) throw RegistryError.NotFound("Project");
-                owner = HookOwner.Of(project);
-            }
-            else
-            {
-                var group = await locator.FindGroupAsync(input.GroupPath!, ct);
-                if (group is null || !await permissions.CanSeeNamespaceAsync(ctx.Actor, group, ct)) throw RegistryError.NotFound("Group");
-                owner = HookOwner.Of(group);
-            }
-            var (hook, secret) = await hooks.CreateAsync(ctx.Actor, owner, new HookChanges(
+            var (hook, secret) = await hooks.CreateAsync(ctx.Actor, project is not null ? HookOwner.Of(project) : HookOwner.Of(group!), new HookChanges(
                 Change<string?>.To(input.Url), Change<string?>.To(input.Name), Change<string?>.To(input.Description),
                 Change<string?>.To(input.Token), Change<bool>.To(input.PackageEvents ?? true), Change<bool>.To(input.EnableSslVerification ?? true),
                 input.CustomHeaders is { } h ? Change<IReadOnlyDictionary<string, string>?>.To(Headers(h)) : default), ct);
@@ -56,7 +42,6 @@ public sealed partial class Mutation
         });
 
     [AccessCheckedBy(typeof(WebHookService), nameof(WebHookService.RequireManageAsync))]
-
     public static Task<WebhookPayload> DeleteWebhook(DeleteWebhookInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] WebHookService hooks, CancellationToken ct) =>
         Run<WebhookPayload>(input, async p =>
@@ -72,23 +57,26 @@ public sealed partial class Mutation
     [AccessCheckedBy(typeof(WebHookService), nameof(WebHookService.RequireManageAsync))]
     public static Task<WebhookDeliveryPayload> TestWebhook(TestWebhookInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] WebHookService hooks, CancellationToken ct) =>
-        Run<WebhookDeliveryPayload>(input, async p =>
+        QueueDelivery(input, async () =>
         {
             var id = ParseId(input.Id, GlobalId.WebHook);
-            var owner = await hooks.OwnerOfAsync(ctx.Actor, id, ct);
-            p.Delivery = new WebhookDeliveryNode(await hooks.TestAsync(ctx.Actor, owner, id, ct));
+            return await hooks.TestAsync(ctx.Actor, await hooks.OwnerOfAsync(ctx.Actor, id, ct), id, ct);
         });
 
     [System.ComponentModel.Description("Sends a delivery again, with the same body and Idempotency-Key.")]
     [AccessCheckedBy(typeof(WebHookService), nameof(WebHookService.RequireManageAsync))]
     public static Task<WebhookDeliveryPayload> ResendWebhookDelivery(ResendWebhookDeliveryInput input, [FromUserContext] RegistryUserContext ctx,
         [FromServices] WebHookService hooks, CancellationToken ct) =>
-        Run<WebhookDeliveryPayload>(input, async p =>
+        QueueDelivery(input, async () =>
         {
             var deliveryId = ParseId(input.Id, GlobalId.WebHookDelivery);
             var (owner, hookId) = await hooks.OwnerOfDeliveryAsync(ctx.Actor, deliveryId, ct);
-            p.Delivery = new WebhookDeliveryNode(await hooks.ResendAsync(ctx.Actor, owner, hookId, deliveryId, ct));
+            return await hooks.ResendAsync(ctx.Actor, owner, hookId, deliveryId, ct);
         });
+
+    /// <summary>A mutation that queues a delivery (a test, a resend) and answers it.</summary>
+    private static Task<WebhookDeliveryPayload> QueueDelivery(MutationInput input, Func<Task<WebHookDelivery>> queue) =>
+        Run<WebhookDeliveryPayload>(input, async p => p.Delivery = new WebhookDeliveryNode(await queue()));
 
     private static IReadOnlyDictionary<string, string> Headers(IEnumerable<WebhookHeaderInput> headers) =>
         headers.GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.OrdinalIgnoreCase);

@@ -19,7 +19,9 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
     private const int EventBatch = 50;
     private const int DeliveryBatch = 20;
     private const int PerHookPerRound = 5;
+    private static readonly TimeSpan SecretsWarningInterval = TimeSpan.FromMinutes(5);
     private DateTime _nextCleanup;
+    private DateTime _nextSecretsWarning;
 
     private HookOptions O => options.Value;
 
@@ -160,7 +162,19 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
             .SetProperty(d => d.RequestHeaders, outcome.RequestHeaders).SetProperty(d => d.ResponseHeaders, outcome.ResponseHeaders)
             .SetProperty(d => d.ResponseBody, outcome.ResponseBody).SetProperty(d => d.ExecutionDuration, outcome.DurationSeconds)
             .SetProperty(d => d.InternalError, outcome.Error).SetProperty(d => d.UpdatedAt, now), ct);
-        await UpdateHookAsync(db, delivery.HookId, outcome.Success, now, ct);
+        if (outcome.SecretsUnreadable)
+        {
+            // A misconfiguration of this instance, not a failing receiver: the hook is not disabled for it, and one
+            // warning a few minutes says what to fix while the deliveries wait.
+            if (now >= _nextSecretsWarning)
+            {
+                _nextSecretsWarning = now + SecretsWarningInterval;
+                log.LogWarning("Webhook deliveries are waiting: the hooks' secrets cannot be decrypted. {HookOptionsSection}:KeyRingSecret is missing "
+                    + "or is not the one the Data Protection key ring in the database was written with; restart with the right secret "
+                    + "and the waiting deliveries are sent", HookOptions.Section);
+            }
+        }
+        else await UpdateHookAsync(db, delivery.HookId, outcome.Success, now, ct);
         if (!outcome.Success)
             log.LogInformation("Webhook {HookId} delivery {DeliveryId} failed ({Reason}); {Next}", delivery.HookId, delivery.Id,
                 outcome.Error, state == DeliveryState.Pending ? $"retrying at {next:O}" : "not retried");

@@ -13,8 +13,9 @@ namespace Registry.Server.Hooks;
 /// <summary>What one attempt came to.</summary>
 /// <param name="Retry">whether to try again (timeouts, connection errors, 5xx, 429)</param>
 /// <param name="RetryAfter">the receiver's <c>Retry-After</c>, if any</param>
+/// <param name="SecretsUnreadable">not sent: the key ring could not decrypt the hook's secrets (the operator's fault, not the receiver's)</param>
 public sealed record DeliveryOutcome(bool Success, bool Retry, int? Status, string? RequestHeaders, string? ResponseHeaders,
-    string? ResponseBody, double DurationSeconds, string? Error, TimeSpan? RetryAfter);
+    string? ResponseBody, double DurationSeconds, string? Error, TimeSpan? RetryAfter, bool SecretsUnreadable = false);
 
 /// <summary>
 /// Sends one delivery: GitLab's hook headers plus a Standard Webhooks signature. The connection goes to an address
@@ -70,16 +71,33 @@ public sealed class HookSender : IDisposable
         }
     }
 
+    public const string SecretsUnreadableError =
+        "The hook's secrets cannot be decrypted: Registry:Hooks:KeyRingSecret is missing or not the one the key ring was written with";
+
     public async Task<DeliveryOutcome> SendAsync(WebHook hook, WebHookDelivery delivery, HookSecrets secrets, bool allowLocal, string root,
         CancellationToken ct)
     {
+        string signing;
+        string? token;
+        Dictionary<string, string>? customHeaders;
+        try
+        {
+            signing = secrets.Unprotect(hook.EncryptedSigningSecret);
+            token = hook.EncryptedToken is { } encryptedToken ? secrets.Unprotect(encryptedToken) : null;
+            customHeaders = hook.EncryptedCustomHeaders is { } custom ? JsonSerializer.Deserialize<Dictionary<string, string>>(secrets.Unprotect(custom)) : null;
+        }
+        catch (CryptographicException)
+        {
+            // Data Protection turns every failure to read its key ring (a key encrypted under another or no
+            // KeyRingSecret, a key ring lost) into this. Nothing is sent rather than a request without its token and signature.
+            return new DeliveryOutcome(false, true, null, null, null, null, 0, SecretsUnreadableError, null, SecretsUnreadable: true);
+        }
         using var request = new HttpRequestMessage(HttpMethod.Post, hook.Url);
         request.Options.Set(AllowLocal, allowLocal);
         request.Headers.ConnectionClose = true;
         request.Headers.TryAddWithoutValidation("User-Agent", "GitLab/17.0.0 (generic package registry)");
         var timestamp = _clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var messageId = "msg_" + delivery.Uuid.ToString("N");
-        var signing = secrets.Unprotect(hook.EncryptedSigningSecret);
         Set(request, "X-Gitlab-Event", "Package Hook");
         Set(request, "X-Gitlab-Webhook-UUID", hook.Uuid.ToString());
         Set(request, "X-Gitlab-Event-UUID", delivery.EventUuid.ToString());
@@ -90,10 +108,9 @@ public sealed class HookSender : IDisposable
         Set(request, "webhook-signature", Signature(signing, messageId, timestamp, delivery.RequestBody));
         // Recorded before the token and the custom headers (which may hold credentials) are added: no secret lands in the log.
         var requestHeaders = JsonSerializer.Serialize(request.Headers.ToDictionary(h => h.Key, h => string.Join(", ", h.Value)));
-        if (hook.EncryptedCustomHeaders is { } custom)
-            foreach (var (name, value) in JsonSerializer.Deserialize<Dictionary<string, string>>(secrets.Unprotect(custom)) ?? [])
-                if (!IsOwnHeader(name)) request.Headers.TryAddWithoutValidation(name, value);
-        if (hook.EncryptedToken is { } token) Set(request, "X-Gitlab-Token", secrets.Unprotect(token));
+        foreach (var (name, value) in customHeaders ?? [])
+            if (!IsOwnHeader(name)) request.Headers.TryAddWithoutValidation(name, value);
+        if (token is not null) Set(request, "X-Gitlab-Token", token);
         request.Content = new StringContent(delivery.RequestBody, Encoding.UTF8, "application/json");
 
         var watch = Stopwatch.StartNew();

@@ -22,6 +22,10 @@ public static class HookSetup
         if (!string.IsNullOrEmpty(configuration[$"{HookOptions.Section}:KeyRingSecret"]))
             services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
                 new ConfigureOptions<KeyManagementOptions>(o => o.XmlEncryptor = new KeyRingEncryptor(sp.GetRequiredService<IOptions<HookOptions>>())));
+        // Data Protection logs an error each time it loads a key it cannot decrypt (a wrong or missing KeyRingSecret), and it
+        // reloads the ring on every secret it cannot read: an error per delivery attempt. The dispatcher says it once, as
+        // a warning with what to fix (HookDispatcher), and the deliveries wait; Data Protection's warnings stay.
+        services.Configure<LoggerFilterOptions>(o => o.AddFilter(typeof(XmlKeyManager).FullName, level => level is >= LogLevel.Information and < LogLevel.Error));
         services.AddSingleton<RegistryEndpoints>();
         services.AddSingleton<IRegistryEndpoints>(sp => sp.GetRequiredService<RegistryEndpoints>());
         services.AddSingleton<HookSender>();

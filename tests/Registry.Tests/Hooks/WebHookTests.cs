@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Registry.Schema;
 using Registry.Tests.Infrastructure;
 
 namespace Registry.Tests.Hooks;
@@ -76,16 +77,10 @@ public sealed class WebHookTests(HookFixture fixture) : IClassFixture<HookFixtur
         using var _ = await client.DeleteAsync($"{hooksUrl}/{hook.GetProperty("id").GetInt64()}");
     }
 
-    /// <summary>Checks the Standard Webhooks signature the way a receiver would, independently of the server's code.</summary>
-    private static void AssertSigned(ReceivedHook hook, string secret)
-    {
-        var id = hook.Headers["webhook-id"];
-        var timestamp = hook.Headers["webhook-timestamp"];
-        var key = Convert.FromBase64String(secret["whsec_".Length..]);
-        var expected = "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{id}.{timestamp}.{hook.Body}")));
-        Assert.Equal(expected, hook.Headers["webhook-signature"]);
-        Assert.InRange(long.Parse(timestamp), DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 5);
-    }
+    private static void AssertSigned(ReceivedHook hook, string secret) => HookAssert.Signed(hook, secret);
+
+    private static void AssertDelivery(ReceivedHook hook, string secret, string token = "hook-token-value-123") =>
+        HookAssert.Delivery(hook, secret, token);
 
     private static async Task<List<ReceivedHook>> WaitForAsync(HookReceiver receiver, Func<JsonElement, bool> match, int count, string what) =>
         await Eventually.ReturnsAsync(() => Task.FromResult(receiver.Received.Where(r => r.Body.Length > 0 && match(JsonDocument.Parse(r.Body).RootElement)).ToList()),
@@ -139,11 +134,12 @@ public sealed class WebHookTests(HookFixture fixture) : IClassFixture<HookFixtur
             using (var r = await maint.DeleteAsync($"/api/v4/projects/hk%2Fapp/packages/{packageId}/package_files/{file.GetProperty("id").GetInt64()}"))
                 Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
             var fileDeleted = (await WaitForAsync(receiver, b => b.GetProperty("event_type").GetString() == "package_file_deleted", 1, "the file delete")).Single();
-            AssertSigned(fileDeleted, secret);
+            AssertDelivery(fileDeleted, secret);
             Assert.Equal("a.txt", JsonDocument.Parse(fileDeleted.Body).RootElement.GetProperty("package_file").GetProperty("file_name").GetString());
             using (var r = await maint.DeleteAsync($"/api/v4/projects/hk%2Fapp/packages/{packageId}"))
                 Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
             var packageDeleted = (await WaitForAsync(receiver, b => b.GetProperty("event_type").GetString() == "package_deleted", 1, "the package delete")).Single();
+            AssertDelivery(packageDeleted, secret);
             var deletedBody = JsonDocument.Parse(packageDeleted.Body).RootElement;
             Assert.Equal(packageId, deletedBody.GetProperty("package").GetProperty("id").GetInt64());
             Assert.False(deletedBody.TryGetProperty("package_file", out _));
@@ -153,8 +149,10 @@ public sealed class WebHookTests(HookFixture fixture) : IClassFixture<HookFixtur
             var gid = $"gid://gitlab/Packages::Package/{gql.GetProperty("package_id").GetInt64()}";
             var destroyed = await Server.MutateAsync("destroyPackage", new { id = gid }, fixture.Maintainer);
             Assert.Empty(destroyed.Errors());
-            await WaitForAsync(receiver, b => b.GetProperty("event_type").GetString() == "package_deleted"
-                && b.GetProperty("package").GetProperty("name").GetString() == "evt-gql", 1, "the GraphQL delete");
+            var gqlDeleted = (await WaitForAsync(receiver, b => b.GetProperty("event_type").GetString() == "package_deleted"
+                && b.GetProperty("package").GetProperty("name").GetString() == "evt-gql", 1, "the GraphQL delete")).Single();
+            AssertDelivery(gqlDeleted, secret);
+            Assert.Equal("hk-maint", JsonDocument.Parse(gqlDeleted.Body).RootElement.GetProperty("user").GetProperty("username").GetString());
             // Every delivery of one event came once, each with its own key.
             var keys = receiver.Received.Select(r => r.Headers["Idempotency-Key"]).ToList();
             Assert.Equal(keys.Count, keys.Distinct().Count());
@@ -177,11 +175,52 @@ public sealed class WebHookTests(HookFixture fixture) : IClassFixture<HookFixtur
         var cleanup = await Server.MutateAsync("updatePackagesCleanupPolicy", new { projectPath = "hk/lifecycle", keepNDuplicatedPackageFiles = "ONE_PACKAGE_FILE" });
         Assert.Empty(cleanup.Errors());
         Assert.Empty((await Server.MutateAsync("runPackagesCleanupPolicy", new { projectPath = "hk/lifecycle" })).Errors());
-        var events = await WaitForAsync(receiver, b => b.GetProperty("event_type").GetString() == "package_file_deleted", 1,
-            "the cleanup policy's delete");
-        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(events[0].Body).RootElement.GetProperty("user").ValueKind);
+        var deleted = (await WaitForAsync(receiver, b => b.GetProperty("event_type").GetString() == "package_file_deleted", 1,
+            "the cleanup policy's delete")).Single();
+        AssertDelivery(deleted, hook.GetProperty("signing_secret").GetString()!);
+        var body = JsonDocument.Parse(deleted.Body).RootElement;
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("user").ValueKind);
+        Assert.Equal("hk/lifecycle", body.GetProperty("project").GetProperty("path_with_namespace").GetString());
+        Assert.Equal("old", body.GetProperty("package").GetProperty("name").GetString());
+        Assert.Equal("x.txt", body.GetProperty("package_file").GetProperty("file_name").GetString());
+        Assert.Equal(Sha256("one"), body.GetProperty("package_file").GetProperty("file_sha256").GetString()); // the older duplicate
         await DeleteHookAsync(hook, hooks);
     }
+
+    [Fact]
+    public async Task A_retention_run_delivers_package_delete_events_for_what_it_deleted()
+    {
+        await Server.CreateProjectAsync("hk", "retained");
+        const string project = "/api/v4/projects/hk%2Fretained";
+        await using var receiver = await HookReceiver.StartedAsync();
+        var hook = await CreateHookAsync(receiver.Url, hooksUrl: $"{project}/hooks");
+        var old = await Server.PublishAsync("hk/retained", "nightly", "1.0.0", "n.bin", "old build");
+        await Server.PublishAsync("hk/retained", "nightly", "2.0.0", "n.bin", "new build");
+        using var maint = Server.Client(fixture.Maintainer);
+        // Retention keeps a name's newest version unless the rule says delete_newest_version: 1.0.0 goes, 2.0.0 stays.
+        using (var r = await maint.PostAsJsonAsync($"{project}/packages/retention/rules", new { package_name_pattern = "nightly", older_than_days = 0 }))
+            Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        using (var r = await maint.PostAsync($"{project}/packages/retention/run", null))
+        {
+            var text = await r.Content.ReadAsStringAsync();
+            Assert.True(r.StatusCode == HttpStatusCode.OK, $"{(int)r.StatusCode} {text}");
+            var ran = JsonDocument.Parse(text).RootElement;
+            Assert.Equal(1, ran.GetArrayLength());
+            Assert.Contains("1.0.0", text);
+        }
+        var deleted = (await WaitForAsync(receiver, b => b.GetProperty("event_type").GetString() == "package_deleted", 1,
+            "the retention run's delete")).Single();
+        AssertDelivery(deleted, hook.GetProperty("signing_secret").GetString()!);
+        var body = JsonDocument.Parse(deleted.Body).RootElement;
+        Assert.Equal(old.GetProperty("package_id").GetInt64(), body.GetProperty("package").GetProperty("id").GetInt64());
+        Assert.Equal("1.0.0", body.GetProperty("package").GetProperty("version").GetString());
+        Assert.Equal("hk/retained", body.GetProperty("project").GetProperty("path_with_namespace").GetString());
+        Assert.False(body.TryGetProperty("package_file", out _));
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("user").ValueKind); // retention deletes as the system, as its audit event says
+        await DeleteHookAsync(hook, $"{project}/hooks");
+    }
+
+    private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     [Fact]
     public async Task A_receiver_that_is_down_then_answers_503_then_recovers_gets_every_event_with_a_stable_idempotency_key()
@@ -317,6 +356,17 @@ public sealed class WebHookTests(HookFixture fixture) : IClassFixture<HookFixtur
         Assert.Empty(created.Errors());
         var id = created.GetProperty("webhook").GetProperty("id").GetString()!;
         Assert.StartsWith("whsec_", created.GetProperty("signingSecret").GetString());
+        // The project or group must be visible (else as missing), exactly one of them named, and the role the service's.
+        var hiddenProject = await Server.MutateAsync("createWebhook", new { projectPath = "hk/app", url = receiver.Url }, fixture.Outsider);
+        Assert.Equal([RegistryError.ResourceNotAvailable], hiddenProject.Errors());
+        var hiddenGroup = await Server.MutateAsync("createWebhook", new { groupPath = "hk", url = receiver.Url }, fixture.Outsider);
+        Assert.Equal([RegistryError.ResourceNotAvailable], hiddenGroup.Errors());
+        var both = await Server.MutateAsync("createWebhook", new { projectPath = "hk/app", groupPath = "hk", url = receiver.Url }, fixture.Maintainer);
+        Assert.Equal(["Give exactly one of projectPath and groupPath"], both.Errors());
+        Assert.NotEmpty((await Server.MutateAsync("createWebhook", new { groupPath = "hk", url = receiver.Url }, fixture.Maintainer)).Errors());
+        var groupHook = await Server.MutateAsync("createWebhook", new { groupPath = "hk", url = receiver.Url }, fixture.Owner, "webhook { id } errors");
+        Assert.Empty(groupHook.Errors());
+        Assert.Empty((await Server.MutateAsync("deleteWebhook", new { id = groupHook.GetProperty("webhook").GetProperty("id").GetString() }, fixture.Owner)).Errors());
         // A Developer may not see or change hooks.
         var hidden = await Server.GraphQLAsync("{ project(fullPath: \"hk/app\") { webhooks { id } } }", token: fixture.Developer);
         Assert.Equal(JsonValueKind.Null, hidden.GetProperty("project").GetProperty("webhooks").ValueKind);

@@ -10,7 +10,7 @@ public sealed class WebhookHeaderInput
     public required string Value { get; set; }
 }
 
-public sealed class CreateWebhookInput : MutationInput
+public sealed class CreateWebhookInput : MutationInput, Access.IProjectOrGroupPathInput
 {
     [System.ComponentModel.Description("The project the hook belongs to; or give groupPath.")]
     [Id] public string? ProjectPath { get; set; }
