@@ -122,7 +122,9 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
     public async Task ProbeAsync(CancellationToken cancellationToken)
     {
-        try { await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = ObjectKey(""), MaxKeys = 1 }, cancellationToken); }
+        // HeadBucket, not a one-key listing: a listing that stops short makes a continuation token, which s3rver makes
+        // with a cipher OpenSSL 3 refuses (500 once the bucket has two objects, so readiness never came back).
+        try { await _client.HeadBucketAsync(new HeadBucketRequest { BucketName = _options.Bucket }, cancellationToken); }
         catch (Exception e) when (S3Faults.Translate(e) is { } translated) { throw translated; }
     }
 
