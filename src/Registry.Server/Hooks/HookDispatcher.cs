@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -11,15 +12,19 @@ namespace Registry.Server.Hooks;
 /// Runs on every instance. Fans each new package event out into one delivery per hook that wants it, then sends due
 /// deliveries in order of creation, at least once. Rows are claimed with a conditional UPDATE of a lease column
 /// (atomic on SQLite and PostgreSQL), so one instance at a time works on each; a crashed holder's lease expires.
+/// Each round considers every hook with due deliveries, and each hook's sends run in a task of their own, so hooks
+/// whose receivers are slow or down neither crowd the others out of a round nor make them wait for their timeouts.
 /// Everything waits in the database, never in memory: a receiver down for hours costs rows, not RAM.
 /// </summary>
 public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sender, HookSignal signal, RegistryEndpoints endpoints,
     IOptions<HookOptions> options, TimeProvider clock, ILogger<HookDispatcher> log) : BackgroundService
 {
     private const int EventBatch = 50;
-    private const int DeliveryBatch = 20;
+    private const int HooksPerRound = 100;
     private const int PerHookPerRound = 5;
     private static readonly TimeSpan SecretsWarningInterval = TimeSpan.FromMinutes(5);
+    /// <summary>The hooks this instance is sending to now, each by a task of its own; a hook gets one at a time.</summary>
+    private readonly ConcurrentDictionary<long, Task> _inFlight = new();
     private DateTime _nextCleanup;
     private DateTime _nextSecretsWarning;
 
@@ -28,13 +33,23 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        try { await RunAsync(stoppingToken); }
+        finally
+        {
+            // Stop cleanly: the sends in flight see the cancellation, record or let go of what they claimed, and end.
+            await Task.WhenAll(_inFlight.Values);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             var busy = false;
             try
             {
                 busy |= await FanOutAsync(stoppingToken) > 0;
-                busy |= await DeliverDueAsync(stoppingToken) > 0;
+                busy |= await StartDueHooksAsync(stoppingToken) > 0;
                 await CleanupAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
@@ -49,7 +64,7 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
         }
     }
 
-    /// <summary>Claims events not yet fanned out and writes their deliveries, each event in one transaction.</summary>
+    /// <summary>Claims events not yet fanned out and writes their deliveries, the batch in one transaction.</summary>
     public async Task<int> FanOutAsync(CancellationToken ct)
     {
         using var scope = scopes.CreateScope();
@@ -66,79 +81,131 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.ClaimedUntil, until).SetProperty(e => e.ClaimToken, token), ct);
         var events = await db.PackageEvents.AsNoTracking().Where(e => e.ClaimToken == token).OrderBy(e => e.Id).ToListAsync(ct);
         var root = endpoints.Root;
+        // Who gets each event is read first, so the write transaction below is short (on SQLite it holds up publishers).
+        var fanned = new List<(PackageEvent Event, List<long> Hooks)>();
         foreach (var ev in events)
         {
             var ancestors = await permissions.AncestorIdsAsync(ev.NamespaceId, ct);
             var hooks = await db.WebHooks.AsNoTracking()
                 .Where(h => h.PackageEvents && (h.ProjectId == ev.ProjectId || (h.GroupId != null && ancestors.Contains(h.GroupId.Value))))
                 .OrderBy(h => h.Id).Select(h => h.Id).ToListAsync(ct);
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            fanned.Add((ev, hooks));
+        }
+        // One transaction for the batch.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var (ev, hooks) in fanned)
+        {
             // The condition makes fan-out happen once even if this instance's lease ran out and another took the event.
             var mine = await db.PackageEvents.Where(e => e.Id == ev.Id && e.FannedOutAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.FannedOutAt, now).SetProperty(e => e.ClaimedUntil, (DateTime?)null), ct);
-            if (mine == 0) continue;
-            if (hooks.Count > 0)
-            {
-                var data = JsonSerializer.Deserialize<PackageEventData>(ev.Data)!;
-                var body = PackageEventBody.Build(ev.Kind, ev.Uuid, ev.CreatedAt, data, root);
-                foreach (var hookId in hooks)
-                    db.WebHookDeliveries.Add(new WebHookDelivery
-                    {
-                        HookId = hookId, EventId = ev.Id, Uuid = Guid.NewGuid(), EventUuid = ev.Uuid, RequestBody = body,
-                        NextAttemptAt = now, CreatedAt = now, UpdatedAt = now,
-                    });
-                await db.SaveChangesAsync(ct);
-            }
-            await tx.CommitAsync(ct);
+            if (mine == 0 || hooks.Count == 0) continue;
+            var data = JsonSerializer.Deserialize<PackageEventData>(ev.Data)!;
+            var body = PackageEventBody.Build(ev.Kind, ev.Uuid, ev.CreatedAt, data, root);
+            foreach (var hookId in hooks)
+                db.WebHookDeliveries.Add(new WebHookDelivery
+                {
+                    HookId = hookId, EventId = ev.Id, Uuid = Guid.NewGuid(), EventUuid = ev.Uuid, RequestBody = body,
+                    NextAttemptAt = now, CreatedAt = now, UpdatedAt = now,
+                });
         }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return events.Count;
     }
 
-    /// <summary>Claims due deliveries of enabled hooks, oldest first, and sends them: one hook's in order, hooks side by side.</summary>
-    public async Task<int> DeliverDueAsync(CancellationToken ct)
+    /// <summary>
+    /// Starts a send for every hook (up to <see cref="HooksPerRound"/>, oldest due delivery first) that has due deliveries
+    /// and is not already being sent to by this instance: each claims up to <see cref="PerHookPerRound"/> of its hook's
+    /// deliveries, oldest first, and sends and records them in a task of its own. The round does not wait for them, so a
+    /// hook whose receiver stalls to the timeout holds up only itself. Returns how many hooks it started.
+    /// </summary>
+    public async Task<int> StartDueHooksAsync(CancellationToken ct)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
         var now = clock.GetUtcNow().UtcDateTime;
-        var due = await (from d in db.WebHookDeliveries
-                         join h in db.WebHooks on d.HookId equals h.Id
-                         where d.State == DeliveryState.Pending && d.NextAttemptAt <= now && (d.ClaimedUntil == null || d.ClaimedUntil < now)
-                               && (h.AlertStatus == HookAlertStatus.Executable || (h.AlertStatus == HookAlertStatus.TemporarilyDisabled && h.DisabledUntil <= now)
-                                   || d.IsTest)
-                         orderby d.Id
-                         select new { d.Id, d.HookId }).Take(DeliveryBatch * 4).AsNoTracking().ToListAsync(ct);
-        var ids = due.GroupBy(d => d.HookId).SelectMany(g => g.Take(PerHookPerRound)).Select(d => d.Id).Take(DeliveryBatch).ToList();
-        if (ids.Count == 0) return 0;
-        var token = Guid.NewGuid();
-        // Long enough for one hook's share of the round, each attempt at its full timeout.
-        var until = now + O.Timeout * (PerHookPerRound + 1) + TimeSpan.FromSeconds(10);
-        await db.WebHookDeliveries.Where(d => ids.Contains(d.Id) && d.State == DeliveryState.Pending && (d.ClaimedUntil == null || d.ClaimedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedUntil, until).SetProperty(d => d.ClaimToken, token), ct);
-        var claimed = await db.WebHookDeliveries.AsNoTracking().Where(d => d.ClaimToken == token).OrderBy(d => d.Id).ToListAsync(ct);
-        if (claimed.Count == 0) return 0;
-        var hookIds = claimed.Select(d => d.HookId).Distinct().ToList();
-        var hooks = await db.WebHooks.AsNoTracking().Where(h => hookIds.Contains(h.Id)).ToDictionaryAsync(h => h.Id, ct);
-        var allowLocal = await scope.ServiceProvider.GetRequiredService<ApplicationSettingsService>().AllowLocalRequestsAsync(ct);
-        var secrets = scope.ServiceProvider.GetRequiredService<HookSecrets>();
-        var root = endpoints.Root;
-
-        var results = await Task.WhenAll(claimed.Where(d => hooks.ContainsKey(d.HookId)).GroupBy(d => d.HookId).Select(async group =>
+        var busy = _inFlight.Keys.ToList();
+        var hookIds = await (from d in Due(db, now)
+                             where !busy.Contains(d.HookId)
+                             group d by d.HookId into g
+                             orderby g.Min(d => d.Id)
+                             select g.Key).Take(HooksPerRound).ToListAsync(ct);
+        var started = 0;
+        foreach (var hookId in hookIds)
         {
-            var list = new List<(WebHookDelivery, DeliveryOutcome)>();
-            foreach (var delivery in group)
+            var ids = await Due(db, now).Where(d => d.HookId == hookId).OrderBy(d => d.Id).Select(d => d.Id).Take(PerHookPerRound).ToListAsync(ct);
+            if (ids.Count == 0) continue;
+            var token = Guid.NewGuid();
+            // Long enough for the hook's share, each attempt at its full timeout.
+            var until = now + O.Timeout * (PerHookPerRound + 1) + TimeSpan.FromSeconds(10);
+            var claimedCount = await db.WebHookDeliveries
+                .Where(d => ids.Contains(d.Id) && d.State == DeliveryState.Pending && (d.ClaimedUntil == null || d.ClaimedUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedUntil, until).SetProperty(d => d.ClaimToken, token), ct);
+            if (claimedCount == 0) continue; // another instance took them
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _inFlight[hookId] = done.Task;
+            started++;
+            _ = Task.Run(async () =>
             {
-                var outcome = await sender.SendAsync(hooks[group.Key], delivery, secrets, allowLocal, root, ct);
-                list.Add((delivery, outcome));
-                if (!outcome.Success) break; // the rest of this hook's wait for the next round, in order
+                try { await SendHookAsync(hookId, token, ct); }
+                finally
+                {
+                    _inFlight.TryRemove(hookId, out _);
+                    done.SetResult();
+                    signal.Raise(); // the hook may have more due, and the loop may be idle
+                }
+            }, CancellationToken.None);
+        }
+        return started;
+    }
+
+    private static IQueryable<WebHookDelivery> Due(RegistryDbContext db, DateTime now) =>
+        from d in db.WebHookDeliveries
+        join h in db.WebHooks on d.HookId equals h.Id
+        where d.State == DeliveryState.Pending && d.NextAttemptAt <= now && (d.ClaimedUntil == null || d.ClaimedUntil < now)
+              && (h.AlertStatus == HookAlertStatus.Executable || (h.AlertStatus == HookAlertStatus.TemporarilyDisabled && h.DisabledUntil <= now)
+                  || d.IsTest)
+        select d;
+
+    /// <summary>Sends one hook's claimed deliveries in order and records each, with a scope (a DbContext) of its own.</summary>
+    private async Task SendHookAsync(long hookId, Guid token, CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        try
+        {
+            var claimed = await db.WebHookDeliveries.AsNoTracking().Where(d => d.ClaimToken == token && d.ClaimedUntil != null).OrderBy(d => d.Id).ToListAsync(ct);
+            var hook = await db.WebHooks.AsNoTracking().FirstOrDefaultAsync(h => h.Id == hookId, ct);
+            if (hook is null || claimed.Count == 0) return;
+            var allowLocal = await scope.ServiceProvider.GetRequiredService<ApplicationSettingsService>().AllowLocalRequestsAsync(ct);
+            var secrets = scope.ServiceProvider.GetRequiredService<HookSecrets>();
+            var root = endpoints.Root;
+            foreach (var delivery in claimed)
+            {
+                var outcome = await sender.SendAsync(hook, delivery, secrets, allowLocal, root, ct);
+                await RecordAsync(db, delivery, outcome, token, ct);
+                if (!outcome.Success) break; // the rest of this hook's wait for a later round, in order
             }
-            return list;
-        }));
-        foreach (var (delivery, outcome) in results.SelectMany(r => r))
-            await RecordAsync(db, delivery, outcome, token, ct);
-        // Deliveries claimed but not attempted (after a failure) are let go at once.
-        await db.WebHookDeliveries.Where(d => d.ClaimToken == token && d.ClaimedUntil != null)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedUntil, (DateTime?)null), ct);
-        return claimed.Count;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Webhook {HookId} deliveries failed to send or record; they are retried", hookId);
+        }
+        finally
+        {
+            // Deliveries claimed but not attempted (after a failure, or on shutdown) are let go at once.
+            try
+            {
+                using var release = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await db.WebHookDeliveries.Where(d => d.ClaimToken == token && d.ClaimedUntil != null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedUntil, (DateTime?)null), release.Token);
+            }
+            catch (Exception e)
+            {
+                log.LogInformation(e, "Webhook {HookId}: releasing claimed deliveries failed; their lease runs out instead", hookId);
+            }
+        }
     }
 
     private async Task RecordAsync(RegistryDbContext db, WebHookDelivery delivery, DeliveryOutcome outcome, Guid token, CancellationToken ct)
