@@ -141,6 +141,26 @@ public sealed class ActorMatrixTests(ActorMatrixFixture fixture) : IClassFixture
         Assert.True(wrong.Count == 0, string.Join('\n', wrong));
     }
 
+    /// <summary>
+    /// The group's package list decides project by project in one pass (administrators, then users by membership, bots
+    /// and narrow scopes one project at a time): it shows the project's packages to exactly the rows that read them.
+    /// </summary>
+    [Fact]
+    public async Task Group_package_list_shows_the_project_to_exactly_its_readers()
+    {
+        await Server.PublishAsync(ActorMatrixFixture.Project, "listed", "1.0.0", "f.bin", [3]);
+        var wrong = new List<string>();
+        foreach (var row in fixture.Rows.Where(r => r.GraphQLToken is not null))
+        {
+            var (status, body) = await SendAsync(row, HttpMethod.Get, $"/api/v4/groups/{ActorMatrixFixture.Group}/packages?package_name=listed");
+            var expected = row.Visible ? HttpStatusCode.OK : HttpStatusCode.NotFound;
+            var listed = status == HttpStatusCode.OK && JsonDocument.Parse(body).RootElement.EnumerateArray().Any(p => p.GetProperty("name").GetString() == "listed");
+            if (status != expected || listed != row.Read)
+                wrong.Add($"{row.Name}: the group's package list answered {(int)status} {body}, expected {(int)expected} {(row.Read ? "with" : "without")} the package");
+        }
+        Assert.True(wrong.Count == 0, string.Join('\n', wrong));
+    }
+
     /// <summary>GitLab's <c>admin_package</c>: protection rules (REST) and the cleanup policy (GraphQL).</summary>
     [Fact]
     public async Task Only_maintainers_owners_and_administrators_with_api_manage_rules_and_policies()
