@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 
 namespace Registry.Schema.Packages;
 
@@ -12,6 +13,9 @@ public static class ChunkPump
 {
     /// <summary>Large enough that the digests run on pool threads (<see cref="ContentHasher.ParallelThreshold"/>).</summary>
     public const int ChunkSize = 1024 * 1024;
+
+    /// <summary>The longest a chunk waits to fill before what it holds is written.</summary>
+    public static readonly TimeSpan MaxHold = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Reads <paramref name="body"/> to its end and runs <paramref name="step"/> on each chunk in order. A step's
@@ -37,7 +41,7 @@ public static class ChunkPump
         {
             while (true)
             {
-                var (read, failure) = await FillAsync(body, filling.AsMemory(0, chunkSize), idle, idleTimeout, keepBroken);
+                var (read, ended, failure) = await FillAsync(body, filling.AsMemory(0, chunkSize), idle, idleTimeout, keepBroken);
                 if (pending is not null) await pending; // the chunk before is processed: its buffer is free
                 pending = null;
                 if (read > 0)
@@ -50,7 +54,7 @@ public static class ChunkPump
                     broken = failure;
                     break;
                 }
-                if (read < chunkSize) break; // the body ended inside this chunk
+                if (ended) break;
                 spare ??= ArrayPool<byte>.Shared.Rent(chunkSize);
                 (filling, spare) = (spare, filling);
             }
@@ -74,13 +78,21 @@ public static class ChunkPump
         return (total, broken);
     }
 
-    /// <summary>Reads until <paramref name="buffer"/> is full or the body ends; each read restarts the idle timer.</summary>
-    private static async Task<(int Read, Exception? Broken)> FillAsync(Stream body, Memory<byte> buffer, CancellationTokenSource idle,
-        TimeSpan idleTimeout, bool keepBroken)
+    /// <summary>
+    /// Reads until <paramref name="buffer"/> is full or the body ends; each read restarts the idle timer. A slow body's
+    /// chunk is handed on once it has waited <see cref="MaxHold"/> (or half <paramref name="idleTimeout"/>): the partial
+    /// file must grow that often, or another instance's sweep (nothing written for twice its own idle timeout) takes it
+    /// for a crashed upload's.
+    /// </summary>
+    private static async Task<(int Read, bool Ended, Exception? Broken)> FillAsync(Stream body, Memory<byte> buffer,
+        CancellationTokenSource idle, TimeSpan idleTimeout, bool keepBroken)
     {
         var filled = 0;
+        var started = Stopwatch.GetTimestamp();
+        var hold = idleTimeout / 2 < MaxHold ? idleTimeout / 2 : MaxHold;
         while (filled < buffer.Length)
         {
+            if (filled > 0 && Stopwatch.GetElapsedTime(started) >= hold) return (filled, false, null);
             idle.CancelAfter(idleTimeout);
             int read;
             try
@@ -89,11 +101,11 @@ public static class ChunkPump
             }
             catch (Exception e) when (keepBroken && e is IOException or OperationCanceledException)
             {
-                return (filled, e);
+                return (filled, true, e);
             }
-            if (read == 0) break;
+            if (read == 0) return (filled, true, null);
             filled += read;
         }
-        return (filled, null);
+        return (filled, false, null);
     }
 }

@@ -91,8 +91,9 @@ public sealed class ShutdownAndCrashTests
         var stream = tcp.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes($"PUT {RegistryServer.GenericUrl("crash%2Fapp", "pkg", "1.0.0", "big.bin")} HTTP/1.1\r\n" +
             $"Host: {b.BaseAddress.Authority}\r\nContent-Length: {200L * 1024 * 1024}\r\nPRIVATE-TOKEN: {RegistryServer.RootToken}\r\n\r\n"));
-        var chunk = RandomNumberGenerator.GetBytes(64 * 1024);
-        // Keep B's upload alive well past A's idle threshold (twice 2 s): A must leave a partial upload that is growing.
+        // 64 KiB/s, far below the server's 1 MiB chunk: B must still write what it has often enough that A, which
+        // sweeps a partial file nothing was written to for twice 2 s, leaves the growing upload alone.
+        var chunk = RandomNumberGenerator.GetBytes(16 * 1024);
         var until = DateTime.UtcNow.AddSeconds(7);
         while (DateTime.UtcNow < until)
         {
