@@ -39,8 +39,9 @@ public partial class RegistryDbContext : IDataProtectionKeyContext
         b.Entity<WebHookDelivery>(e =>
         {
             e.Property(x => x.Trigger).HasMaxLength(50);
-            // The dispatcher's look for due deliveries, and a hook's recent deliveries.
-            e.HasIndex(x => new { x.State, x.NextAttemptAt, x.Id });
+            // The dispatcher's look for a hook's first waiting deliveries (a seek past its delivered ones), and a
+            // hook's recent deliveries.
+            e.HasIndex(x => new { x.HookId, x.State, x.Id });
             e.HasIndex(x => new { x.HookId, x.Id });
             e.HasIndex(x => x.CreatedAt);
             e.HasOne<WebHook>().WithMany().HasForeignKey(x => x.HookId).OnDelete(DeleteBehavior.Cascade);

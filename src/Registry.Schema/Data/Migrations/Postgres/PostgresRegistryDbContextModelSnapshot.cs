@@ -331,7 +331,7 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
                     b.HasIndex("HookId", "Id");
 
-                    b.HasIndex("State", "NextAttemptAt", "Id");
+                    b.HasIndex("HookId", "State", "Id");
 
                     b.ToTable("WebHookDeliveries");
                 });

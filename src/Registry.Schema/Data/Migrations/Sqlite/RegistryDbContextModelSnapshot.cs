@@ -316,7 +316,7 @@ namespace Registry.Schema.Data.Migrations.Sqlite
 
                     b.HasIndex("HookId", "Id");
 
-                    b.HasIndex("State", "NextAttemptAt", "Id");
+                    b.HasIndex("HookId", "State", "Id");
 
                     b.ToTable("WebHookDeliveries");
                 });
