@@ -93,35 +93,50 @@ else
 fi
 
 # --- the test runs -----------------------------------------------------------------------------------------
+# The two configurations run side by side (REGISTRY_TEST_SERIAL=1: one after the other): a suite alone leaves the
+# machine mostly idle (it waits on processes, browsers, fsyncs and timeouts), so together they take about as long as
+# the longer one. Each line is prefixed with its configuration; the summary adds both up.
 total_passed=0 total_failed=0 total_skipped=0 status=0
+logs=()
 run_suite() {
-  local label=$1; shift
-  local log; log=$(mktemp)
+  local label=$1 prefix=$2 log=$3; shift 3
   note "suite: $label"
   set +e
-  dotnet test "$root/Registry.sln" "$@" 2>&1 | tee "$log"
+  dotnet test "$root/Registry.sln" --no-build "$@" 2>&1 | tee "$log" | sed -u "s/^/[$prefix] /"
   local rc=${PIPESTATUS[0]}
   set -e
+  echo "$rc" > "$log.rc"
+}
+add_up() {
+  local log=$1 line p f s rc
   # One summary line per test project: add them all up.
-  local line p f s
   while IFS= read -r line; do
     p=$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$line"); f=$(sed -nE 's/.*Failed: *([0-9]+),.*/\1/p' <<<"$line")
     s=$(sed -nE 's/.*Skipped: *([0-9]+).*/\1/p' <<<"$line")
     total_passed=$((total_passed + ${p:-0})); total_failed=$((total_failed + ${f:-0})); total_skipped=$((total_skipped + ${s:-0}))
   done < <(grep -E '^(Passed|Failed|Skipped)!' "$log" || true)
+  rc=$(cat "$log.rc" 2>/dev/null || echo 1)
   [ "$rc" = 0 ] || status=$rc
-  rm -f "$log"
 }
 
-run_suite "SQLite + file system" "$@"
+# Build once; both suites run what it built. Arguments that select tests (e.g. --filter) go to both.
+note "build"
+dotnet build "$root/Registry.sln" -nologo -v quiet
+sqlite_log="$work/sqlite.log" pg_log="$work/postgres-s3.log"
+run_suite "SQLite + file system" sqlite "$sqlite_log" "$@" &
+sqlite_pid=$!
+[ -n "${REGISTRY_TEST_SERIAL:-}" ] && wait "$sqlite_pid"
 if [ -n "$backend_ok" ]; then
   REGISTRY_TEST_BACKEND=postgres-s3 \
   REGISTRY_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=registry;Database=postgres;Maximum Pool Size=20" \
   REGISTRY_TEST_S3="http://127.0.0.1:$s3_port" \
-    run_suite "PostgreSQL + S3" --no-build "$@"
+    run_suite "PostgreSQL + S3" pg "$pg_log" "$@"
+  add_up "$pg_log"
 elif [ "$skip" = postgres-s3 ]; then
   note "SKIPPED on purpose (REGISTRY_TEST_SKIP=postgres-s3): the PostgreSQL + S3 configuration"
 fi
+wait "$sqlite_pid" || true
+add_up "$sqlite_log"
 
 echo "${total_passed} passed, ${total_failed} failed, ${total_skipped} skipped"
 if [ -z "$backend_ok" ] && [ "$skip" != postgres-s3 ]; then

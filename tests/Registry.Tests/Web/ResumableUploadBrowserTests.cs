@@ -51,7 +51,8 @@ public sealed class ResumableUploadBrowserTests(WebUiFixture fixture, ITestOutpu
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload files" }).ClickAsync();
         await page.GetByLabel("Package name").FillAsync("resumed");
         await page.GetByLabel("Version").FillAsync("1.0.0");
-        var content = new byte[20 * 1024 * 1024 + 5];
+        // Two PATCHes' worth (the page sends 8 MiB each): every byte also crosses Playwright's protocol, twice.
+        var content = new byte[8 * 1024 * 1024 + 5];
         new Random(25).NextBytes(content);
         await page.Locator("#upload-files").SetInputFilesAsync(new FilePayload { Name = "image.iso", MimeType = "application/octet-stream", Buffer = content });
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
@@ -59,8 +60,8 @@ public sealed class ResumableUploadBrowserTests(WebUiFixture fixture, ITestOutpu
 
         Assert.True(dropped);
         const long chunk = 8 * 1024 * 1024;
-        // 0 once; the dropped 8 MiB PATCH again from 8 MiB (after a HEAD), then the rest.
-        Assert.Equal([0, chunk, chunk, 2 * chunk], patches);
+        // 0 once; the dropped PATCH again from 8 MiB (after a HEAD), never the finished part from 0.
+        Assert.Equal([0, chunk, chunk], patches);
         using var api = Server.Client(RegistryServer.RootToken);
         var stored = await api.GetByteArrayAsync(RegistryServer.GenericUrl("resume%2Fapp", "resumed", "1.0.0", "image.iso"));
         Assert.Equal(SHA256.HashData(content), SHA256.HashData(stored));
