@@ -60,6 +60,7 @@ public static class IdeEndpoints
                 FileProvider = files,
                 OnPrepareResponse = ctx =>
                 {
+                    Web.SecurityHeaders.Page(ctx.Context.Response, Web.SecurityHeaders.IdePolicy);
                     // Bundles under static/ carry a content hash in their names.
                     ctx.Context.Response.Headers.CacheControl = ctx.Context.Request.Path.StartsWithSegments(path + "/static")
                         ? "public, max-age=31536000, immutable"

@@ -76,6 +76,14 @@ public sealed partial class IdeEndpointTests(ServerFixture fixture) : IClassFixt
         Assert.True(response.Headers.CacheControl?.Public);
         Assert.NotNull(response.Headers.ETag);
 
+        // The IDE's files carry its policy too: its service worker serves its copy of index.html on later visits, with
+        // that file's headers, and its workers run under their script's policy.
+        foreach (var file in new[] { "index.html", script })
+        {
+            using var answer = await client.GetAsync("/graphql/" + file);
+            Assert.Contains("script-src 'self'", string.Join(' ', answer.Headers.GetValues("Content-Security-Policy")));
+        }
+
         using var missing = await client.GetAsync("/graphql/static/js/no-such-file.js");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }

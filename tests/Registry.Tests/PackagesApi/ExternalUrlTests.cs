@@ -36,6 +36,22 @@ public sealed class ExternalUrlTests
         using var latest = await client.GetAsync($"/api/v4/projects/{projectId}/packages/generic/one/latest/file.txt");
         Assert.Equal($"{external}/api/v4/projects/{projectId}/packages/generic/one/1.0.0/file.txt",
             latest.Content.Headers.ContentLocation?.OriginalString);
+
+        // Reached over https (the proxy ends TLS), so browsers are told to stay on https.
+        using var page = await client.GetAsync("/users/sign_in");
+        Assert.Equal("max-age=31536000", string.Join(' ', page.Headers.GetValues("Strict-Transport-Security")));
+    }
+
+    [Fact]
+    public async Task Plain_http_public_url_sends_no_strict_transport_security()
+    {
+        await using var server = await RegistryServer.StartAsync(new Dictionary<string, string>
+        {
+            ["Registry:ExternalUrl"] = "http://packages.example.com/",
+        });
+        using var client = server.Client();
+        using var page = await client.GetAsync("/users/sign_in");
+        Assert.False(page.Headers.Contains("Strict-Transport-Security"));
     }
 
     [Theory]
