@@ -22,6 +22,20 @@ public static class IdeEndpoints
     public const string FolderName = "BananaCakePop";
     private const string IndexFile = "index.html";
 
+    /// <summary>
+    /// Served in place of the bundle's <c>service-worker.js</c>. The IDE's worker cached its page and served it on later
+    /// visits without the server's headers, and a page it served kept its Schema Reference at "No Schema" whatever was
+    /// reloaded. This one takes the old worker's place where a browser has it, drops its caches and unregisters itself;
+    /// with no fetch handler every request goes to the server.
+    /// </summary>
+    internal const string RetiringServiceWorker = """
+        self.addEventListener('install', () => self.skipWaiting());
+        self.addEventListener('activate', event => event.waitUntil((async () => {
+          for (const key of await caches.keys()) await caches.delete(key);
+          await self.registration.unregister();
+        })()));
+        """;
+
     /// <summary>What the IDE reads from <c>bcp-config.json</c> (field names as the 18.0.0 bundle reads them).</summary>
     internal const string ConfigJson = """{"useBrowserUrlAsEndpoint":true,"disableTelemetry":true}""";
 
@@ -40,8 +54,11 @@ public static class IdeEndpoints
         {
             var path = new PathString(raw.TrimEnd('/'));
             var lastSegment = path.Value![(path.Value!.LastIndexOf('/') + 1)..];
+            var serviceWorker = path + "/service-worker.js";
             app.Use((http, next) =>
             {
+                if (HttpMethods.IsGet(http.Request.Method) && http.Request.Path.Equals(serviceWorker, StringComparison.OrdinalIgnoreCase))
+                    return WriteRetiringServiceWorkerAsync(http);
                 if (!IsIdePageRequest(http.Request, path)) return next(http);
                 // The page lives at {path}/, where its relative asset URLs resolve. Served at {path} with a <base href>
                 // instead, the IDE loaded and printed the schema but its Schema Reference stayed empty ("No Schema").
@@ -86,6 +103,15 @@ public static class IdeEndpoints
         foreach (var accept in request.GetTypedHeaders().Accept)
             if (accept.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase) && accept.Quality is not 0) return true;
         return false;
+    }
+
+    private static Task WriteRetiringServiceWorkerAsync(HttpContext http)
+    {
+        http.Response.ContentType = "text/javascript; charset=utf-8";
+        // A browser checks a worker's script for updates on each visit; no-cache makes it ask.
+        http.Response.Headers.CacheControl = "no-cache";
+        Web.SecurityHeaders.Page(http.Response, Web.SecurityHeaders.IdePolicy);
+        return http.Response.WriteAsync(RetiringServiceWorker, http.RequestAborted);
     }
 
     private static async Task WriteIndexAsync(HttpContext http, IFileInfo index)

@@ -97,6 +97,16 @@ public sealed class BananaCakePopBrowserTests(ServerFixture fixture, ITestOutput
                 await ShownOrAfterReloadAsync(page, page.GetByText("Kind of type: Object", new() { Exact = true }));
                 Assert.True(await page.GetByText("Mutation", new() { Exact = true }).First.IsVisibleAsync());
                 Assert.Equal(0, await page.GetByText("No Schema", new() { Exact = true }).CountAsync());
+
+                // A second visit is served by the server too, not by a service worker's cached page (whose Schema
+                // Reference stayed at "No Schema"): the bundle's worker is replaced by one that unregisters itself.
+                await Eventually.HoldsAsync(async () => await page.EvaluateAsync<int>(
+                    "async () => (await navigator.serviceWorker.getRegistrations()).length") == 0, "no service worker stays registered");
+                var again = await page.ReloadAsync();
+                Assert.NotNull(again);
+                Assert.False(again.FromServiceWorker, "the reloaded page came from a service worker");
+                await page.GetByText("Schema Reference", new() { Exact = true }).ClickAsync();
+                await ShownOrAfterReloadAsync(page, page.GetByText("Kind of type: Object", new() { Exact = true }));
                 lock (violations) Assert.True(violations.Count == 0, string.Join('\n', violations));
             }
             finally

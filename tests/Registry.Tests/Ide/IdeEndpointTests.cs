@@ -89,6 +89,21 @@ public sealed partial class IdeEndpointTests(ServerFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task The_bundles_service_worker_is_replaced_by_one_that_unregisters_itself()
+    {
+        using var client = Server.Client();
+        foreach (var path in new[] { "/graphql/service-worker.js", "/api/graphql/service-worker.js" })
+        {
+            using var response = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+            var script = await response.Content.ReadAsStringAsync();
+            Assert.Contains("registration.unregister()", script);
+            Assert.DoesNotContain("'fetch'", script); // nothing is served from a cache
+        }
+    }
+
+    [Fact]
     public async Task Graphql_get_with_a_query_still_answers_json_even_for_a_browser()
     {
         using var client = Server.Client();
