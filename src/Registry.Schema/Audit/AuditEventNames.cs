@@ -23,4 +23,9 @@ public static class AuditEventNames
     public const string DeployTokenRevoked = "deploy_token_revoked";
     public const string CiJobTokenCreated = "ci_job_token_created";
     public const string CiJobTokenRevoked = "ci_job_token_revoked";
+    public const string UserBlocked = "user_blocked";
+    public const string UserUnblocked = "user_unblocked";
+    public const string UserDestroyed = "user_destroyed";
+    public const string GroupDestroyed = "group_destroyed";
+    public const string ProjectDestroyed = "project_destroyed";
 }

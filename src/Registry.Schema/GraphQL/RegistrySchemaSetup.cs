@@ -21,6 +21,7 @@ public static class RegistrySchemaSetup
         services.AddScoped<DirectoryQueries>();
         services.AddScoped<ResourceAccessTokens>();
         services.AddScoped<IdentityAdmin>();
+        services.AddScoped<AdminActions>();
         services.AddScoped<Passwords>();
         services.AddScoped<SignInService>();
         services.AddScoped<UserDirectory>();

@@ -4,11 +4,21 @@ using Registry.Schema.Data;
 
 namespace Registry.Schema.Identity;
 
-public enum AuthenticationOutcome { Anonymous, Authenticated, Invalid }
+/// <summary>
+/// <see cref="Blocked"/>: a valid token whose user an administrator blocked (GitLab answers every API call 403); the
+/// actor is anonymous, so nothing that forgets to refuse it can act as the user.
+/// </summary>
+public enum AuthenticationOutcome { Anonymous, Authenticated, Invalid, Blocked }
 
 public sealed record AuthenticationResult(AuthenticationOutcome Outcome, Actor Actor, Credentials? Credentials)
 {
     public static readonly AuthenticationResult None = new(AuthenticationOutcome.Anonymous, Actor.Anonymous, null);
+
+    /// <summary>GitLab's words for a blocked user's API call (<c>Gitlab::Auth::UserAccessDeniedReason</c>).</summary>
+    public const string BlockedMessage = "Your account has been blocked.";
+
+    /// <summary>The refusal of a blocked user's call, the same on every transport: 403 with GitLab's words.</summary>
+    public static RegistryError BlockedError() => RegistryError.Forbidden(BlockedMessage, restDetail: true);
 }
 
 /// <summary>Turns presented credentials into an <see cref="Actor"/>. Every token kind is looked up by digest.</summary>
@@ -18,8 +28,9 @@ public sealed class Authenticator(RegistryDbContext db, TimeProvider clock, HotP
     {
         if (credentials is null || string.IsNullOrEmpty(credentials.Token)) return AuthenticationResult.None;
         var actor = await ResolveAsync(credentials, ct);
-        return actor is null
-            ? new AuthenticationResult(AuthenticationOutcome.Invalid, Actor.Anonymous, credentials)
+        return actor is null ? new AuthenticationResult(AuthenticationOutcome.Invalid, Actor.Anonymous, credentials)
+            // Decided after the cache: a block writes the user's row, which ends every cached entry on this instance.
+            : actor.User is { IsBlocked: true } ? new AuthenticationResult(AuthenticationOutcome.Blocked, Actor.Anonymous, credentials)
             : new AuthenticationResult(AuthenticationOutcome.Authenticated, actor, credentials);
     }
 

@@ -28,6 +28,11 @@ public sealed class User
 
     public bool IsBot => Type != UserType.Human;
 
+    /// <summary>When an administrator blocked the user; null: active. A blocked user's tokens and sessions do nothing.</summary>
+    public DateTime? BlockedAt { get; set; }
+
+    public bool IsBlocked => BlockedAt is not null;
+
     /// <summary>ASP.NET Core Identity's <c>PasswordHasher</c> format; null: the user cannot sign in with a password.</summary>
     public string? PasswordHash { get; set; }
 }

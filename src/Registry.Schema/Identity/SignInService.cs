@@ -6,7 +6,7 @@ using Registry.Schema.Data;
 
 namespace Registry.Schema.Identity;
 
-public enum SignInOutcome { SignedIn, Invalid, LockedOut }
+public enum SignInOutcome { SignedIn, Invalid, LockedOut, Blocked }
 
 /// <param name="Secret">The new session's secret, for the browser's cookie; only its digest is stored.</param>
 public sealed record SignInResult(SignInOutcome Outcome, string? Secret = null, DateTime? ExpiresAt = null, DateTime? LockedUntil = null);
@@ -35,6 +35,8 @@ public sealed class SignInService(RegistryDbContext db, IOptions<RegistryOptions
             return new SignInResult(SignInOutcome.Invalid);
         }
 
+        // Only with the right password: a blocked account is not revealed to someone guessing.
+        if (user!.IsBlocked) return new SignInResult(SignInOutcome.Blocked);
         var secret = TokenSecrets.New("");
         var session = new WebSession { Digest = TokenSecrets.Digest(secret), UserId = user!.Id, CreatedAt = now, ExpiresAt = now + Options.SessionLifetime };
         db.WebSessions.Add(session);
@@ -80,7 +82,8 @@ public sealed class SignInService(RegistryDbContext db, IOptions<RegistryOptions
         var digest = TokenSecrets.Digest(secret);
         var now = Now;
         var session = await db.WebSessions.AsNoTracking().Include(s => s.User).FirstOrDefaultAsync(s => s.Digest == digest, ct);
-        return session is not null && TokenSecrets.Matches(session.Digest, digest) && session.ExpiresAt > now ? session : null;
+        // A blocked user's sessions are deleted with the block; the check covers one racing it.
+        return session is not null && TokenSecrets.Matches(session.Digest, digest) && session.ExpiresAt > now && !session.User.IsBlocked ? session : null;
     }
 
     public async Task SignOutAsync(string secret, CancellationToken ct)

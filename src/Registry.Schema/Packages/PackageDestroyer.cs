@@ -143,6 +143,18 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
     }
 
     /// <summary>
+    /// Removes the stored bytes of a file whose row is gone, unless another file still refers to them: its content blob
+    /// (<see cref="ContentStore.TryRemoveAsync"/>), or, for a file from before content-addressed storage, its own blob.
+    /// A crash before this leaves bytes no row refers to, which the orphan collections remove.
+    /// </summary>
+    public async Task RemoveStoredBytesAsync(long? contentBlobId, string blobKey, CancellationToken ct)
+    {
+        if (contentBlobId is long contentId) await contents.TryRemoveAsync(contentId, ct);
+        else if (!await contents.IsContentKeyAsync(blobKey, ct) && !await db.PackageFiles.AnyAsync(f => f.BlobKey == blobKey, ct))
+            await blobs.DeleteAsync(blobKey, ct);
+    }
+
+    /// <summary>
     /// Removes the rows of marked files and the stored content no file refers to any more, then marked packages left
     /// without files. Returns files removed.
     /// </summary>
@@ -157,22 +169,14 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
             if (batch.Count == 0) break;
             foreach (var file in batch)
             {
-                if (file.ContentBlobId is long contentId)
-                {
+                if (file.ContentBlobId is long)
                     // The row first: the content goes only once no row refers to it.
                     await db.PackageFiles.Where(f => f.Id == file.Id).ExecuteDeleteAsync(ct);
-                    await contents.TryRemoveAsync(contentId, ct);
-                }
-                else
-                {
-                    // A file from before content-addressed storage, not yet migrated: its blob is its own. The condition
-                    // keeps a row the migration just pointed at a content blob; a crash after the row leaves an orphan
-                    // blob, which the orphan collection removes.
-                    var deleted = await db.PackageFiles.Where(f => f.Id == file.Id && f.ContentBlobId == null).ExecuteDeleteAsync(ct);
-                    if (deleted == 1 && !await contents.IsContentKeyAsync(file.BlobKey, ct)
-                        && !await db.PackageFiles.AnyAsync(f => f.BlobKey == file.BlobKey, ct))
-                        await blobs.DeleteAsync(file.BlobKey, ct);
-                }
+                else if (await db.PackageFiles.Where(f => f.Id == file.Id && f.ContentBlobId == null).ExecuteDeleteAsync(ct) == 0)
+                    // A file from before content-addressed storage that the migration just pointed at a content blob: not
+                    // this file's own blob any more.
+                    continue;
+                await RemoveStoredBytesAsync(file.ContentBlobId, file.BlobKey, ct);
                 removed++;
             }
         }

@@ -235,14 +235,20 @@ public sealed class ResumableUploads(
             if (expired.Count == 0) return removed;
             foreach (var upload in expired)
             {
-                hashes.Forget(upload.Id);
-                if (upload.State == ResumableUploadState.Active && !upload.Assembled)
-                    await storage.DiscardAsync(upload.Id, upload.BlobKey, upload.StorageState, ct);
-                else if (upload.State == ResumableUploadState.Active)
-                    await blobs.DeleteAsync(upload.BlobKey, ct); // assembled, never published (a crash): nothing refers to it
+                await DiscardBytesAsync(upload, ct);
                 removed += await db.ResumableUploads.Where(u => u.Id == upload.Id && u.ExpiresAt <= now).ExecuteDeleteAsync(ct);
             }
         }
+    }
+
+    /// <summary>The bytes an unfinished upload holds (its record is the caller's to remove, or already gone with its project).</summary>
+    public async Task DiscardBytesAsync(ResumableUpload upload, CancellationToken ct)
+    {
+        hashes.Forget(upload.Id);
+        if (upload.State == ResumableUploadState.Active && !upload.Assembled)
+            await storage.DiscardAsync(upload.Id, upload.BlobKey, upload.StorageState, ct);
+        else if (upload.State == ResumableUploadState.Active)
+            await blobs.DeleteAsync(upload.BlobKey, ct); // assembled, never published (a crash): nothing refers to it
     }
 
     /// <summary>Takes the upload for one request; 404 when it went, 409 when the offset moved, 423 while another request writes.</summary>

@@ -78,6 +78,11 @@ public static class GraphQLHttpEndpoint
             await WriteErrorAsync(http, serializer, StatusCodes.Status401Unauthorized, "Invalid token");
             return;
         }
+        if (auth.Outcome == AuthenticationOutcome.Blocked)
+        {
+            await WriteErrorAsync(http, serializer, StatusCodes.Status403Forbidden, AuthenticationResult.BlockedMessage);
+            return;
+        }
 
         var executer = http.RequestServices.GetRequiredService<IDocumentExecuter<ISchema>>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);

@@ -6,6 +6,7 @@ using Registry.Server.Http;
 using Registry.Server.PackagesApi;
 using Registry.Server.Projects;
 using Microsoft.EntityFrameworkCore;
+using MessageJson = Registry.Server.Hooks.HookEndpoints.MessageJson;
 
 namespace Registry.Server.Groups;
 
@@ -23,7 +24,16 @@ public static class GroupEndpoints
         app.MapGet("/api/v4/groups", List).RequireCaller().ProducesJson<List<GitLabEntity>>();
         app.MapGet("/api/v4/groups/{id}", Get).RequireGroup(GroupAction.View).ProducesJson<GitLabEntity>();
         app.MapGet("/api/v4/groups/{id}/projects", Projects).RequireGroup(GroupAction.View).ProducesJson<List<GitLabEntity>>();
+        // Administrators only (AdminActions): a group the caller cannot see is 404 first, as GitLab.
+        app.MapDelete("/api/v4/groups/{id}", Delete).RequireGroup(GroupAction.View).ProducesJson<MessageJson>(StatusCodes.Status202Accepted);
         return app;
+    }
+
+    /// <summary>GitLab answers 202 (its deletion is a background job); here everything is gone when it answers.</summary>
+    private static async Task<GitLabJson<MessageJson>> Delete(GroupScope scope, HttpContext http, AdminActions admin)
+    {
+        await admin.DeleteGroupAsync(scope.Actor, AdminTarget.ById(scope.Group.Id), http.RequestAborted);
+        return GitLabJson.Status(new MessageJson("202 Accepted"), StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> List(CallerScope scope, GroupListParameters parameters, OffsetPagination paging, HttpContext http,

@@ -18,6 +18,8 @@ public abstract class RouteScope
     {
         var http = context.HttpContext;
         var auth = await http.AuthenticateRegistryAsync();
+        // Before anything else, reads of public things included: GitLab's API guard refuses a blocked user outright.
+        if (auth.Outcome == AuthenticationOutcome.Blocked) throw AuthenticationResult.BlockedError();
         var write = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method);
         if (write && (auth.Outcome == AuthenticationOutcome.Invalid || auth.Actor.Kind == ActorKind.Anonymous))
             throw RegistryError.Unauthorized();

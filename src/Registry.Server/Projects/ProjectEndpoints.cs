@@ -4,6 +4,7 @@ using Registry.Server.Entities;
 using Registry.Server.Hosting;
 using Registry.Server.Http;
 using Registry.Server.PackagesApi;
+using MessageJson = Registry.Server.Hooks.HookEndpoints.MessageJson;
 
 namespace Registry.Server.Projects;
 
@@ -18,7 +19,16 @@ public static class ProjectEndpoints
     {
         app.MapGet("/api/v4/projects", List).RequireCaller().ProducesJson<List<GitLabEntity>>();
         app.MapGet("/api/v4/projects/{id}", Get).RequireProject(ProjectAction.View).ProducesJson<GitLabEntity>();
+        // Administrators only (AdminActions): a project the caller cannot see is 404 first, as GitLab.
+        app.MapDelete("/api/v4/projects/{id}", Delete).RequireProject(ProjectAction.View).ProducesJson<MessageJson>(StatusCodes.Status202Accepted);
         return app;
+    }
+
+    /// <summary>GitLab answers 202 (its deletion is a background job); here everything is gone when it answers.</summary>
+    private static async Task<GitLabJson<MessageJson>> Delete(ProjectScope scope, HttpContext http, AdminActions admin)
+    {
+        await admin.DeleteProjectAsync(scope.Actor, AdminTarget.ById(scope.Project.Id), http.RequestAborted);
+        return GitLabJson.Status(new MessageJson("202 Accepted"), StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> List(CallerScope scope, ProjectListParameters parameters, OffsetPagination paging,

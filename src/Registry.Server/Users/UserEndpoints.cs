@@ -1,3 +1,4 @@
+using Registry.Schema.Identity;
 using Registry.Server.Entities;
 using Registry.Server.Generic;
 using Registry.Server.Hosting;
@@ -14,7 +15,33 @@ public static class UserEndpoints
     public static IEndpointRouteBuilder MapUsers(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v4/user", Current).RequireUser().ProducesJson<GitLabEntity>();
+        // GitLab's administrator routes (authenticated_as_admin!); AdminActions refuses everyone else with 403.
+        app.MapPost("/api/v4/users/{id}/block", Block).RequireUser().ProducesJson<bool>(StatusCodes.Status201Created);
+        app.MapPost("/api/v4/users/{id}/unblock", Unblock).RequireUser().ProducesJson<bool>(StatusCodes.Status201Created);
+        app.MapDelete("/api/v4/users/{id}", Delete).RequireUser().ProducesNoContent();
         return app;
+    }
+
+    /// <summary>GitLab's <c>:id</c> is a number; anything else names no user (404, as GitLab's lookup).</summary>
+    private static AdminTarget Target(string id) =>
+        AdminTarget.ById(long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0);
+
+    private static async Task<GitLabJson<bool>> Block(UserScope scope, string id, HttpContext http, AdminActions admin)
+    {
+        await admin.BlockAsync(scope.Actor, Target(id), http.RequestAborted);
+        return GitLabJson.Status(true, StatusCodes.Status201Created);
+    }
+
+    private static async Task<GitLabJson<bool>> Unblock(UserScope scope, string id, HttpContext http, AdminActions admin)
+    {
+        await admin.UnblockAsync(scope.Actor, Target(id), http.RequestAborted);
+        return GitLabJson.Status(true, StatusCodes.Status201Created);
+    }
+
+    private static async Task<Microsoft.AspNetCore.Http.HttpResults.NoContent> Delete(UserScope scope, string id, HttpContext http, AdminActions admin)
+    {
+        await admin.DeleteUserAsync(scope.Actor, Target(id), http.RequestAborted);
+        return TypedResults.NoContent();
     }
 
     private static IResult Current(UserScope scope, HttpContext http)

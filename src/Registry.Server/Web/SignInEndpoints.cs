@@ -49,6 +49,10 @@ public static class SignInEndpoints
                 logs.CreateLogger("Registry.Server.SignIn").LogInformation("Sign-in refused: {Username} is locked for {Seconds} s", body.Username, seconds);
                 return Message(StatusCodes.Status429TooManyRequests,
                     $"Your account is locked after too many failed sign-in attempts. Try again in {Minutes(seconds)}.");
+            case SignInOutcome.Blocked:
+                // GitLab's sign-in page says the same.
+                return Message(StatusCodes.Status403Forbidden,
+                    "Your account has been blocked. Please contact your GitLab administrator if you think this is an error.");
             default:
                 return Message(StatusCodes.Status401Unauthorized, "Invalid username or password.");
         }

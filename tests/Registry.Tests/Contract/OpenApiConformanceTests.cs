@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Registry.Tests.Infrastructure;
 
 namespace Registry.Tests.Contract;
@@ -167,6 +168,19 @@ public sealed class OpenApiConformanceTests
         var finishedUpload = await UploadAsync("oa-tus-done", [1, 2, 3]);
         var emptyUpload = await UploadAsync("oa-tus-patch", null);
         var abandonedUpload = await UploadAsync("oa-tus-gone", null);
+        // The administrator's routes act on things of their own: a group and a project to delete, users to block and delete.
+        var goneGroup = await server.CreateGroupAsync("oa-gone-group");
+        var goneProject = await server.CreateProjectAsync("oa", "gone-project");
+        await server.PublishAsync("oa/gone-project", "oa-pkg", "1.0.0", "f.bin", [9]);
+        await server.CreateUserAsync("oa-blocked");
+        await server.CreateUserAsync("oa-deleted");
+        long UserId(string username)
+        {
+            using var scope = server.Services.CreateScope();
+            return scope.ServiceProvider.GetRequiredService<Registry.Schema.Data.RegistryDbContext>().Users.Single(u => u.Username == username).Id;
+        }
+        var blockedUser = UserId("oa-blocked");
+        var deletedUser = UserId("oa-deleted");
 
         return (operation, parameter) =>
         {
@@ -174,6 +188,10 @@ public sealed class OpenApiConformanceTests
             var path = operation[(operation.IndexOf(' ') + 1)..];
             return parameter switch
             {
+                "id" when operation == "DELETE /api/v4/groups/{id}" => goneGroup.ToString(),
+                "id" when operation == "DELETE /api/v4/projects/{id}" => goneProject.ToString(),
+                "id" when operation == "DELETE /api/v4/users/{id}" => deletedUser.ToString(),
+                "id" when path.StartsWith("/api/v4/users/", StringComparison.Ordinal) => blockedUser.ToString(),
                 "id" when path.StartsWith("/api/v4/groups/", StringComparison.Ordinal) => groupId.ToString(),
                 "id" => Uri.EscapeDataString(Project),
                 "rest" => deleting ? "oa-generic-gone/1.0.0/i.bin" : "oa-pkg/1.0.0/f.bin",

@@ -19,6 +19,10 @@ public sealed partial class UserNode(User user)
     public bool Admin => user.IsAdmin;
     [System.ComponentModel.Description("Indicates if the user is a bot (the user of a project or group access token).")]
     public bool Bot => user.IsBot;
+    [System.ComponentModel.Description("Whether an administrator blocked the user: their tokens and sessions are refused.")]
+    public bool Blocked => user.IsBlocked;
+    [System.ComponentModel.Description("GitLab's user state: active or blocked.")]
+    public string State => user.IsBlocked ? "blocked" : "active";
     [System.ComponentModel.Description("Web URL of the user.")]
     public string WebUrl([FromUserContext] RegistryUserContext ctx) => ctx.WebUrl(WebPaths.User(user));
 }

@@ -649,6 +649,9 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<DateTime?>("BlockedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<long?>("BotGroupId")
                         .HasColumnType("bigint");
 

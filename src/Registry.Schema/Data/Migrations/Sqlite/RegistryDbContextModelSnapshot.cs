@@ -614,6 +614,9 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("BlockedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("BotGroupId")
                         .HasColumnType("INTEGER");
 
