@@ -103,6 +103,21 @@ public sealed class VersionViewTests(VersionViewTests.Fixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_hidden_version_of_a_public_project_is_compared_only_for_its_members()
+    {
+        await Server.CreateGroupAsync("vv-public", "PUBLIC");
+        await Server.CreateProjectAsync("vv-public", "app", "PUBLIC");
+        await Server.AddGroupMemberAsync("vv-public", "vv-dev", "DEVELOPER");
+        var shown = await Server.PublishAsync("vv-public/app", "tool", "1.0.0", "a.txt", "a");
+        var hidden = await Server.PublishAsync("vv-public/app", "tool", "2.0.0", "a.txt", "b", status: "hidden");
+        var variables = new { p = "vv-public/app", b = Gid(shown), h = Gid(hidden) };
+        var outsider = await Server.GraphQLAsync(Comparison, variables, fixture.Outsider);
+        Assert.Equal(JsonValueKind.Null, outsider.GetProperty("project").GetProperty("packageVersionComparison").ValueKind);
+        var member = await Server.GraphQLAsync(Comparison, variables, fixture.Developer);
+        Assert.Equal("CHANGED", member.GetProperty("project").GetProperty("packageVersionComparison").GetProperty("files")[0].GetProperty("change").GetString());
+    }
+
+    [Fact]
     public async Task The_destroy_preview_says_exactly_what_destroyPackages_deletes_and_only_to_those_who_may_delete()
     {
         await Server.CreateProjectAsync("vv", "bulk");
