@@ -51,7 +51,7 @@ public sealed class VersionViewsBrowserTests(WebUiFixture fixture, ITestOutputHe
         await page.GotoAsync("/grouping/app/-/packages");
         await Assertions.Expect(page.GetByTestId("package-row")).ToHaveCountAsync(4);
 
-        await page.GetByLabel("Group by package name").CheckAsync();
+        await page.GetByLabel("Group by package", new() { Exact = true }).CheckAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"\?group=name$"));
         var groups = page.GetByTestId("package-group");
         await Assertions.Expect(groups).ToHaveCountAsync(2);
@@ -64,11 +64,11 @@ public sealed class VersionViewsBrowserTests(WebUiFixture fixture, ITestOutputHe
 
         // A reload (a bookmark, a shared link) keeps the grouping; Back returns to the plain list.
         await page.ReloadAsync();
-        await Assertions.Expect(page.GetByLabel("Group by package name")).ToBeCheckedAsync();
+        await Assertions.Expect(page.GetByLabel("Group by package", new() { Exact = true })).ToBeCheckedAsync();
         await Assertions.Expect(page.GetByTestId("package-group")).ToHaveCountAsync(2);
         await page.GoBackAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/grouping/app/-/packages$"));
-        await Assertions.Expect(page.GetByLabel("Group by package name")).Not.ToBeCheckedAsync();
+        await Assertions.Expect(page.GetByLabel("Group by package", new() { Exact = true })).Not.ToBeCheckedAsync();
         await Assertions.Expect(page.GetByTestId("package-row")).ToHaveCountAsync(4);
         await page.Context.CloseAsync();
     }
