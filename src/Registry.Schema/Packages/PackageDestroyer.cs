@@ -45,7 +45,8 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
         if (ids.Count == 0) throw RegistryError.BadRequest("ids can't be blank");
         if (ids.Count > MaxPackagesPerRequest) throw RegistryError.BadRequest($"Cannot delete more than {MaxPackagesPerRequest} packages at once");
         var packages = await db.Packages.AsNoTracking().Include(p => p.Project)
-            .Where(p => ids.Contains(p.Id) && p.Status != PackageStatus.PendingDestruction).ToListAsync(ct);
+            .Where(p => ids.Contains(p.Id) && p.Status != PackageStatus.PendingDestruction)
+            .OrderBy(p => p.Name).ThenBy(p => p.Id).ToListAsync(ct); // a preview lists them in one order on every database
         var inProject = projectId is not { } pid || packages.All(p => p.ProjectId == pid);
         await RequireDeleteAsync(actor, packages.Select(p => p.Project), inProject && packages.Count == ids.Distinct().Count(), ct);
         var going = new List<Package>();
