@@ -35,6 +35,7 @@ public static class RegistrySchemaSetup
         services.AddSingleton<OffsetPageReader>();
         services.AddScoped<PackageSettingsService>();
         services.AddScoped<PackageDestroyer>();
+        services.AddScoped<PackageComparer>();
         services.AddSingleton<DestroySignal>();
         services.AddScoped<OrphanBlobCollector>();
         services.AddScoped<PackageFileVerifier>();

@@ -28,21 +28,37 @@ public sealed class PackageDestroyer(RegistryDbContext db, Permissions permissio
     /// <returns>GitLab's message for each package left alone</returns>
     public async Task<List<string>> DestroyPackagesAsync(Actor actor, IReadOnlyCollection<long> ids, CancellationToken ct, bool skipProtected = false)
     {
+        var plan = await PlanPackagesAsync(actor, ids, null, ct);
+        if (plan.Protected.Count > 0 && !skipProtected) throw RegistryError.Forbidden(PackageProtection.DeleteProtectedMessage, restDetail: true);
+        await MarkPackagesAsync(actor, plan.Going, AuditEventNames.PackageDestroyed, null, ct);
+        return plan.Protected.Select(p => $"Package '{p.Name}' is deletion protected.").ToList();
+    }
+
+    /// <summary>
+    /// What <see cref="DestroyPackagesAsync"/> with <c>skipProtected</c> would do with these ids now, by the same rules:
+    /// the packages that go with their files and bytes, and those a protection rule keeps. The whole batch is refused
+    /// ("not found") when one id is missing, of another project than <paramref name="projectId"/>, or in a project where
+    /// the actor may not delete packages, so a deletion either takes every package it may or none.
+    /// </summary>
+    public async Task<PackageDestroyPlan> PlanPackagesAsync(Actor actor, IReadOnlyCollection<long> ids, long? projectId, CancellationToken ct)
+    {
         if (ids.Count == 0) throw RegistryError.BadRequest("ids can't be blank");
         if (ids.Count > MaxPackagesPerRequest) throw RegistryError.BadRequest($"Cannot delete more than {MaxPackagesPerRequest} packages at once");
         var packages = await db.Packages.AsNoTracking().Include(p => p.Project)
-            .Where(p => ids.Contains(p.Id) && p.Status != PackageStatus.PendingDestruction).ToListAsync(ct);
-        await RequireDeleteAsync(actor, packages.Select(p => p.Project), packages.Count == ids.Distinct().Count(), ct);
-        var refused = new List<string>();
-        var allowed = new List<Package>();
+            .Where(p => ids.Contains(p.Id) && p.Status != PackageStatus.PendingDestruction)
+            .OrderBy(p => p.Name).ThenBy(p => p.Id).ToListAsync(ct); // a preview lists them in one order on every database
+        var inProject = projectId is not { } pid || packages.All(p => p.ProjectId == pid);
+        await RequireDeleteAsync(actor, packages.Select(p => p.Project), inProject && packages.Count == ids.Distinct().Count(), ct);
+        var going = new List<Package>();
+        var kept = new List<Package>();
         foreach (var package in packages)
-        {
-            if (!await protection.IsDeleteProtectedAsync(actor, package.Project, package.Name, ct)) allowed.Add(package);
-            else if (skipProtected) refused.Add($"Package '{package.Name}' is deletion protected.");
-            else throw RegistryError.Forbidden(PackageProtection.DeleteProtectedMessage, restDetail: true);
-        }
-        await MarkPackagesAsync(actor, allowed, AuditEventNames.PackageDestroyed, null, ct);
-        return refused;
+            (await protection.IsDeleteProtectedAsync(actor, package.Project, package.Name, ct) ? kept : going).Add(package);
+        var goingIds = going.Select(p => p.Id).ToList();
+        // The files marking takes with the packages (every one not already on its way out).
+        var files = await db.PackageFiles.AsNoTracking()
+            .Where(f => goingIds.Contains(f.PackageId) && f.Status != PackageFileStatus.PendingDestruction)
+            .GroupBy(f => 1).Select(g => new { Count = g.Count(), Bytes = g.Sum(f => f.Size) }).FirstOrDefaultAsync(ct);
+        return new PackageDestroyPlan(going, kept, files?.Count ?? 0, files?.Bytes ?? 0);
     }
 
     /// <summary>Marks files; with <paramref name="projectId"/> every file must belong to that project.</summary>

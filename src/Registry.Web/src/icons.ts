@@ -21,5 +21,7 @@ export const paths = {
   alert: 'M12 9v4M12 17h.01M10.3 3.9 1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z',
   x: 'M18 6 6 18M6 6l12 12',
   terminal: 'M4 17l6-6-6-6M12 19h8',
+  chevronRight: 'M9 18l6-6-6-6',
+  chevronDown: 'M6 9l6 6 6-6',
 } as const
 export type IconName = keyof typeof paths

@@ -6,8 +6,8 @@ import { PAGE_SIZE, type PageInfo } from './paging'
 
 export interface PackageConnectionData { count: number; pageInfo: PageInfo; nodes: PackageRow[] }
 
-/** What a package list shows, as its address holds it: ?search=&sort=&status=&page= (and the page's cursor). */
-export interface ListingState { search: Ref<string>; sort: Ref<string>; status: Ref<string> }
+/** What a package list shows, as its address holds it: ?search=&sort=&status=&group=&page= (and the page's cursor). */
+export interface ListingState { search: Ref<string>; sort: Ref<string>; status: Ref<string>; grouped: Ref<boolean> }
 
 const text = (v: unknown) => (typeof v === 'string' ? v : '')
 
@@ -28,6 +28,8 @@ export function usePackageListing<TOwner>(
   const search = ref(text(route.query.search))
   const sort = ref(text(route.query.sort) || defaultSort)
   const status = ref(text(route.query.status))
+  // Rows grouped by package name (?group=name): only how the page shows them, so it keeps the page.
+  const grouped = ref(route.query.group === 'name')
   const page = ref(Number(route.query.page) > 1 ? Number(route.query.page) : 1)
 
   const { loading, error, run } = useLatest()
@@ -51,12 +53,13 @@ export function usePackageListing<TOwner>(
   })
 
   /** The address for these values (defaults left out, so the plain list keeps its plain address). */
-  function go(changes: { search?: string; sort?: string; status?: string; page?: number; after?: string | null; before?: string | null }, replace = false) {
-    const next = { search: search.value, sort: sort.value, status: status.value, page: 1, after: null as string | null, before: null as string | null, ...changes }
+  function go(changes: { search?: string; sort?: string; status?: string; page?: number; after?: string | null; before?: string | null; grouped?: boolean }, replace = false) {
+    const next = { search: search.value, sort: sort.value, status: status.value, grouped: grouped.value, page: 1, after: null as string | null, before: null as string | null, ...changes }
     const query: LocationQueryRaw = {}
     if (next.search) query.search = next.search
     if (next.sort !== defaultSort) query.sort = next.sort
     if (next.status) query.status = next.status
+    if (next.grouped) query.group = 'name'
     if (next.page > 1) query.page = String(next.page)
     if (next.after) query.after = next.after
     if (next.before) query.before = next.before
@@ -69,18 +72,22 @@ export function usePackageListing<TOwner>(
   watchDebounced(search, () => { if (search.value !== text(route.query.search)) go({ search: search.value }, true) })
   watch(sort, (v) => { if (v !== (text(route.query.sort) || defaultSort)) go({ sort: v }) })
   watch(status, (v) => { if (v !== text(route.query.status)) go({ status: v }) })
+  watch(grouped, (v) => {
+    if (v !== (route.query.group === 'name')) go({ grouped: v, page: page.value, after: text(route.query.after) || null, before: text(route.query.before) || null })
+  })
   watch(() => route.fullPath, () => {
     if (route.path !== path) return
     search.value = text(route.query.search)
     sort.value = text(route.query.sort) || defaultSort
     status.value = text(route.query.status)
+    grouped.value = route.query.group === 'name'
     page.value = Number(route.query.page) > 1 ? Number(route.query.page) : 1
     load()
   })
   load()
 
   return {
-    loading, error, owner, found, packages, count, pageInfo, page, load, search, sort, status,
+    loading, error, owner, found, packages, count, pageInfo, page, load, search, sort, status, grouped,
     next: () => go({ page: page.value + 1, after: pageInfo.value.endCursor }),
     previous: () => go(page.value <= 2 ? { page: 1 } : { page: page.value - 1, before: pageInfo.value.startCursor }),
   }
