@@ -13,6 +13,8 @@ public enum FieldAccessKind
     Admin,
     /// <summary>An action on the project: the field's source project, or the project named by the input's <c>projectPath</c>.</summary>
     Project,
+    /// <summary>A role in the field's source group (or an administrator): a field of a group answers null to others.</summary>
+    Group,
     /// <summary>
     /// Sight of the project named by the input's <c>projectPath</c> or the group named by its <c>groupPath</c> (exactly
     /// one): what the caller may do there is the service's to decide.
@@ -28,8 +30,9 @@ public enum FieldAccessKind
 /// <summary>A field's declared access, kept in its metadata under <see cref="MetadataKey"/>.</summary>
 /// <param name="CheckedBy">For <see cref="FieldAccessKind.CheckedByService"/>: the service method that decides.</param>
 /// <param name="PayloadType">For a mutation, the payload a refusal is answered with (its <c>errors</c>); else null.</param>
+/// <param name="GroupRole">For <see cref="FieldAccessKind.Group"/>: the least role in the group the field needs.</param>
 public sealed record FieldAccess(FieldAccessKind Kind, ProjectAction Action = ProjectAction.View, string? DeniedMessage = null,
-    string? CheckedBy = null, Type? PayloadType = null)
+    string? CheckedBy = null, Type? PayloadType = null, Identity.AccessLevel GroupRole = Identity.AccessLevel.Owner)
 {
     public const string MetadataKey = "registry:access";
 }

@@ -56,6 +56,15 @@ public sealed class RequiresProjectAttribute(ProjectAction action) : FieldAccess
 }
 
 /// <summary>
+/// At least <paramref name="role"/> in the field's source group (a field of a group; administrators too): others get null.
+/// GitLab's group pages for Owners (usage quotas) declare it here rather than in a service.
+/// </summary>
+public sealed class RequiresGroupAttribute(Identity.AccessLevel role) : FieldAccessAttribute
+{
+    protected override FieldAccess Access => new(FieldAccessKind.Group, GroupRole: role);
+}
+
+/// <summary>
 /// The project or the group the input names (<see cref="IProjectOrGroupPathInput"/>, exactly one of the two), which the
 /// caller must see, else "not found"; the role the action needs there is the service's to check. The resolver takes
 /// what was found with <see cref="FromCheckedProjectAttribute"/> and <see cref="FromCheckedGroupAttribute"/> (the other is null).

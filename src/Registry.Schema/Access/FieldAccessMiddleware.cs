@@ -59,6 +59,9 @@ public sealed class FieldAccessMiddleware : IFieldMiddleware
                 return mutation ? throw RegistryError.Forbidden(access.DeniedMessage ?? RegistryError.ResourceNotAvailable, restDetail: true) : false;
             case FieldAccessKind.Project when context.Source is ProjectNode node:
                 return (await context.RequestServices!.GetRequiredService<Permissions>().ForProjectAsync(actor, node.Entity, context.CancellationToken)).Allows(access.Action);
+            case FieldAccessKind.Group when context.Source is GroupNode group:
+                return actor.Kind == ActorKind.User && await context.RequestServices!.GetRequiredService<Permissions>()
+                    .NamespaceRoleAsync(actor.User, group.Entity, context.CancellationToken) >= access.GroupRole;
             case FieldAccessKind.Project when Input(context) is IProjectPathInput { ProjectPath: var path }:
                 var services = context.RequestServices!;
                 var ct = context.CancellationToken;

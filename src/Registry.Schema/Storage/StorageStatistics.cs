@@ -27,6 +27,44 @@ public sealed class StorageStatistics(RegistryDbContext db, StorageMetrics metri
         metrics.Observe(usage);
         return usage;
     }
+
+    /// <summary>The project alone, as the query <see cref="MeasureProjectsAsync"/> takes.</summary>
+    public IQueryable<long> ProjectIds(Identity.Project project) => db.Projects.Where(p => p.Id == project.Id).Select(p => p.Id);
+
+    /// <summary>Every project of the group and of its subgroups.</summary>
+    public IQueryable<long> GroupProjectIds(Identity.Namespace group)
+    {
+        var prefix = group.FullPathKey + "/";
+        var namespaces = db.Namespaces.Where(n => n.Id == group.Id || n.FullPathKey.StartsWith(prefix)).Select(n => n.Id);
+        return db.Projects.Where(p => namespaces.Contains(p.NamespaceId)).Select(p => p.Id);
+    }
+
+    /// <summary>
+    /// The usage of the given projects' package files (a project's or a group's "Usage quotas"): each content they hold
+    /// counts once among them, wherever else it is also held, so the figures say what these projects alone would take.
+    /// </summary>
+    public async Task<StorageUsage> MeasureProjectsAsync(IQueryable<long> projectIds, CancellationToken ct)
+    {
+        var files = db.PackageFiles.AsNoTracking().Where(f => projectIds.Contains(f.Package.ProjectId));
+        var logical = await files.SumAsync(f => (long?)f.Size, ct) ?? 0;
+        var fileCount = await files.LongCountAsync(ct);
+        var blobs = db.ContentBlobs.AsNoTracking().Where(b => files.Any(f => f.ContentBlobId == b.Id));
+        var stored = (await blobs.SumAsync(b => (long?)b.Size, ct) ?? 0)
+            + (await files.Where(f => f.ContentBlobId == null).SumAsync(f => (long?)f.Size, ct) ?? 0);
+        var blobCount = await blobs.LongCountAsync(ct) + await files.LongCountAsync(f => f.ContentBlobId == null, ct);
+        return new StorageUsage(logical, stored, fileCount, blobCount);
+    }
+
+    /// <summary>The <paramref name="count"/> packages of the given projects whose files add up to the most bytes, largest first.</summary>
+    public async Task<List<(Packages.Package Package, long Size)>> LargestPackagesAsync(IQueryable<long> projectIds, int count, CancellationToken ct)
+    {
+        var sizes = await db.PackageFiles.AsNoTracking().Where(f => projectIds.Contains(f.Package.ProjectId))
+            .GroupBy(f => f.PackageId).Select(g => new { PackageId = g.Key, Size = g.Sum(f => f.Size) })
+            .OrderByDescending(g => g.Size).ThenBy(g => g.PackageId).Take(count).ToListAsync(ct);
+        var ids = sizes.Select(s => s.PackageId).ToList();
+        var packages = await db.Packages.AsNoTracking().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        return sizes.Where(s => packages.ContainsKey(s.PackageId)).Select(s => (packages[s.PackageId], s.Size)).ToList();
+    }
 }
 
 /// <summary>

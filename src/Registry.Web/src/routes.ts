@@ -47,6 +47,8 @@ export const routes: AppRoute[] = [
     title: 'Group access tokens', auth: true, example: '/groups/acme/-/settings/access_tokens',
   },
   { path: '/groups/:group(.+)/-/hooks', name: 'group-hooks', page: 'WebhooksPage', title: 'Webhooks', auth: true, example: '/groups/acme/-/hooks' },
+  { path: '/groups/:group(.+)/-/usage_quotas', name: 'group-usage-quotas', page: 'UsageQuotasPage', title: 'Usage quotas', auth: true, example: '/groups/acme/-/usage_quotas' },
+  { path: '/groups/:group(.+)/-/audit_events', name: 'group-audit-events', page: 'AuditEventsPage', title: 'Audit events', auth: true, example: '/groups/acme/-/audit_events' },
   { path: '/groups/:group(.+)/-/group_members', name: 'group-members', page: 'MembersPage', title: 'Members', example: '/groups/acme/-/group_members' },
   { path: `/groups/:group${segments}`, redirect: '/groups/:group/-/packages', example: '/groups/acme/sub' },
   { path: '/:project(.+)/-/packages/:id(\\d+)', name: 'package', page: 'PackageDetailsPage', title: 'Package', example: '/acme/tools/-/packages/1' },
@@ -64,6 +66,8 @@ export const routes: AppRoute[] = [
     title: 'Project access tokens', auth: true, example: '/acme/tools/-/settings/access_tokens',
   },
   { path: '/:project(.+)/-/hooks', name: 'project-hooks', page: 'WebhooksPage', title: 'Webhooks', auth: true, example: '/acme/tools/-/hooks' },
+  { path: '/:project(.+)/-/usage_quotas', name: 'project-usage-quotas', page: 'UsageQuotasPage', title: 'Usage quotas', auth: true, example: '/acme/tools/-/usage_quotas' },
+  { path: '/:project(.+)/-/audit_events', name: 'project-audit-events', page: 'AuditEventsPage', title: 'Audit events', auth: true, example: '/acme/tools/-/audit_events' },
   { path: '/:project(.+)/-/project_members', name: 'project-members', page: 'MembersPage', title: 'Members', example: '/acme/tools/-/project_members' },
   // GitLab's habit: /<group> and /<group>/<project> open the group or project. Which one it is, only the server knows.
   { path: `/:namespace${segments}`, name: 'namespace', page: 'NamespacePage', title: 'Packages', namespace: true, example: '/acme/tools' },

@@ -35,7 +35,7 @@ public sealed class AccessDeclarationTests(ServerFixture fixture) : IClassFixtur
         var undeclared = fields.Where(f => f.f.GetMetadata<FieldAccess?>(FieldAccess.MetadataKey) is null)
             .Select(f => $"{f.Item1}.{f.f.Name}").ToList();
         Assert.True(undeclared.Count == 0, "Fields that declare no access ([Anyone], [RequiresApiWriter], [RequiresAdmin], [RequiresProject], [RequiresProjectOrGroup] "
-            + "or [AccessCheckedBy]): " + string.Join(", ", undeclared));
+            + "[RequiresGroup] or [AccessCheckedBy]): " + string.Join(", ", undeclared));
         // A mutation's refusal is answered in its payload, so the declaration must have found the payload type.
         Assert.All(schema.Mutation.Fields, f => Assert.NotNull(f.GetMetadata<FieldAccess?>(FieldAccess.MetadataKey)?.PayloadType));
     }

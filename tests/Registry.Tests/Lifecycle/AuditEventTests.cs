@@ -145,4 +145,40 @@ public sealed class AuditEventTests
         // Six publishes and the two users' tokens.
         Assert.Equal(8, (await server.GraphQLAsync("{ auditEvents { count } }")).GetProperty("auditEvents").GetProperty("count").GetInt32());
     }
+
+    [Fact]
+    public async Task Owners_filter_a_projects_and_a_groups_events_by_action_and_by_author()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        await server.CreateGroupAsync("aud3");
+        await server.CreateProjectAsync("aud3", "app");
+        var owner = await server.CreateUserWithTokenAsync("aud3-owner");
+        var developer = await server.CreateUserWithTokenAsync("aud3-dev");
+        await server.AddGroupMemberAsync("aud3", "aud3-owner", "OWNER");
+        await server.AddGroupMemberAsync("aud3", "aud3-dev", "DEVELOPER");
+        await server.PublishAsync("aud3/app", "p", "1.0", "a.bin", "a", token: developer);
+        await server.PublishAsync("aud3/app", "p", "1.1", "a.bin", "b", token: owner);
+        await server.PublishAsync("aud3/app", "p", "1.2", "a.bin", "c", token: developer);
+        Assert.Empty((await server.MutateAsync("updatePackagesCleanupPolicy", new { projectPath = "aud3/app", keepNDuplicatedPackageFiles = "TEN_PACKAGE_FILES" }, owner)).Errors());
+
+        async Task<string[]> Events(string field, string path, string? eventName, string? authorName)
+        {
+            var query = $"query($p: ID!, $e: String, $a: String) {{ {field}(fullPath: $p) {{ auditEvents(eventName: $e, authorName: $a) {{ count nodes {{ eventName authorName targetDetails }} }} }} }}";
+            var events = (await server.GraphQLAsync(query, new { p = path, e = eventName, a = authorName }, owner)).GetProperty(field).GetProperty("auditEvents");
+            var nodes = events.GetProperty("nodes").EnumerateArray().Select(n => $"{n.GetProperty("eventName").GetString()} {n.GetProperty("authorName").GetString()} {n.GetProperty("targetDetails").GetString()}").ToArray();
+            Assert.Equal(nodes.Length, events.GetProperty("count").GetInt32());
+            return nodes;
+        }
+
+        foreach (var (kind, path) in new[] { ("project", "aud3/app"), ("group", "aud3") })
+        {
+            Assert.Equal(4, (await Events(kind, path, null, null)).Length);
+            Assert.Equal(["package_file_published aud3-dev p/1.2/a.bin", "package_file_published aud3-owner p/1.1/a.bin", "package_file_published aud3-dev p/1.0/a.bin"],
+                await Events(kind, path, "package_file_published", null));
+            Assert.Equal(["packages_cleanup_policy_updated aud3-owner", "package_file_published aud3-owner"],
+                (await Events(kind, path, null, "aud3-owner")).Select(e => string.Join(' ', e.Split(' ').Take(2))).ToArray());
+            Assert.Equal(["package_file_published aud3-dev p/1.2/a.bin", "package_file_published aud3-dev p/1.0/a.bin"], await Events(kind, path, "package_file_published", "aud3-dev"));
+            Assert.Empty(await Events(kind, path, "packages_cleanup_policy_updated", "aud3-dev"));
+        }
+    }
 }

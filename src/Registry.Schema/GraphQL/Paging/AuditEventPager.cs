@@ -11,8 +11,14 @@ namespace Registry.Schema.GraphQL.Paging;
 public static class AuditEventPager
 {
     public static async Task<AuditEventConnection> PageAsync(IQueryable<AuditEvent> events, int? first, string? after, int? last, string? before,
-        CancellationToken ct)
+        CancellationToken ct) => await PageAsync(events, null, null, first, after, last, before, ct);
+
+    /// <summary>Pages the events of one action (<paramref name="eventName"/>) and one author (<paramref name="authorName"/>), each when given.</summary>
+    public static async Task<AuditEventConnection> PageAsync(IQueryable<AuditEvent> events, string? eventName, string? authorName,
+        int? first, string? after, int? last, string? before, CancellationToken ct)
     {
+        if (!string.IsNullOrEmpty(eventName)) events = events.Where(e => e.EventName == eventName);
+        if (!string.IsNullOrEmpty(authorName)) events = events.Where(e => e.AuthorName == authorName);
         if (first < 0 || last < 0) throw new ExecutionError("first and last must not be negative");
         var query = events;
         if (after is not null) { var a = Decode(after); query = query.Where(e => e.Id < a); }

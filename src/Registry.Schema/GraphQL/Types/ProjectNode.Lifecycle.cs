@@ -45,16 +45,22 @@ public sealed partial class ProjectNode
 
     [System.ComponentModel.Description("Audit events of the project, newest first. Null unless you are an Owner of the project or an administrator.")]
     public async Task<AuditEventConnection?> AuditEvents([FromServices] AuditEventQueries audit, [FromUserContext] RegistryUserContext ctx,
+        [System.ComponentModel.Description("Only events of this action (an eventName, such as package_file_published).")] string? eventName = null,
+        [System.ComponentModel.Description("Only events by this author (an authorName: a username, a deploy token's username, or the registry's job).")] string? authorName = null,
         int? first = null, string? after = null, int? last = null, string? before = null, CancellationToken ct = default) =>
-        await audit.ForProjectAsync(ctx.Actor, Entity, ct) is { } events ? await AuditEventPager.PageAsync(events, first, after, last, before, ct) : null;
+        await audit.ForProjectAsync(ctx.Actor, Entity, ct) is { } events
+            ? await AuditEventPager.PageAsync(events, eventName, authorName, first, after, last, before, ct) : null;
 }
 
 public sealed partial class GroupNode
 {
     [System.ComponentModel.Description("Audit events of the group, its subgroups and their projects, newest first. Null unless you are an Owner of the group or an administrator.")]
     public async Task<AuditEventConnection?> AuditEvents([FromServices] AuditEventQueries audit, [FromUserContext] RegistryUserContext ctx,
+        [System.ComponentModel.Description("Only events of this action (an eventName, such as package_file_published).")] string? eventName = null,
+        [System.ComponentModel.Description("Only events by this author (an authorName: a username, a deploy token's username, or the registry's job).")] string? authorName = null,
         int? first = null, string? after = null, int? last = null, string? before = null, CancellationToken ct = default) =>
-        await audit.ForGroupAsync(ctx.Actor, Entity, ct) is { } events ? await AuditEventPager.PageAsync(events, first, after, last, before, ct) : null;
+        await audit.ForGroupAsync(ctx.Actor, Entity, ct) is { } events
+            ? await AuditEventPager.PageAsync(events, eventName, authorName, first, after, last, before, ct) : null;
 }
 
 public partial class PackageNode
