@@ -54,6 +54,7 @@ public sealed class UsageAndAuditBrowserTests(WebUiFixture fixture, ITestOutputH
         await Assertions.Expect(page.GetByTestId("usage-saved")).ToHaveTextAsync("1.00 KiB");
         await Assertions.Expect(page.GetByTestId("largest-package")).ToHaveCountAsync(3);
         await Assertions.Expect(page.GetByTestId("largest-package").Last).ToContainTextAsync("small 1.0");
+        await ScreenshotAsync(page, "usage-quotas");
 
         await sidebar.GetByRole(AriaRole.Link, new() { Name = "Audit events" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/usebr/app/-/audit_events$"));
@@ -63,6 +64,7 @@ public sealed class UsageAndAuditBrowserTests(WebUiFixture fixture, ITestOutputH
         await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"\?action=package_file_published&author=usebr-dev$"));
         await Assertions.Expect(page.GetByTestId("audit-row")).ToHaveCountAsync(1);
         await Assertions.Expect(page.GetByTestId("audit-row")).ToContainTextAsync("big/2.0/a.bin");
+        await ScreenshotAsync(page, "audit-events");
 
         await page.ReloadAsync();
         await Assertions.Expect(page.GetByLabel("Action")).ToHaveValueAsync("package_file_published");
@@ -87,5 +89,12 @@ public sealed class UsageAndAuditBrowserTests(WebUiFixture fixture, ITestOutputH
         await Assertions.Expect(sidebar.GetByRole(AriaRole.Link, new() { Name = "Usage quotas" })).ToHaveCountAsync(0);
         await Assertions.Expect(sidebar.GetByRole(AriaRole.Link, new() { Name = "Audit events" })).ToHaveCountAsync(0);
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>The README's screenshots of these pages come from here (TestResults/ui-screenshots/).</summary>
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(HeadlessChromium.ScreenshotFolder);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(HeadlessChromium.ScreenshotFolder, name + ".png"), FullPage = true });
     }
 }
