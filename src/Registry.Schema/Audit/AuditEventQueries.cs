@@ -21,8 +21,7 @@ public sealed class AuditEventQueries(RegistryDbContext db, Permissions permissi
     public async Task<IQueryable<AuditEvent>?> ForGroupAsync(Actor actor, Namespace group, CancellationToken ct)
     {
         if (actor.Kind != ActorKind.User || await permissions.NamespaceRoleAsync(actor.User!, group, ct) is not AccessLevel.Owner) return null;
-        var prefix = group.FullPathKey + "/";
-        var namespaces = db.Namespaces.Where(n => n.Id == group.Id || n.FullPathKey.StartsWith(prefix)).Select(n => (long?)n.Id);
+        var namespaces = db.Namespaces.AtOrBelow(group).Select(n => (long?)n.Id);
         return db.AuditEvents.AsNoTracking().Where(e => namespaces.Contains(e.NamespaceId));
     }
 }

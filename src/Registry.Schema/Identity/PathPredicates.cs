@@ -10,6 +10,17 @@ public static class PathPredicates
 {
     private static readonly System.Reflection.MethodInfo StartsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
 
+    /// <summary>
+    /// <paramref name="group"/> and every namespace below it. Its id and path go to SQL as parameters (one compiled query
+    /// for every group), where <see cref="NamespaceAtOrBelow"/> builds constants for a handful of paths.
+    /// </summary>
+    public static IQueryable<Namespace> AtOrBelow(this IQueryable<Namespace> namespaces, Namespace group)
+    {
+        var id = group.Id;
+        var prefix = group.FullPathKey + "/";
+        return namespaces.Where(n => n.Id == id || n.FullPathKey.StartsWith(prefix));
+    }
+
     /// <summary>Namespaces whose lower-cased full path is one of <paramref name="keys"/> or below one of them.</summary>
     public static Expression<Func<Namespace, bool>> NamespaceAtOrBelow(IReadOnlyCollection<string> keys)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Registry.Schema.Data;
 using Registry.Schema.Diagnostics;
+using Registry.Schema.Identity;
 
 namespace Registry.Schema.Storage;
 
@@ -16,14 +17,8 @@ public sealed class StorageStatistics(RegistryDbContext db, StorageMetrics metri
 {
     public async Task<StorageUsage> MeasureAsync(CancellationToken ct)
     {
-        var files = db.PackageFiles.AsNoTracking();
-        var logical = await files.SumAsync(f => (long?)f.Size, ct) ?? 0;
-        var fileCount = await files.LongCountAsync(ct);
-        var live = db.ContentBlobs.AsNoTracking().Where(b => b.State == ContentBlobState.Live);
-        var stored = (await live.SumAsync(b => (long?)b.Size, ct) ?? 0)
-            + (await files.Where(f => f.ContentBlobId == null).SumAsync(f => (long?)f.Size, ct) ?? 0);
-        var blobCount = await live.LongCountAsync(ct) + await files.LongCountAsync(f => f.ContentBlobId == null, ct);
-        var usage = new StorageUsage(logical, stored, fileCount, blobCount);
+        var usage = await MeasureAsync(db.PackageFiles.AsNoTracking(),
+            db.ContentBlobs.AsNoTracking().Where(b => b.State == ContentBlobState.Live), ct);
         metrics.Observe(usage);
         return usage;
     }
@@ -34,8 +29,7 @@ public sealed class StorageStatistics(RegistryDbContext db, StorageMetrics metri
     /// <summary>Every project of the group and of its subgroups.</summary>
     public IQueryable<long> GroupProjectIds(Identity.Namespace group)
     {
-        var prefix = group.FullPathKey + "/";
-        var namespaces = db.Namespaces.Where(n => n.Id == group.Id || n.FullPathKey.StartsWith(prefix)).Select(n => n.Id);
+        var namespaces = db.Namespaces.AtOrBelow(group).Select(n => n.Id);
         return db.Projects.Where(p => namespaces.Contains(p.NamespaceId)).Select(p => p.Id);
     }
 
@@ -43,12 +37,20 @@ public sealed class StorageStatistics(RegistryDbContext db, StorageMetrics metri
     /// The usage of the given projects' package files (a project's or a group's "Usage quotas"): each content they hold
     /// counts once among them, wherever else it is also held, so the figures say what these projects alone would take.
     /// </summary>
-    public async Task<StorageUsage> MeasureProjectsAsync(IQueryable<long> projectIds, CancellationToken ct)
+    public Task<StorageUsage> MeasureProjectsAsync(IQueryable<long> projectIds, CancellationToken ct)
     {
         var files = db.PackageFiles.AsNoTracking().Where(f => projectIds.Contains(f.Package.ProjectId));
+        return MeasureAsync(files, db.ContentBlobs.AsNoTracking().Where(b => files.Any(f => f.ContentBlobId == b.Id)), ct);
+    }
+
+    /// <summary>
+    /// <paramref name="files"/>' usage, stored as <paramref name="blobs"/> (their content, each once) plus the files from
+    /// before content-addressed storage, whose blobs are their own.
+    /// </summary>
+    private static async Task<StorageUsage> MeasureAsync(IQueryable<Packages.PackageFile> files, IQueryable<ContentBlob> blobs, CancellationToken ct)
+    {
         var logical = await files.SumAsync(f => (long?)f.Size, ct) ?? 0;
         var fileCount = await files.LongCountAsync(ct);
-        var blobs = db.ContentBlobs.AsNoTracking().Where(b => files.Any(f => f.ContentBlobId == b.Id));
         var stored = (await blobs.SumAsync(b => (long?)b.Size, ct) ?? 0)
             + (await files.Where(f => f.ContentBlobId == null).SumAsync(f => (long?)f.Size, ct) ?? 0);
         var blobCount = await blobs.LongCountAsync(ct) + await files.LongCountAsync(f => f.ContentBlobId == null, ct);
