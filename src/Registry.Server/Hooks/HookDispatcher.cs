@@ -125,14 +125,13 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
         var now = clock.GetUtcNow().UtcDateTime;
         var busy = _inFlight.Keys.ToList();
+        var waiting = Waiting(now);
         // Per hook, one index seek (HookId, State, Id) to its first due delivery: never a read of every waiting row,
         // which a receiver down for hours makes a backlog of millions, read again every round.
         var hookIds = await (from h in db.WebHooks
                              where !busy.Contains(h.Id) && (h.AlertStatus == HookAlertStatus.Executable
                                  || (h.AlertStatus == HookAlertStatus.TemporarilyDisabled && h.DisabledUntil <= now))
-                             let first = db.WebHookDeliveries
-                                 .Where(d => d.HookId == h.Id && d.State == DeliveryState.Pending && d.NextAttemptAt <= now
-                                     && (d.ClaimedUntil == null || d.ClaimedUntil < now))
+                             let first = db.WebHookDeliveries.Where(waiting).Where(d => d.HookId == h.Id)
                                  .OrderBy(d => d.Id).Select(d => (long?)d.Id).FirstOrDefault()
                              where first != null
                              orderby first
@@ -140,7 +139,7 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
         var started = 0;
         foreach (var hookId in hookIds)
         {
-            var ids = await Due(db, hookId, now).OrderBy(d => d.Id).Select(d => d.Id).Take(PerHookPerRound).ToListAsync(ct);
+            var ids = await db.WebHookDeliveries.Where(waiting).Where(d => d.HookId == hookId).OrderBy(d => d.Id).Select(d => d.Id).Take(PerHookPerRound).ToListAsync(ct);
             if (ids.Count == 0) continue;
             var token = Guid.NewGuid();
             // Long enough for the hook's share, each attempt at its full timeout.
@@ -166,11 +165,12 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
         return started;
     }
 
-    /// <summary>A hook's deliveries that wait for an attempt and are not claimed (the hook's own state is checked apart;
-    /// the round's query above says the same inline, where EF cannot call a method).</summary>
-    private static IQueryable<WebHookDelivery> Due(RegistryDbContext db, long hookId, DateTime now) =>
-        db.WebHookDeliveries.Where(d => d.HookId == hookId && d.State == DeliveryState.Pending && d.NextAttemptAt <= now
-            && (d.ClaimedUntil == null || d.ClaimedUntil < now));
+    /// <summary>
+    /// Deliveries that wait for an attempt and are not claimed (the hook's own state is checked apart). An expression, so
+    /// the round's query can use it inside its per-hook subquery too.
+    /// </summary>
+    private static System.Linq.Expressions.Expression<Func<WebHookDelivery, bool>> Waiting(DateTime now) =>
+        d => d.State == DeliveryState.Pending && d.NextAttemptAt <= now && (d.ClaimedUntil == null || d.ClaimedUntil < now);
 
     /// <summary>Sends one hook's claimed deliveries in order and records each, with a scope (a DbContext) of its own.</summary>
     private async Task SendHookAsync(long hookId, Guid token, CancellationToken ct)
