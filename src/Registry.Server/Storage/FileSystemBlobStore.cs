@@ -117,25 +117,18 @@ public sealed class FileSystemBlobStore : IBlobStore
         /// </summary>
         private const long FlushEvery = 64L * 1024 * 1024;
 
+        private readonly BackgroundFlush _flush = new(stream.SafeFileHandle, FlushEvery);
         private bool _committed;
-        private long _unflushed;
-        private Task? _flushing;
 
         public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
             await stream.WriteAsync(data, cancellationToken);
-            _unflushed += data.Length;
-            if (_unflushed >= FlushEvery && _flushing is null or { IsCompleted: true })
-            {
-                if (_flushing is not null) await _flushing; // surfaces a failed flush
-                _unflushed = 0;
-                _flushing = Task.Run(() => RandomAccess.FlushToDisk(stream.SafeFileHandle), CancellationToken.None);
-            }
+            await _flush.WrittenAsync(data.Length);
         }
 
         public async Task CommitAsync(CancellationToken cancellationToken)
         {
-            if (_flushing is not null) await _flushing;
+            await _flush.WaitAsync();
             await stream.FlushAsync(cancellationToken);
             stream.Flush(flushToDisk: true);
             await stream.DisposeAsync();
@@ -165,11 +158,7 @@ public sealed class FileSystemBlobStore : IBlobStore
 
         public async ValueTask DisposeAsync()
         {
-            if (_flushing is not null)
-            {
-                try { await _flushing; }
-                catch (IOException) { } // the write failed or was abandoned anyway; the bytes are discarded below
-            }
+            await _flush.AbandonAsync(); // the bytes are discarded below unless committed
             await stream.DisposeAsync();
             if (!_committed) File.Delete(temp);
             store._writing.TryRemove(temp, out _);
