@@ -70,6 +70,12 @@ public sealed class RegistryOptions
     /// </summary>
     public Packages.PackageFileDigestSet PackageFileDigests { get; set; } = Packages.PackageFileDigestSet.All;
 
+    /// <summary>
+    /// For fault tests only: how long a committed batch of uploads waits before its clients are answered, so that a
+    /// test can kill the server between the commit and the 201s. Zero (no wait) otherwise.
+    /// </summary>
+    public TimeSpan PublishAcknowledgementDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>A resumable (tus) upload nothing has written to for this long expires and its bytes are removed.</summary>
     public TimeSpan ResumableUploadExpiry { get; set; } = TimeSpan.FromHours(24);
 

@@ -47,6 +47,13 @@ public sealed class RegistryMetrics
     public void Published() => _published.Add(1);
     public void Refused(UploadRefusal reason) => _refused.Add(1, RefusalTags[(int)reason]);
 
+    /// <summary>Counts a refusal by its reason (the error alone does not tell a duplicate from a size refusal).</summary>
+    public RegistryError Refused(UploadRefusal reason, RegistryError error)
+    {
+        Refused(reason);
+        return error;
+    }
+
     public void Swept(SweepKind kind, int removed)
     {
         _sweeps.Add(1, SweepTags[(int)kind]);

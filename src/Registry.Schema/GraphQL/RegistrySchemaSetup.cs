@@ -27,6 +27,8 @@ public static class RegistrySchemaSetup
         services.AddScoped<UserDirectory>();
         services.AddScoped<PackageAuthorizer>();
         services.AddScoped<PackagePublisher>();
+        services.AddScoped<PublishRecorder>();
+        services.AddSingleton<PublishBatcher>();
         services.AddScoped<Uploads.ResumableUploads>();
         services.AddSingleton<Uploads.UploadHashes>();
         services.AddScoped<PackageFinder>();

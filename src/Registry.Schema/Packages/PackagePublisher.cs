@@ -1,5 +1,3 @@
-using System.Data;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Registry.Schema.Audit;
@@ -26,17 +24,19 @@ public sealed record PublishResult(PackageFileRecord Record, bool Created);
 /// written only after the blob is complete, so a file is never visible half-written; a failed write removes the blob.
 /// Everything that can be refused is refused before the first read of the body (protection rules included), so a
 /// refusal costs no transfer. Identical bytes are stored once: the file points at the content blob of its digest
-/// (<see cref="ContentStore"/>), and a copy that turns out redundant is removed once the file is recorded.
+/// (<see cref="ContentStore"/>), and a copy that turns out redundant is removed once the file is recorded. Files are
+/// recorded by the <see cref="PublishBatcher"/>: uploads that finish together share one transaction.
 /// </summary>
 public sealed class PackagePublisher(
-    RegistryDbContext db, IBlobStore blobs, PackageFinder finder, PackageProtection protection, ContentStore contents, AuditLog audit,
-    IOptions<RegistryOptions> options, TimeProvider clock, ILogger<PackagePublisher> log, RegistryMetrics metrics, Caching.HotPathCache cache,
-    Hooks.PackageEventRecorder events)
+    IBlobStore blobs, PackageFinder finder, PackageProtection protection, ContentStore contents, PublishRecorder recorder, PublishBatcher batcher,
+    AuditContext auditContext, IOptions<RegistryOptions> options, ILogger<PackagePublisher> log, RegistryMetrics metrics,
+    Caching.HotPathCache cache)
 {
     public async Task<PublishResult> PublishAsync(PublishCommand cmd, Stream body, CancellationToken ct)
     {
         if (await RefuseBeforeBodyAsync(cmd, ct) is { } existing)
             return await RetryOfExistingAsync(cmd, existing.Record, body, ct);
+        if (cmd.DeclaredLength is long length and <= SmallBody) return await PublishSmallAsync(cmd, body, (int)length, ct);
 
         var key = NewBlobKey();
         ContentDigests digests;
@@ -49,6 +49,41 @@ public sealed class PackagePublisher(
         catch (Exception e) when (InsufficientStorage.Is(e))
         {
             throw OutOfStorage(cmd, e); // the writer discarded what it had written
+        }
+        return await RecordBlobAsync(cmd, digests, key);
+    }
+
+    /// <summary>The largest body read into memory before it is stored, so that bytes stored already are not stored again.</summary>
+    public const int SmallBody = 64 * 1024;
+
+    /// <summary>
+    /// A small body is read into memory and hashed first: where the same bytes are stored already (a build publishing
+    /// one file under many versions), the file points at them and nothing is written, flushed or removed again. Only
+    /// new bytes become a blob of their own.
+    /// </summary>
+    private async Task<PublishResult> PublishSmallAsync(PublishCommand cmd, Stream body, int length, CancellationToken ct)
+    {
+        var bytes = new MemoryStream(length);
+        var digests = await CopyAsync(cmd, body, (chunk, _) =>
+        {
+            bytes.Write(chunk.Span);
+            return ValueTask.CompletedTask;
+        }, ct);
+        if (await contents.IsStoredAsync(digests.Sha256, ct))
+        {
+            try { return await RecordBlobAsync(cmd, digests, key: null); }
+            catch (ContentNotStoredException) { } // removed since the look: stored below after all
+        }
+        var key = NewBlobKey();
+        try
+        {
+            await using var writer = await blobs.CreateAsync(key, length, ct);
+            await writer.WriteAsync(bytes.GetBuffer().AsMemory(0, (int)bytes.Length), ct);
+            await writer.CommitAsync(ct);
+        }
+        catch (Exception e) when (InsufficientStorage.Is(e))
+        {
+            throw OutOfStorage(cmd, e);
         }
         return await RecordBlobAsync(cmd, digests, key);
     }
@@ -94,17 +129,18 @@ public sealed class PackagePublisher(
     }
 
     /// <summary>Records a complete blob; removes it when recording fails or when the same bytes were stored already.</summary>
-    private async Task<PublishResult> RecordBlobAsync(PublishCommand cmd, ContentDigests digests, string key)
+    private async Task<PublishResult> RecordBlobAsync(PublishCommand cmd, ContentDigests digests, string? key)
     {
         PublishResult result;
         bool ownBytesKept;
         try
         {
-            // The body is complete and the blob in place: record it whatever the client does now. Cancelling here could
-            // land between the database commit and the return, and the catch below would delete a recorded blob.
-            (result, ownBytesKept) = await RecordAsync(cmd, digests, key, CancellationToken.None);
+            // The body is complete and the blob in place: record it whatever the client does now (the batch ignores the
+            // request's cancellation). Cancelling here could land between the commit and the return, and the catch below
+            // would delete a recorded blob.
+            (result, ownBytesKept) = await batcher.RecordAsync(new PendingPublish(cmd, digests, key, auditContext.IpAddress));
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not ContentNotStoredException)
         {
             await DeleteBlobQuietlyAsync(key);
             if (InsufficientStorage.Is(e)) throw OutOfStorage(cmd, e);
@@ -175,92 +211,7 @@ public sealed class PackagePublisher(
         finally { await hashing; }
     }
 
-    /// <returns>the result, and whether the bytes stored under <paramref name="key"/> are now referenced</returns>
-    private async Task<(PublishResult, bool OwnBytesKept)> RecordAsync(PublishCommand cmd, ContentDigests digests, string key, CancellationToken ct)
-    {
-        // Where duplicates are refused (strict), the check and the insert must not interleave with a racing upload of
-        // the same name: a serializable transaction (BEGIN IMMEDIATE on SQLite; on PostgreSQL the loser gets a
-        // serialization failure and retries). Where they are allowed, the default isolation does: the content claim,
-        // the package and the file commit together, and the claim holds the content blob's row until then. The
-        // settings are read again: they may have changed while the body streamed, and they hold when the file is recorded.
-        var strict = await DuplicatesForbiddenAsync(cmd, ct);
-        // A racing upload may create the package or the content blob first (unique indexes) or win the serialization.
-        return await db.RetryAsync(async _ =>
-        {
-            await using var transaction = strict
-                ? await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct)
-                : await db.Database.BeginTransactionAsync(ct);
-            var now = clock.GetUtcNow().UtcDateTime;
-            var package = await db.Packages.FirstOrDefaultAsync(p => p.ProjectId == cmd.Project.Id
-                && p.PackageType == PackageType.Generic && p.Name == cmd.Name && p.Version == cmd.Version, ct);
-            var wasHidden = package?.Status == PackageStatus.Hidden;
-            if (package is null)
-            {
-                package = new Package
-                {
-                    ProjectId = cmd.Project.Id, PackageType = PackageType.Generic, Name = cmd.Name, Version = cmd.Version,
-                    Status = cmd.Status ?? PackageStatus.Default, CreatedAt = now, UpdatedAt = now,
-                };
-                db.Packages.Add(package);
-            }
-            else
-            {
-                // Another upload may have added the same file while this body streamed.
-                if (strict && await NewestOfNameAsync(cmd, ct) is { Record: var existing })
-                {
-                    if (existing.FileSha256 != digests.Sha256) throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
-                    return (new PublishResult(existing, Created: false), false);
-                }
-                if (package.Status == PackageStatus.PendingDestruction) package.Status = cmd.Status ?? PackageStatus.Default;
-                else if (cmd.Status is { } status) package.Status = status;
-                package.UpdatedAt = now;
-            }
-            var (content, adopted) = await contents.ClaimAsync(digests.Sha256, digests.Length, key, ct);
-            var file = new PackageFile
-            {
-                Package = package, FileName = cmd.FileName, Size = digests.Length, FileSha256 = digests.Sha256,
-                FileSha1 = digests.Sha1, FileMd5 = digests.Md5, BlobKey = content.StorageKey, ContentBlobId = content.Id,
-                CreatedAt = now, UpdatedAt = now,
-            };
-            db.PackageFiles.Add(file);
-            await db.SaveChangesAsync(ct);
-            Audit(cmd, package, file, hidden: !wasHidden && package.Status == PackageStatus.Hidden);
-            await events.FilePublishedAsync(cmd.Actor, cmd.Project, package, file, ct);
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-            metrics.Published();
-            return (new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true), adopted);
-        }, ct, log);
-    }
-
-    private void Audit(PublishCommand cmd, Package package, PackageFile file, bool hidden)
-    {
-        var entity = AuditEntity.For(cmd.Project);
-        var details = new Dictionary<string, object?>
-        {
-            ["package_name"] = package.Name, ["package_version"] = package.Version, ["file_name"] = file.FileName,
-            ["size"] = file.Size, ["file_sha256"] = file.FileSha256,
-        };
-        audit.Add(cmd.Actor, entity, AuditEventNames.PackagePublished,
-            new AuditTarget("Packages::PackageFile", file.Id, $"{package.Name}/{package.Version}/{file.FileName}"), details);
-        if (hidden)
-            audit.Add(cmd.Actor, entity, AuditEventNames.PackageHidden,
-                new AuditTarget("Packages::Package", package.Id, $"{package.Name}/{package.Version}"), details);
-    }
-
-    /// <summary>Counts a refusal by its reason (the error alone does not tell a duplicate from a size refusal).</summary>
-    private RegistryError Refused(UploadRefusal reason, RegistryError error)
-    {
-        metrics.Refused(reason);
-        return error;
-    }
-
-    /// <summary>
-    /// Whether the namespace's settings refuse a second file of this name (GitLab's duplicate rule), read from the
-    /// database: a change made on any instance holds for the next upload everywhere (MultiInstanceTests).
-    /// </summary>
-    private async Task<bool> DuplicatesForbiddenAsync(PublishCommand cmd, CancellationToken ct) =>
-        !DuplicatePolicy.DuplicatesAllowed(await SettingsAsync(cmd, ct), cmd.Name, cmd.Version);
+    private RegistryError Refused(UploadRefusal reason, RegistryError error) => metrics.Refused(reason, error);
 
     /// <summary>
     /// The first look, when the upload starts, which only decides whether to look for the file before the body is read:
@@ -270,18 +221,16 @@ public sealed class PackagePublisher(
     private async Task<bool> DuplicatesForbiddenAtStartAsync(PublishCommand cmd, CancellationToken ct)
     {
         var cached = await cache.GetOrLoadAsync(("package-settings", cmd.Project.NamespaceId), Caching.CacheScope.Identity,
-            async () => (await SettingsAsync(cmd, ct), true, (DateTime?)null));
-        return !DuplicatePolicy.DuplicatesAllowed(cached, cmd.Name, cmd.Version) && await DuplicatesForbiddenAsync(cmd, ct);
+            async () => (await recorder.SettingsAsync(cmd.Project.NamespaceId, ct), true, (DateTime?)null));
+        return !DuplicatePolicy.DuplicatesAllowed(cached, cmd.Name, cmd.Version) && await recorder.DuplicatesForbiddenAsync(cmd, ct);
     }
-
-    private Task<NamespacePackageSettings?> SettingsAsync(PublishCommand cmd, CancellationToken ct) =>
-        db.NamespacePackageSettings.AsNoTracking().FirstOrDefaultAsync(s => s.NamespaceId == cmd.Project.NamespaceId, ct);
 
     private Task<StoredFile?> NewestOfNameAsync(PublishCommand cmd, CancellationToken ct) =>
         finder.FindNewestAsync(cmd.Project.Id, cmd.Name, cmd.Version, cmd.FileName, ct);
 
-    private async Task DeleteBlobQuietlyAsync(string key)
+    private async Task DeleteBlobQuietlyAsync(string? key)
     {
+        if (key is null) return;
         try { await blobs.DeleteAsync(key, CancellationToken.None); }
         catch (Exception ex) { log.LogWarning(ex, "Could not remove blob {Key} of a failed upload", key); }
     }

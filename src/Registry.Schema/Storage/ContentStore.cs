@@ -26,8 +26,10 @@ public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimePro
     /// under <paramref name="storageKey"/>) as that blob. Call it inside the transaction that writes the referencing
     /// file: the version bump holds the blob's row until that commits.
     /// </summary>
+    /// <param name="storageKey">where the caller stored the bytes; null when it stored none because
+    /// <see cref="IsStoredAsync"/> said they were: then a blob removed since throws <see cref="ContentNotStoredException"/></param>
     /// <returns>the blob, and whether the caller's bytes became it (if not, the caller's copy is redundant)</returns>
-    public Task<(ContentBlob Blob, bool Adopted)> ClaimAsync(string sha256, long size, string storageKey, CancellationToken ct)
+    public Task<(ContentBlob Blob, bool Adopted)> ClaimAsync(string sha256, long size, string? storageKey, CancellationToken ct)
     {
         // Each attempt either takes the live blob or inserts one; both fail only when the blob changed state in between
         // (marked for removal, or inserted by a racing claim), and the next attempt sees the new state.
@@ -41,6 +43,7 @@ public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimePro
                 if (taken == 1) return (live, false);
                 // Marked for removal since we looked: our own copy becomes the live blob of these bytes.
             }
+            if (storageKey is null) throw new ContentNotStoredException(sha256);
             // Parallel first uploads of the same bytes are common (one build published as many versions): the insert
             // yields to a live blob another upload committed meanwhile, instead of failing on the unique index.
             var now = clock.GetUtcNow().UtcDateTime;
@@ -107,6 +110,11 @@ public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimePro
         if (removed > 0) log.LogInformation("Removed {Count} stored contents no package file referred to", removed);
         return removed;
     }
+
+    /// <summary>Whether the bytes of <paramref name="sha256"/> are stored (a live blob): a small upload of them need not
+    /// store them again. The blob may still go before the upload's claim, which then says so.</summary>
+    public Task<bool> IsStoredAsync(string sha256, CancellationToken ct) =>
+        db.ContentBlobs.AnyAsync(b => b.Sha256 == sha256 && b.State == ContentBlobState.Live, ct);
 
     /// <summary>Whether a storage key belongs to a content blob (live or being removed).</summary>
     public Task<bool> IsContentKeyAsync(string key, CancellationToken ct) => db.ContentBlobs.AnyAsync(b => b.StorageKey == key, ct);

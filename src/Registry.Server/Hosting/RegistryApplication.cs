@@ -48,6 +48,8 @@ public static class RegistryApplication
         // warning on every readiness probe; Unhealthy ones (the database) stay errors.
         builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Error);
         var services = builder.Services;
+        // Kestrel reads request bodies and writes responses in blocks of its pool: 64 KiB ones instead of 4 KiB.
+        services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         services.AddOptions<RegistryOptions>().Bind(builder.Configuration.GetSection(RegistryOptions.Section))
             .Validate(o => o.ExternalUrl is null || (o.ExternalUrl.IsAbsoluteUri && o.ExternalUrl.Scheme is "http" or "https"
                     && o.ExternalUrl is { Query: "", Fragment: "", UserInfo: "" }),

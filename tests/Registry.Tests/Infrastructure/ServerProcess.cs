@@ -42,6 +42,13 @@ public sealed partial class ServerProcess : IRegistryEndpoint, IAsyncDisposable
         if (Kill(_process.Id, 15) != 0) throw new InvalidOperationException($"kill -TERM {_process.Id} failed");
     }
 
+    /// <summary>kill -9, keeping the data folder for a server started after it (<see cref="DisposeAsync"/> removes it).</summary>
+    public async Task KillAsync()
+    {
+        if (Kill(_process.Id, 9) != 0) throw new InvalidOperationException($"kill -KILL {_process.Id} failed");
+        await WaitForExitAsync();
+    }
+
     /// <summary>Waits for the process to end on its own, within <see cref="Eventually.Deadline"/>; its exit code.</summary>
     public async Task<int> WaitForExitAsync()
     {

@@ -1,0 +1,149 @@
+using System.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Registry.Schema.Audit;
+using Registry.Schema.Data;
+using Registry.Schema.Diagnostics;
+using Registry.Schema.Lifecycle;
+using Registry.Schema.Storage;
+
+namespace Registry.Schema.Packages;
+
+/// <summary>
+/// Records stored blobs as package files, a batch at a time (<see cref="PublishBatcher"/>): one transaction for the
+/// batch, a savepoint for each upload, so an upload refused when it is recorded (a duplicate that arrived meanwhile)
+/// is rolled back alone while the others commit.
+/// </summary>
+public sealed class PublishRecorder(
+    RegistryDbContext db, IBlobStore blobs, PackageFinder finder, ContentStore contents, AuditLog audit, AuditContext auditContext,
+    TimeProvider clock, ILogger<PublishRecorder> log, RegistryMetrics metrics, Hooks.PackageEventRecorder events)
+{
+    private const string Savepoint = "publish";
+
+    /// <summary>What became of one upload of a batch: its recording, or the failure it alone answers with.</summary>
+    public readonly record struct Outcome(PublishRecording? Recording, Exception? Failure);
+
+    /// <summary>
+    /// Records every upload of <paramref name="batch"/> in one transaction. A failure of the transaction itself (the
+    /// commit, a full disk) is thrown and nothing of the batch is recorded; a lost race with another instance runs the
+    /// whole batch again.
+    /// </summary>
+    public async Task<IReadOnlyList<Outcome>> RecordAsync(IReadOnlyList<PendingPublish> batch, CancellationToken ct)
+    {
+        // The settings are read again: they may have changed while the bodies streamed, and they hold when the files are
+        // recorded. Where duplicates are refused (strict), the check and the insert must not interleave with a racing
+        // upload of the same name: a serializable transaction (BEGIN IMMEDIATE on SQLite; on PostgreSQL the loser gets a
+        // serialization failure and the batch runs again). Where they are allowed, the default isolation does: the
+        // content claim, the package and the file commit together, and the claim holds the content blob's row until then.
+        var strict = new bool[batch.Count];
+        var settings = new Dictionary<long, NamespacePackageSettings?>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var cmd = batch[i].Command;
+            if (!settings.TryGetValue(cmd.Project.NamespaceId, out var namespaceSettings))
+                settings[cmd.Project.NamespaceId] = namespaceSettings = await SettingsAsync(cmd.Project.NamespaceId, ct);
+            strict[i] = !DuplicatePolicy.DuplicatesAllowed(namespaceSettings, cmd.Name, cmd.Version);
+        }
+        var several = batch.Count > 1;
+        db.Database.AutoSavepointsEnabled = false; // each upload has a savepoint of its own
+        var outcomes = await db.RetryAsync(async _ =>
+        {
+            var results = new Outcome[batch.Count];
+            await using var transaction = strict.Contains(true)
+                ? await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct)
+                : await db.Database.BeginTransactionAsync(ct);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (several) await transaction.CreateSavepointAsync(Savepoint, ct);
+                try
+                {
+                    results[i] = new Outcome(await RecordOneAsync(batch[i], strict[i], ct), null);
+                    if (several) await transaction.ReleaseSavepointAsync(Savepoint, ct);
+                }
+                catch (Exception e) when (several && !RacingInsert.IsLostRace(e))
+                {
+                    await transaction.RollbackToSavepointAsync(Savepoint, ct);
+                    results[i] = new Outcome(null, e);
+                }
+                finally
+                {
+                    db.ChangeTracker.Clear(); // what an upload saved is in the transaction; what it failed to save must not be retried
+                }
+            }
+            await transaction.CommitAsync(ct);
+            return results;
+        }, ct, log);
+        foreach (var outcome in outcomes)
+            if (outcome.Recording is { Result.Created: true }) metrics.Published();
+        return outcomes;
+    }
+
+    /// <summary>Whether the namespace's settings refuse a second file of this name (GitLab's duplicate rule), read from the
+    /// database: a change made on any instance holds for the next upload everywhere (MultiInstanceTests).</summary>
+    public async Task<bool> DuplicatesForbiddenAsync(PublishCommand cmd, CancellationToken ct) =>
+        !DuplicatePolicy.DuplicatesAllowed(await SettingsAsync(cmd.Project.NamespaceId, ct), cmd.Name, cmd.Version);
+
+    /// <summary>The namespace's package settings, untracked.</summary>
+    public Task<NamespacePackageSettings?> SettingsAsync(long namespaceId, CancellationToken ct) =>
+        db.NamespacePackageSettings.AsNoTracking().FirstOrDefaultAsync(s => s.NamespaceId == namespaceId, ct);
+
+    /// <returns>the result, and whether the bytes stored under the upload's key are now referenced</returns>
+    private async Task<PublishRecording> RecordOneAsync(PendingPublish pending, bool strict, CancellationToken ct)
+    {
+        var (cmd, digests) = (pending.Command, pending.Digests);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var package = await db.Packages.FirstOrDefaultAsync(p => p.ProjectId == cmd.Project.Id
+            && p.PackageType == PackageType.Generic && p.Name == cmd.Name && p.Version == cmd.Version, ct);
+        var wasHidden = package?.Status == PackageStatus.Hidden;
+        if (package is null)
+        {
+            package = new Package
+            {
+                ProjectId = cmd.Project.Id, PackageType = PackageType.Generic, Name = cmd.Name, Version = cmd.Version,
+                Status = cmd.Status ?? PackageStatus.Default, CreatedAt = now, UpdatedAt = now,
+            };
+            db.Packages.Add(package);
+        }
+        else
+        {
+            // Another upload (maybe of this very batch) may have added the same file while this body streamed.
+            if (strict && await finder.FindNewestAsync(cmd.Project.Id, cmd.Name, cmd.Version, cmd.FileName, ct) is { Record: var existing })
+            {
+                if (existing.FileSha256 != digests.Sha256) throw metrics.Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
+                return new PublishRecording(new PublishResult(existing, Created: false), OwnBytesKept: false);
+            }
+            if (package.Status == PackageStatus.PendingDestruction) package.Status = cmd.Status ?? PackageStatus.Default;
+            else if (cmd.Status is { } status) package.Status = status;
+            package.UpdatedAt = now;
+        }
+        var (content, adopted) = await contents.ClaimAsync(digests.Sha256, digests.Length, pending.BlobKey, ct);
+        var file = new PackageFile
+        {
+            Package = package, FileName = cmd.FileName, Size = digests.Length, FileSha256 = digests.Sha256,
+            FileSha1 = digests.Sha1, FileMd5 = digests.Md5, BlobKey = content.StorageKey, ContentBlobId = content.Id,
+            CreatedAt = now, UpdatedAt = now,
+        };
+        db.PackageFiles.Add(file);
+        await db.SaveChangesAsync(ct);
+        auditContext.IpAddress = pending.IpAddress;
+        Audit(cmd, package, file, hidden: !wasHidden && package.Status == PackageStatus.Hidden);
+        await events.FilePublishedAsync(cmd.Actor, cmd.Project, package, file, ct);
+        await db.SaveChangesAsync(ct);
+        return new PublishRecording(new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true), adopted);
+    }
+
+    private void Audit(PublishCommand cmd, Package package, PackageFile file, bool hidden)
+    {
+        var entity = AuditEntity.For(cmd.Project);
+        var details = new Dictionary<string, object?>
+        {
+            ["package_name"] = package.Name, ["package_version"] = package.Version, ["file_name"] = file.FileName,
+            ["size"] = file.Size, ["file_sha256"] = file.FileSha256,
+        };
+        audit.Add(cmd.Actor, entity, AuditEventNames.PackagePublished,
+            new AuditTarget("Packages::PackageFile", file.Id, $"{package.Name}/{package.Version}/{file.FileName}"), details);
+        if (hidden)
+            audit.Add(cmd.Actor, entity, AuditEventNames.PackageHidden,
+                new AuditTarget("Packages::Package", package.Id, $"{package.Name}/{package.Version}"), details);
+    }
+}
