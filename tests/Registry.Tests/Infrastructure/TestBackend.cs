@@ -1,14 +1,17 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Registry.Schema.Data;
 
 namespace Registry.Tests.Infrastructure;
 
 /// <summary>
 /// Which engines the test servers run on. By default SQLite and the file system; with
 /// <c>REGISTRY_TEST_BACKEND=postgres-s3</c> every server gets its own PostgreSQL database (from
-/// <c>REGISTRY_TEST_POSTGRES</c>, an admin connection string) and its own prefix in the S3 bucket at
+/// <c>REGISTRY_TEST_POSTGRES</c>, an admin connection string; a copy of a migrated template unless a test asks for an
+/// empty one) and its own prefix in the S3 bucket at
 /// <c>REGISTRY_TEST_S3</c>, so the same tests check both configurations.
 /// </summary>
 public static class TestBackend
@@ -25,17 +28,83 @@ public static class TestBackend
     public static string S3Url => Environment.GetEnvironmentVariable("REGISTRY_TEST_S3") ?? "http://127.0.0.1:4569";
 
     /// <summary>Settings for one new server; each server is isolated from the others.</summary>
-    public static async Task<Dictionary<string, string>> SettingsForNewServerAsync(string instance)
+    /// <param name="empty">
+    /// On PostgreSQL, an empty database (the server migrates it as it starts) instead of a copy of the migrated template:
+    /// for the tests of the migrations themselves. Its SQLite file is always new.
+    /// </param>
+    public static async Task<Dictionary<string, string>> SettingsForNewServerAsync(string instance, bool empty = false)
     {
         if (!IsPostgresS3) return new();
         var database = "registry_test_" + instance;
+        var template = empty ? null : await MigratedTemplateAsync();
         await using (var admin = new NpgsqlConnection(PostgresAdmin))
         {
             await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin);
+            await using var create = new NpgsqlCommand(
+                template is null ? $"CREATE DATABASE \"{database}\"" : $"CREATE DATABASE \"{database}\" TEMPLATE \"{template}\"", admin);
             await create.ExecuteNonQueryAsync();
         }
         return SettingsForExistingServer(instance);
+    }
+
+    private static readonly SemaphoreSlim TemplateLock = new(1, 1);
+    private static string? _template;
+
+    /// <summary>
+    /// A database with every migration applied and nothing else (no root: each server still bootstraps its own), made
+    /// once per test run; new servers' databases are copies of it, so their start finds no migration pending. Migrating
+    /// each one from empty was about half of a server start on PostgreSQL (about 115 starts in the suite).
+    /// Named after the migrations it holds, so a template left on a server by an older checkout is never used; built
+    /// under a temporary name and renamed when complete, so a run that stopped half-way leaves nothing that looks ready,
+    /// and two test runs on one server can build it at once (the second rename fails, that copy is dropped).
+    /// </summary>
+    private static async Task<string> MigratedTemplateAsync()
+    {
+        await TemplateLock.WaitAsync();
+        try
+        {
+            if (_template is not null) return _template;
+            // No pooling: CREATE DATABASE ... TEMPLATE refuses while any session is connected to the template, and a
+            // pooled connection would stay open after the migration.
+            var unpooled = new NpgsqlConnectionStringBuilder(PostgresAdmin) { Pooling = false };
+            string name;
+            await using (var probe = TemplateContext(unpooled.ConnectionString))
+                name = "registry_template_" + Convert.ToHexStringLower(
+                    System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", probe.Database.GetMigrations()))))[..16];
+            await using var admin = new NpgsqlConnection(unpooled.ConnectionString);
+            await admin.OpenAsync();
+            await using (var exists = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = @name", admin))
+            {
+                exists.Parameters.AddWithValue("name", name);
+                if ((long)(await exists.ExecuteScalarAsync())! > 0) return _template = name;
+            }
+            var building = name + "_" + Guid.NewGuid().ToString("N")[..8];
+            await Execute(admin, $"CREATE DATABASE \"{building}\"");
+            await using (var db = TemplateContext(new NpgsqlConnectionStringBuilder(unpooled.ConnectionString) { Database = building }.ConnectionString))
+                await db.Database.MigrateAsync();
+            try
+            {
+                await Execute(admin, $"ALTER DATABASE \"{building}\" RENAME TO \"{name}\"");
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            {
+                await Execute(admin, $"DROP DATABASE \"{building}\"");
+            }
+            return _template = name;
+        }
+        finally
+        {
+            TemplateLock.Release();
+        }
+    }
+
+    private static PostgresRegistryDbContext TemplateContext(string connection) =>
+        new(new DbContextOptionsBuilder<PostgresRegistryDbContext>().UseNpgsql(connection).Options);
+
+    private static async Task Execute(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     public static Dictionary<string, string> SettingsForExistingServer(string instance) => !IsPostgresS3 ? new() :

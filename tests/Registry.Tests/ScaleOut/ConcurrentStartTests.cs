@@ -18,7 +18,7 @@ public sealed class ConcurrentStartTests
         var dataPath = Path.Combine(Path.GetTempPath(), "registry-tests", instance);
         // Built, not started: starting would bootstrap root, which is what the racers below do.
         await using var app = RegistryApplication.Build(
-            RegistryServer.Arguments(dataPath, await TestBackend.SettingsForNewServerAsync(instance)));
+            RegistryServer.Arguments(dataPath, await TestBackend.SettingsForNewServerAsync(instance, empty: true)));
         try
         {
             using (var scope = app.Services.CreateScope())

@@ -19,8 +19,8 @@ public sealed class MultiInstanceTests
         Skip.IfNot(TestBackend.IsPostgresS3, NeedsBackend);
 
         var instance = "multi" + Guid.NewGuid().ToString("N")[..12];
-        // Creates the database registry_test_<instance> through the admin connection; both servers share it and the prefix.
-        var shared = await TestBackend.SettingsForNewServerAsync(instance);
+        // Creates the empty database registry_test_<instance> through the admin connection; both servers share it and the prefix.
+        var shared = await TestBackend.SettingsForNewServerAsync(instance, empty: true);
         ServerProcess? a = null, b = null;
         try
         {

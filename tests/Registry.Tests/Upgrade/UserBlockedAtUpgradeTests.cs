@@ -19,7 +19,7 @@ public sealed class UserBlockedAtUpgradeTests
         var instance = Guid.NewGuid().ToString("N");
         var dataPath = Path.Combine(Path.GetTempPath(), "registry-tests", instance);
         Directory.CreateDirectory(dataPath);
-        var settings = await TestBackend.SettingsForNewServerAsync(instance);
+        var settings = await TestBackend.SettingsForNewServerAsync(instance, empty: true);
         try
         {
             await using var db = Open(settings, dataPath);
