@@ -17,7 +17,8 @@ namespace Registry.Server.Hooks;
 /// whose receivers are slow or down neither crowd the others out of a round nor make them wait for their timeouts.
 /// Everything waits in the database, never in memory: a receiver down for hours costs rows, not RAM.
 /// Uploads come first (issue 24: "publishing never waits on a receiver", and deliveries do not slow it either): while
-/// uploads are in flight, rounds come at the poll interval and sends go at <see cref="DeliveryPacer"/>'s pace.
+/// uploads are in flight, rounds come at the poll interval, sends go at <see cref="DeliveryPacer"/>'s pace, and a round
+/// fans out only the events that pace can use.
 /// </summary>
 public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sender, HookSignal signal, RegistryEndpoints endpoints,
     DeliveryPacer pacer, IOptions<HookOptions> options, TimeProvider clock, ILogger<HookDispatcher> log) : BackgroundService
@@ -53,7 +54,7 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
             var busy = false;
             try
             {
-                busy |= await FanOutAsync(stoppingToken) > 0;
+                busy |= await FanOutAsync(FanOutBatch(), stoppingToken) > 0;
                 busy |= await StartDueHooksAsync(stoppingToken) > 0;
                 await CleanupAsync(stoppingToken);
             }
@@ -75,8 +76,17 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
         }
     }
 
-    /// <summary>Claims events not yet fanned out and writes their deliveries, the batch in one transaction.</summary>
-    public async Task<int> FanOutAsync(CancellationToken ct)
+    /// <summary>
+    /// How many events a round fans out. While uploads are in flight sends go at the pacer's rate, and fanning out more
+    /// than the sends can use only writes rows (ten per upload with ten hooks) that wait anyway: the other events wait
+    /// as they are, and fan out once uploads pause.
+    /// </summary>
+    private int FanOutBatch() => pacer.UploadsInFlight && O.DeliveriesPerSecondWhileUploading > 0
+        ? (int)Math.Clamp(Math.Ceiling(O.DeliveriesPerSecondWhileUploading * O.PollInterval.TotalSeconds), 1, EventBatch)
+        : EventBatch;
+
+    /// <summary>Claims up to <paramref name="batch"/> events not yet fanned out and writes their deliveries, in one transaction.</summary>
+    public async Task<int> FanOutAsync(int batch, CancellationToken ct)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
@@ -84,7 +94,7 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
         var now = clock.GetUtcNow().UtcDateTime;
         var candidates = await db.PackageEvents.AsNoTracking()
             .Where(e => e.FannedOutAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < now))
-            .OrderBy(e => e.Id).Select(e => e.Id).Take(EventBatch).ToListAsync(ct);
+            .OrderBy(e => e.Id).Select(e => e.Id).Take(batch).ToListAsync(ct);
         if (candidates.Count == 0) return 0;
         var token = Guid.NewGuid();
         var until = now.AddMinutes(1);
@@ -246,6 +256,13 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
                     }
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+                catch (Exception e)
+                {
+                    // What was sent before is recorded all the same (else it would be sent again); this one and the
+                    // rest are let go and tried again.
+                    log.LogWarning(e, "Webhook {HookId}: a delivery failed to send; it is retried", hookId);
+                    failed = true;
+                }
                 // Recorded on shutdown too (what was sent is not sent again after a restart); the next claim only if all went well.
                 using var recording = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                 current = await RecordAsync(db, hookId, claim, attempts, claimNext: !failed && !ct.IsCancellationRequested && attempts.Count > 0,
