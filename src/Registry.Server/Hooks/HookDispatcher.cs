@@ -264,7 +264,8 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
                     failed = true;
                 }
                 // Recorded on shutdown too (what was sent is not sent again after a restart); the next claim only if all went well.
-                using var recording = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                // Bounded (a shutdown does not wait forever), beyond SQLite's 30 s busy timeout: a record given up is sent again.
+                using var recording = new CancellationTokenSource(TimeSpan.FromSeconds(45));
                 current = await RecordAsync(db, hookId, claim, attempts, claimNext: !failed && !ct.IsCancellationRequested && attempts.Count > 0,
                     recording.Token);
             }
