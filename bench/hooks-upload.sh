@@ -10,6 +10,9 @@
 # Prints, per server: PUT rate, server CPU per upload (all the server's CPU during the measured rounds, its dispatcher's
 # work in the background included, divided by its uploads) and peak RSS; and for the hooked one what its receivers got
 # and how many deliveries wait in the database.
+# FREEZE_HOOKED=1 (the default) stops the hooked server (SIGSTOP) while the one without hooks is measured: its
+# dispatcher works through a backlog it cannot finish (10 deliveries per upload) and would otherwise take the machine
+# from the server without hooks, flattering the ratio; FREEZE_HOOKED=0 lets it run (the figures before 2026-12-06 11:00).
 # Environment: BACKEND=postgres-s3, DURATION (wrk -d, default 10s), PUT_WARMUP (default 15s), CONNECTIONS (default 32),
 # HOOKS (default 10: a third slow, a third down, the rest answering), SLOW_SECONDS (default 15), BENCH_BIN, and
 # bench/lib.sh's ports; the second server takes BENCH_PORT+10, the receivers BENCH_PORT+11 and +12, the closed port is +13.
@@ -25,6 +28,7 @@ hooked_base="http://127.0.0.1:$hooked_port"
 plain_pid="" hooked_pid="" receivers=()
 
 cleanup_all() {
+    [[ -n "$hooked_pid" ]] && kill -CONT "$hooked_pid" 2>/dev/null || true
     for pid in $plain_pid $hooked_pid; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     for pid in "${receivers[@]}"; do kill "$pid" 2>/dev/null || true; done
     bench_cleanup
@@ -136,7 +140,9 @@ for round in $(seq 1 "$rounds"); do
     # Which server goes first alternates too.
     for which in $( (( round % 2 )) && echo "plain hooked" || echo "hooked plain"); do
         if [[ "$which" == plain ]]; then
+            [[ "${FREEZE_HOOKED:-1}" == 1 ]] && kill -STOP "$hooked_pid"
             put "plain-$round" "$plain_base" "$plain_token" "1.0.$round"; rate_plain+=("$rate"); plain_requests=$(( plain_requests + requests ))
+            [[ "${FREEZE_HOOKED:-1}" == 1 ]] && kill -CONT "$hooked_pid"
         else
             put "hooked-$round" "$hooked_base" "$hooked_token" "1.0.$round"; rate_hooked+=("$rate"); hooked_requests=$(( hooked_requests + requests ))
         fi
@@ -158,7 +164,7 @@ hooked_db() {
 waiting=$(echo "SELECT count(*) FROM \"WebHookDeliveries\" WHERE \"State\" = 0;" | hooked_db | tr -d ' ')
 m() { echo "$*" | median; }
 echo
-echo "backend                    : $backend (wrk ${wrk_args[*]}, median of $rounds, rounds alternating)"
+echo "backend                    : $backend (wrk ${wrk_args[*]}, median of $rounds, rounds alternating, FREEZE_HOOKED=${FREEZE_HOOKED:-1})"
 echo "PUT 1 KiB, no hooks        : $(m "${rate_plain[*]}") req/s   CPU $plain_cpu us/upload   peak RSS $(rss_of "$plain_pid") MB"
 echo "PUT 1 KiB, $hooks hooks       : $(m "${rate_hooked[*]}") req/s   CPU $hooked_cpu us/upload   peak RSS $(rss_of "$hooked_pid") MB"
 echo "ratio hooks / no hooks     : $(m "${ratios[*]}") (rate)   $(ratio "$hooked_cpu" "$plain_cpu") (CPU per upload)"

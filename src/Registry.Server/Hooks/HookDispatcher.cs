@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Registry.Schema.Data;
 using Registry.Schema.Hooks;
 using Registry.Schema.Identity;
+using Claim = (System.Guid Token, System.Collections.Generic.List<long> Ids);
 
 namespace Registry.Server.Hooks;
 
@@ -15,13 +16,18 @@ namespace Registry.Server.Hooks;
 /// Each round considers every hook with due deliveries, and each hook's sends run in a task of their own, so hooks
 /// whose receivers are slow or down neither crowd the others out of a round nor make them wait for their timeouts.
 /// Everything waits in the database, never in memory: a receiver down for hours costs rows, not RAM.
+/// Uploads come first (issue 24: "publishing never waits on a receiver", and deliveries do not slow it either): while
+/// uploads are in flight, rounds come at the poll interval, sends go at <see cref="DeliveryPacer"/>'s pace, and a round
+/// fans out only the events that pace can use.
 /// </summary>
 public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sender, HookSignal signal, RegistryEndpoints endpoints,
-    IOptions<HookOptions> options, TimeProvider clock, ILogger<HookDispatcher> log) : BackgroundService
+    DeliveryPacer pacer, IOptions<HookOptions> options, TimeProvider clock, ILogger<HookDispatcher> log) : BackgroundService
 {
-    private const int EventBatch = 50;
+    private const int EventBatch = 500;
     private const int HooksPerRound = 100;
-    private const int PerHookPerRound = 5;
+    private const int PerClaim = 5;
+    /// <summary>The shortest time between two rounds: a round fans out what gathered meanwhile, in one transaction.</summary>
+    private static readonly TimeSpan RoundSpacing = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan SecretsWarningInterval = TimeSpan.FromMinutes(5);
     /// <summary>The hooks this instance is sending to now, each by a task of its own; a hook gets one at a time.</summary>
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
@@ -48,7 +54,7 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
             var busy = false;
             try
             {
-                busy |= await FanOutAsync(stoppingToken) > 0;
+                busy |= await FanOutAsync(FanOutBatch(), stoppingToken) > 0;
                 busy |= await StartDueHooksAsync(stoppingToken) > 0;
                 await CleanupAsync(stoppingToken);
             }
@@ -58,14 +64,29 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
                 // The database may be briefly unavailable; the rows wait, and the next round tries again.
                 log.LogWarning(e, "Webhook dispatch round failed; retrying in {Interval}", O.PollInterval);
             }
-            if (busy) continue;
-            try { await signal.WaitAsync(O.PollInterval, stoppingToken); }
+            try
+            {
+                // Not a round per upload: each round fans out what gathered since the last, and while uploads are in
+                // flight rounds come at the poll interval (a wake-up is not needed: the hooks' tasks go on by themselves).
+                if (pacer.UploadsInFlight) await Task.Delay(O.PollInterval, stoppingToken);
+                else if (busy) await Task.Delay(RoundSpacing, stoppingToken);
+                else await signal.WaitAsync(O.PollInterval, stoppingToken);
+            }
             catch (OperationCanceledException) { return; }
         }
     }
 
-    /// <summary>Claims events not yet fanned out and writes their deliveries, the batch in one transaction.</summary>
-    public async Task<int> FanOutAsync(CancellationToken ct)
+    /// <summary>
+    /// How many events a round fans out. While uploads are in flight sends go at the pacer's rate, and fanning out more
+    /// than the sends can use only writes rows (ten per upload with ten hooks) that wait anyway: the other events wait
+    /// as they are, and fan out once uploads pause.
+    /// </summary>
+    private int FanOutBatch() => pacer.UploadsInFlight && O.DeliveriesPerSecondWhileUploading > 0
+        ? (int)Math.Clamp(Math.Ceiling(O.DeliveriesPerSecondWhileUploading * O.PollInterval.TotalSeconds), 1, EventBatch)
+        : EventBatch;
+
+    /// <summary>Claims up to <paramref name="batch"/> events not yet fanned out and writes their deliveries, in one transaction.</summary>
+    public async Task<int> FanOutAsync(int batch, CancellationToken ct)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
@@ -73,32 +94,41 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
         var now = clock.GetUtcNow().UtcDateTime;
         var candidates = await db.PackageEvents.AsNoTracking()
             .Where(e => e.FannedOutAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < now))
-            .OrderBy(e => e.Id).Select(e => e.Id).Take(EventBatch).ToListAsync(ct);
+            .OrderBy(e => e.Id).Select(e => e.Id).Take(batch).ToListAsync(ct);
         if (candidates.Count == 0) return 0;
         var token = Guid.NewGuid();
         var until = now.AddMinutes(1);
         await db.PackageEvents.Where(e => candidates.Contains(e.Id) && e.FannedOutAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.ClaimedUntil, until).SetProperty(e => e.ClaimToken, token), ct);
-        var events = await db.PackageEvents.AsNoTracking().Where(e => e.ClaimToken == token).OrderBy(e => e.Id).ToListAsync(ct);
+        // By id, with the token: the token alone has no index, and a look by it alone reads every event.
+        var events = await db.PackageEvents.AsNoTracking().Where(e => candidates.Contains(e.Id) && e.ClaimToken == token).OrderBy(e => e.Id).ToListAsync(ct);
         var root = endpoints.Root;
         // Who gets each event is read first, so the write transaction below is short (on SQLite it holds up publishers).
+        // A batch's events mostly come from a few projects: their hooks are looked up once per project.
+        var hooksOf = new Dictionary<long, List<long>>();
         var fanned = new List<(PackageEvent Event, List<long> Hooks)>();
         foreach (var ev in events)
         {
-            var ancestors = await permissions.AncestorIdsAsync(ev.NamespaceId, ct);
-            var hooks = await db.WebHooks.AsNoTracking()
-                .Where(h => h.PackageEvents && (h.ProjectId == ev.ProjectId || (h.GroupId != null && ancestors.Contains(h.GroupId.Value))))
-                .OrderBy(h => h.Id).Select(h => h.Id).ToListAsync(ct);
+            if (!hooksOf.TryGetValue(ev.ProjectId, out var hooks))
+            {
+                var ancestors = await permissions.AncestorIdsAsync(ev.NamespaceId, ct);
+                hooksOf[ev.ProjectId] = hooks = await db.WebHooks.AsNoTracking()
+                    .Where(h => h.PackageEvents && (h.ProjectId == ev.ProjectId || (h.GroupId != null && ancestors.Contains(h.GroupId.Value))))
+                    .OrderBy(h => h.Id).Select(h => h.Id).ToListAsync(ct);
+            }
             fanned.Add((ev, hooks));
         }
-        // One transaction for the batch.
+        // One transaction for the batch. The claim token in the condition makes fan-out happen once even if this
+        // instance's lease ran out and another took an event (which then has the other's token).
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var ids = events.Select(e => e.Id).ToList();
+        var updated = await db.PackageEvents.Where(e => ids.Contains(e.Id) && e.ClaimToken == token && e.FannedOutAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.FannedOutAt, now).SetProperty(e => e.ClaimedUntil, (DateTime?)null), ct);
+        var mine = updated == ids.Count ? null
+            : (await db.PackageEvents.Where(e => ids.Contains(e.Id) && e.ClaimToken == token).Select(e => e.Id).ToListAsync(ct)).ToHashSet();
         foreach (var (ev, hooks) in fanned)
         {
-            // The condition makes fan-out happen once even if this instance's lease ran out and another took the event.
-            var mine = await db.PackageEvents.Where(e => e.Id == ev.Id && e.FannedOutAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.FannedOutAt, now).SetProperty(e => e.ClaimedUntil, (DateTime?)null), ct);
-            if (mine == 0 || hooks.Count == 0) continue;
+            if ((mine is not null && !mine.Contains(ev.Id)) || hooks.Count == 0) continue;
             var data = JsonSerializer.Deserialize<PackageEventData>(ev.Data)!;
             var body = PackageEventBody.Build(ev.Kind, ev.Uuid, ev.CreatedAt, data, root);
             foreach (var hookId in hooks)
@@ -115,9 +145,10 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
 
     /// <summary>
     /// Starts a send for every hook (up to <see cref="HooksPerRound"/>, oldest due delivery first) that has due deliveries
-    /// and is not already being sent to by this instance: each claims up to <see cref="PerHookPerRound"/> of its hook's
-    /// deliveries, oldest first, and sends and records them in a task of its own. The round does not wait for them, so a
-    /// hook whose receiver stalls to the timeout holds up only itself. Returns how many hooks it started.
+    /// and is not already being sent to by this instance: each runs in a task of its own that claims its hook's deliveries
+    /// <see cref="PerClaim"/> at a time, oldest first, and sends and records them until none is due or one fails. The round
+    /// does not wait for them, so a hook whose receiver stalls to the timeout holds up only itself. Returns how many hooks
+    /// it started.
     /// </summary>
     public async Task<int> StartDueHooksAsync(CancellationToken ct)
     {
@@ -139,30 +170,43 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
         var started = 0;
         foreach (var hookId in hookIds)
         {
-            var ids = await db.WebHookDeliveries.Where(waiting).Where(d => d.HookId == hookId).OrderBy(d => d.Id).Select(d => d.Id).Take(PerHookPerRound).ToListAsync(ct);
-            if (ids.Count == 0) continue;
-            var token = Guid.NewGuid();
-            // Long enough for the hook's share, each attempt at its full timeout.
-            var until = now + O.Timeout * (PerHookPerRound + 1) + TimeSpan.FromSeconds(10);
-            var claimedCount = await db.WebHookDeliveries
-                .Where(d => ids.Contains(d.Id) && d.State == DeliveryState.Pending && (d.ClaimedUntil == null || d.ClaimedUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedUntil, until).SetProperty(d => d.ClaimToken, token), ct);
-            if (claimedCount == 0) continue; // another instance took them
+            var claim = await ClaimAsync(db, hookId, ct);
+            if (claim is null) continue; // another instance took them
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _inFlight[hookId] = done.Task;
             started++;
             _ = Task.Run(async () =>
             {
-                try { await SendHookAsync(hookId, token, ct); }
+                try { await SendHookAsync(hookId, claim.Value, ct); }
                 finally
                 {
                     _inFlight.TryRemove(hookId, out _);
                     done.SetResult();
-                    signal.Raise(); // the hook may have more due, and the loop may be idle
+                    signal.Raise(); // the hook may have more due (a failure ended its task), and the loop may be idle
                 }
             }, CancellationToken.None);
         }
         return started;
+    }
+
+    /// <summary>
+    /// Claims up to <see cref="PerClaim"/> of the hook's due deliveries, oldest first, for this instance; null when none
+    /// was left to claim. Inside the caller's transaction when it has one. The claim's rows are found again by their ids
+    /// (and the token): the token alone has no index, and a look by it alone reads every delivery kept.
+    /// </summary>
+    private async Task<Claim?> ClaimAsync(RegistryDbContext db, long hookId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var ids = await db.WebHookDeliveries.Where(Waiting(now)).Where(d => d.HookId == hookId).OrderBy(d => d.Id).Select(d => d.Id)
+            .Take(PerClaim).ToListAsync(ct);
+        if (ids.Count == 0) return null;
+        var token = Guid.NewGuid();
+        // Long enough for the claim, each attempt at its full timeout and its longest wait behind uploads.
+        var until = now + (O.Timeout + DeliveryPacer.MaxWait) * (PerClaim + 1) + TimeSpan.FromSeconds(10);
+        var claimed = await db.WebHookDeliveries
+            .Where(d => ids.Contains(d.Id) && d.State == DeliveryState.Pending && (d.ClaimedUntil == null || d.ClaimedUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedUntil, until).SetProperty(d => d.ClaimToken, token), ct);
+        return claimed == 0 ? null : (token, ids);
     }
 
     /// <summary>
@@ -172,24 +216,58 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
     private static System.Linq.Expressions.Expression<Func<WebHookDelivery, bool>> Waiting(DateTime now) =>
         d => d.State == DeliveryState.Pending && d.NextAttemptAt <= now && (d.ClaimedUntil == null || d.ClaimedUntil < now);
 
-    /// <summary>Sends one hook's claimed deliveries in order and records each, with a scope (a DbContext) of its own.</summary>
-    private async Task SendHookAsync(long hookId, Guid token, CancellationToken ct)
+    /// <summary>
+    /// Sends one hook's claimed deliveries in order, with a scope (a DbContext) of its own, and goes on with the hook's next
+    /// due ones while every send succeeds. The outcomes of a claim are recorded together, in one transaction that also
+    /// claims the next deliveries: one commit per <see cref="PerClaim"/> attempts, not several per attempt (on SQLite each
+    /// commit is a WAL fsync that uploads queue behind). A crash between a send and its record sends it again, with the
+    /// same Idempotency-Key: at least once.
+    /// </summary>
+    private async Task SendHookAsync(long hookId, Claim first, CancellationToken ct)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        Claim? current = first;
         try
         {
-            var claimed = await db.WebHookDeliveries.AsNoTracking().Where(d => d.ClaimToken == token && d.ClaimedUntil != null).OrderBy(d => d.Id).ToListAsync(ct);
-            var hook = await db.WebHooks.AsNoTracking().FirstOrDefaultAsync(h => h.Id == hookId, ct);
-            if (hook is null || claimed.Count == 0) return;
-            var allowLocal = await scope.ServiceProvider.GetRequiredService<ApplicationSettingsService>().AllowLocalRequestsAsync(ct);
+            var settings = scope.ServiceProvider.GetRequiredService<ApplicationSettingsService>();
             var secrets = scope.ServiceProvider.GetRequiredService<HookSecrets>();
             var root = endpoints.Root;
-            foreach (var delivery in claimed)
+            while (current is { } claim)
             {
-                var outcome = await sender.SendAsync(hook, delivery, secrets, allowLocal, root, ct);
-                await RecordAsync(db, delivery, outcome, token, ct);
-                if (!outcome.Success) break; // the rest of this hook's wait for a later round, in order
+                // Read for each claim: an edit, a deletion, a disabling or the local-network setting applies to the next one.
+                var now = clock.GetUtcNow().UtcDateTime;
+                var hook = await db.WebHooks.AsNoTracking().FirstOrDefaultAsync(h => h.Id == hookId, ct);
+                if (hook is null || !(hook.AlertStatus == HookAlertStatus.Executable
+                    || (hook.AlertStatus == HookAlertStatus.TemporarilyDisabled && hook.DisabledUntil <= now))) return;
+                var allowLocal = await settings.AllowLocalRequestsAsync(ct);
+                var claimed = await db.WebHookDeliveries.AsNoTracking().Where(d => claim.Ids.Contains(d.Id) && d.ClaimToken == claim.Token && d.ClaimedUntil != null)
+                    .OrderBy(d => d.Id).ToListAsync(ct);
+                var attempts = new List<(WebHookDelivery Delivery, DeliveryOutcome Outcome)>(claimed.Count);
+                var failed = false;
+                try
+                {
+                    foreach (var delivery in claimed)
+                    {
+                        await pacer.WaitTurnAsync(ct);
+                        var outcome = await sender.SendAsync(hook, delivery, secrets, allowLocal, root, ct);
+                        attempts.Add((delivery, outcome));
+                        if (!outcome.Success) { failed = true; break; } // the rest of this hook's wait for a later round, in order
+                    }
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+                catch (Exception e)
+                {
+                    // What was sent before is recorded all the same (else it would be sent again); this one and the
+                    // rest are let go and tried again.
+                    log.LogWarning(e, "Webhook {HookId}: a delivery failed to send; it is retried", hookId);
+                    failed = true;
+                }
+                // Recorded on shutdown too (what was sent is not sent again after a restart); the next claim only if all went well.
+                // Bounded (a shutdown does not wait forever), beyond SQLite's 30 s busy timeout: a record given up is sent again.
+                using var recording = new CancellationTokenSource(TimeSpan.FromSeconds(45));
+                current = await RecordAsync(db, hookId, claim, attempts, claimNext: !failed && !ct.IsCancellationRequested && attempts.Count > 0,
+                    recording.Token);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
@@ -200,88 +278,112 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
         finally
         {
             // Deliveries claimed but not attempted (after a failure, or on shutdown) are let go at once.
-            try
+            if (current is { } left)
             {
-                using var release = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await db.WebHookDeliveries.Where(d => d.ClaimToken == token && d.ClaimedUntil != null)
-                    .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedUntil, (DateTime?)null), release.Token);
-            }
-            catch (Exception e)
-            {
-                log.LogInformation(e, "Webhook {HookId}: releasing claimed deliveries failed; their lease runs out instead", hookId);
+                try
+                {
+                    using var release = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    await db.WebHookDeliveries.Where(d => left.Ids.Contains(d.Id) && d.ClaimToken == left.Token && d.ClaimedUntil != null)
+                        .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedUntil, (DateTime?)null), release.Token);
+                }
+                catch (Exception e)
+                {
+                    log.LogInformation(e, "Webhook {HookId}: releasing claimed deliveries failed; their lease runs out instead", hookId);
+                }
             }
         }
     }
 
-    private async Task RecordAsync(RegistryDbContext db, WebHookDelivery delivery, DeliveryOutcome outcome, Guid token, CancellationToken ct)
+    /// <summary>
+    /// Records one claim's attempts, updates the hook's failure count, lets go of the claimed deliveries not attempted and,
+    /// when <paramref name="claimNext"/>, claims the hook's next due ones: all in one transaction. Returns the new claim.
+    /// </summary>
+    private async Task<Claim?> RecordAsync(RegistryDbContext db, long hookId, Claim claim,
+        List<(WebHookDelivery Delivery, DeliveryOutcome Outcome)> attempts, bool claimNext, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var attempts = delivery.Attempts + 1;
-        DeliveryState state;
-        DateTime next = now;
-        if (outcome.Success) state = DeliveryState.Delivered;
-        else if (!outcome.Retry || delivery.IsTest || now - delivery.CreatedAt > O.RetryFor) state = DeliveryState.Failed;
-        else
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Writes first: on SQLite a transaction that read before its first write may not be let to write at all.
+        foreach (var (delivery, outcome) in attempts)
         {
-            state = DeliveryState.Pending;
-            var backoff = TimeSpan.FromTicks(Math.Min(O.MaxRetryDelay.Ticks, O.FirstRetryDelay.Ticks * (1L << Math.Min(attempts - 1, 20))));
-            if (outcome.RetryAfter is { } ra && ra > backoff) backoff = ra < TimeSpan.FromDays(1) ? ra : TimeSpan.FromDays(1);
-            next = now + backoff;
+            var (state, next) = NextState(delivery, outcome, now);
+            var tries = delivery.Attempts + 1;
+            await db.WebHookDeliveries.Where(d => d.Id == delivery.Id && d.ClaimToken == claim.Token).ExecuteUpdateAsync(s => s
+                .SetProperty(d => d.State, state).SetProperty(d => d.Attempts, tries).SetProperty(d => d.NextAttemptAt, next)
+                .SetProperty(d => d.ClaimedUntil, (DateTime?)null).SetProperty(d => d.ResponseStatus, outcome.Status)
+                .SetProperty(d => d.RequestHeaders, outcome.RequestHeaders).SetProperty(d => d.ResponseHeaders, outcome.ResponseHeaders)
+                .SetProperty(d => d.ResponseBody, outcome.ResponseBody).SetProperty(d => d.ExecutionDuration, outcome.DurationSeconds)
+                .SetProperty(d => d.InternalError, outcome.Error).SetProperty(d => d.UpdatedAt, now), ct);
+            if (!outcome.Success)
+                log.LogInformation("Webhook {HookId} delivery {DeliveryId} failed ({Reason}); {Next}", hookId, delivery.Id,
+                    outcome.Error, state == DeliveryState.Pending ? $"retrying at {next:O}" : "not retried");
         }
-        await db.WebHookDeliveries.Where(d => d.Id == delivery.Id && d.ClaimToken == token).ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.State, state).SetProperty(d => d.Attempts, attempts).SetProperty(d => d.NextAttemptAt, next)
-            .SetProperty(d => d.ClaimedUntil, (DateTime?)null).SetProperty(d => d.ResponseStatus, outcome.Status)
-            .SetProperty(d => d.RequestHeaders, outcome.RequestHeaders).SetProperty(d => d.ResponseHeaders, outcome.ResponseHeaders)
-            .SetProperty(d => d.ResponseBody, outcome.ResponseBody).SetProperty(d => d.ExecutionDuration, outcome.DurationSeconds)
-            .SetProperty(d => d.InternalError, outcome.Error).SetProperty(d => d.UpdatedAt, now), ct);
-        if (outcome.SecretsUnreadable)
+        await db.WebHookDeliveries.Where(d => claim.Ids.Contains(d.Id) && d.ClaimToken == claim.Token && d.ClaimedUntil != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedUntil, (DateTime?)null), ct);
+        var counted = attempts.Where(a => !a.Outcome.SecretsUnreadable).Select(a => a.Outcome.Success).ToList();
+        if (counted.Count > 0) await UpdateHookAsync(db, hookId, counted, now, ct);
+        if (attempts.Any(a => a.Outcome.SecretsUnreadable) && now >= _nextSecretsWarning)
         {
             // A misconfiguration of this instance, not a failing receiver: the hook is not disabled for it, and one
             // warning a few minutes says what to fix while the deliveries wait.
-            if (now >= _nextSecretsWarning)
-            {
-                _nextSecretsWarning = now + SecretsWarningInterval;
-                log.LogWarning("Webhook deliveries are waiting: the hooks' secrets cannot be decrypted. {HookOptionsSection}:KeyRingSecret is missing "
-                    + "or is not the one the Data Protection key ring in the database was written with; restart with the right secret "
-                    + "and the waiting deliveries are sent", HookOptions.Section);
-            }
+            _nextSecretsWarning = now + SecretsWarningInterval;
+            log.LogWarning("Webhook deliveries are waiting: the hooks' secrets cannot be decrypted. {HookOptionsSection}:KeyRingSecret is missing "
+                + "or is not the one the Data Protection key ring in the database was written with; restart with the right secret "
+                + "and the waiting deliveries are sent", HookOptions.Section);
         }
-        else await UpdateHookAsync(db, delivery.HookId, outcome.Success, now, ct);
-        if (!outcome.Success)
-            log.LogInformation("Webhook {HookId} delivery {DeliveryId} failed ({Reason}); {Next}", delivery.HookId, delivery.Id,
-                outcome.Error, state == DeliveryState.Pending ? $"retrying at {next:O}" : "not retried");
+        var nextClaim = claimNext ? await ClaimAsync(db, hookId, ct) : null;
+        await tx.CommitAsync(ct);
+        return nextClaim;
     }
 
-    /// <summary>GitLab's rule: a run of failures disables the hook for a while (doubling each time, up to a day), a long run for good.</summary>
-    private async Task UpdateHookAsync(RegistryDbContext db, long hookId, bool success, DateTime now, CancellationToken ct)
+    /// <summary>What an attempt leaves the delivery at: delivered, failed for good, or pending with its next try.</summary>
+    private (DeliveryState State, DateTime Next) NextState(WebHookDelivery delivery, DeliveryOutcome outcome, DateTime now)
+    {
+        if (outcome.Success) return (DeliveryState.Delivered, now);
+        if (!outcome.Retry || delivery.IsTest || now - delivery.CreatedAt > O.RetryFor) return (DeliveryState.Failed, now);
+        var attempts = delivery.Attempts + 1;
+        var backoff = TimeSpan.FromTicks(Math.Min(O.MaxRetryDelay.Ticks, O.FirstRetryDelay.Ticks * (1L << Math.Min(attempts - 1, 20))));
+        if (outcome.RetryAfter is { } ra && ra > backoff) backoff = ra < TimeSpan.FromDays(1) ? ra : TimeSpan.FromDays(1);
+        return (DeliveryState.Pending, now + backoff);
+    }
+
+    /// <summary>
+    /// GitLab's rule, applied to a claim's attempts in order: a run of failures disables the hook for a while (doubling
+    /// each time, up to a day), a long run for good; a success ends the run.
+    /// </summary>
+    private async Task UpdateHookAsync(RegistryDbContext db, long hookId, List<bool> successes, DateTime now, CancellationToken ct)
     {
         var hook = await db.WebHooks.FirstOrDefaultAsync(h => h.Id == hookId, ct);
         if (hook is null) return;
-        if (success)
+        foreach (var success in successes)
         {
-            if (hook.RecentFailures == 0 && hook.AlertStatus == HookAlertStatus.Executable) return;
-            hook.RecentFailures = 0;
-            hook.BackoffCount = 0;
-            hook.AlertStatus = HookAlertStatus.Executable;
-            hook.DisabledUntil = null;
-        }
-        else
-        {
-            hook.RecentFailures++;
-            if (hook.RecentFailures >= O.FailuresBeforePermanentDisabling)
+            if (success)
             {
-                hook.AlertStatus = HookAlertStatus.Disabled;
+                if (hook.RecentFailures == 0 && hook.AlertStatus == HookAlertStatus.Executable) continue;
+                hook.RecentFailures = 0;
+                hook.BackoffCount = 0;
+                hook.AlertStatus = HookAlertStatus.Executable;
                 hook.DisabledUntil = null;
             }
-            else if (hook.RecentFailures >= O.FailuresBeforeDisabling)
+            else
             {
-                hook.BackoffCount++;
-                var pause = TimeSpan.FromTicks(Math.Min(TimeSpan.FromDays(1).Ticks, O.FirstDisablePeriod.Ticks * (1L << Math.Min(hook.BackoffCount - 1, 20))));
-                hook.AlertStatus = HookAlertStatus.TemporarilyDisabled;
-                hook.DisabledUntil = now + pause;
+                hook.RecentFailures++;
+                if (hook.RecentFailures >= O.FailuresBeforePermanentDisabling)
+                {
+                    hook.AlertStatus = HookAlertStatus.Disabled;
+                    hook.DisabledUntil = null;
+                }
+                else if (hook.RecentFailures >= O.FailuresBeforeDisabling)
+                {
+                    hook.BackoffCount++;
+                    var pause = TimeSpan.FromTicks(Math.Min(TimeSpan.FromDays(1).Ticks, O.FirstDisablePeriod.Ticks * (1L << Math.Min(hook.BackoffCount - 1, 20))));
+                    hook.AlertStatus = HookAlertStatus.TemporarilyDisabled;
+                    hook.DisabledUntil = now + pause;
+                }
             }
         }
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct); // writes nothing when nothing changed
+        db.ChangeTracker.Clear(); // the sending task's context lives on: the next claim reads the hook afresh
     }
 
     /// <summary>Removes events and finished deliveries older than <see cref="HookOptions.KeepFor"/>, now and then.</summary>

@@ -27,6 +27,12 @@ public sealed class HookOptions
 
     public int FailuresBeforePermanentDisabling { get; set; } = 40;
 
+    /// <summary>
+    /// How many deliveries per second an instance sends while uploads are in flight on it (0: no limit). Uploads come
+    /// first; the deliveries not sent meanwhile wait in the database and go at full speed once the uploads pause.
+    /// </summary>
+    public double DeliveriesPerSecondWhileUploading { get; set; } = 20;
+
     /// <summary>How much of a receiver's answer is read and kept.</summary>
     public int MaxResponseBytes { get; set; } = 8 * 1024;
 

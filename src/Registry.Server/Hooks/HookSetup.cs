@@ -29,6 +29,7 @@ public static class HookSetup
         services.AddSingleton<RegistryEndpoints>();
         services.AddSingleton<IRegistryEndpoints>(sp => sp.GetRequiredService<RegistryEndpoints>());
         services.AddSingleton<HookSender>();
+        services.AddSingleton<DeliveryPacer>();
         services.AddSingleton<IHookSamples, HookSamples>();
         services.AddHostedService<HookDispatcher>();
         return services;

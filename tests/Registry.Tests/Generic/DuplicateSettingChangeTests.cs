@@ -22,7 +22,7 @@ public sealed class DuplicateSettingChangeTests
         var halfSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var goOn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var client = server.Client(RegistryServer.RootToken);
-        var upload = client.PutAsync(Publishing.Url("dupset/app", "pkg", "1.0.0", "same.bin"), new PausingContent(halfSent, goOn));
+        var upload = client.PutAsync(Publishing.Url("dupset/app", "pkg", "1.0.0", "same.bin"), new PausingContent(Half, halfSent, goOn));
         await halfSent.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await server.SetSettingsAsync("dupset", allowed: false, regex: null);
         goOn.SetResult();
@@ -30,26 +30,5 @@ public sealed class DuplicateSettingChangeTests
         using var response = await upload;
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("""{"message":"400 Bad request - Duplicate package is not allowed"}""", await response.Content.ReadAsStringAsync());
-    }
-
-    /// <summary>Sends half of its body, says so, and sends the rest when told.</summary>
-    private sealed class PausingContent(TaskCompletionSource halfSent, TaskCompletionSource goOn) : HttpContent
-    {
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            var chunk = new byte[64 * 1024];
-            Random.Shared.NextBytes(chunk);
-            for (var sent = 0; sent < Half; sent += chunk.Length) await stream.WriteAsync(chunk);
-            await stream.FlushAsync();
-            halfSent.SetResult();
-            await goOn.Task;
-            for (var sent = 0; sent < Half; sent += chunk.Length) await stream.WriteAsync(chunk);
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 2L * Half;
-            return true;
-        }
     }
 }

@@ -9,7 +9,8 @@ namespace Registry.Tests.Hooks;
 
 /// <summary>
 /// Hooks whose receivers never answer neither crowd a healthy hook out of the dispatcher's rounds nor make it wait for
-/// their timeouts (issue 24: "publishing never waits on a receiver", with some of 10 hooks slow or down).
+/// their timeouts, and deliveries give way to uploads (issue 24: "publishing never waits on a receiver", with some of
+/// 10 hooks slow or down, at the upload rate of no hooks).
 /// </summary>
 public sealed class HookFairnessTests
 {
@@ -52,5 +53,47 @@ public sealed class HookFairnessTests
         {
             blackHole.Stop();
         }
+    }
+
+    [Fact]
+    public async Task Deliveries_wait_behind_an_upload_in_flight_at_their_configured_pace_and_catch_up_once_it_ends()
+    {
+        await using var receiver = await HookReceiver.StartedAsync();
+        await using var server = await RegistryServer.StartAsync(
+            new Dictionary<string, string>(HookFixture.FastHooks) { ["Registry:Hooks:DeliveriesPerSecondWhileUploading"] = "1" });
+        await HookFixture.AllowLocalAsync(server, true);
+        await server.CreateGroupAsync("paced");
+        await server.CreateProjectAsync("paced", "app");
+        using var client = server.Client(RegistryServer.RootToken);
+        using (var r = await client.PostAsJsonAsync("/api/v4/projects/paced%2Fapp/hooks", new { url = receiver.Url, token = "paced" }))
+            Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+
+        // An upload held in flight (a slow client), then events published beside it.
+        var halfSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var goOn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = client.PutAsync(Publishing.Url("paced/app", "big", "1.0.0", "big.bin"), new PausingContent(16 * 1024 * 1024, halfSent, goOn));
+        try
+        {
+            await halfSent.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var holding = Stopwatch.StartNew();
+            const int count = 20;
+            for (var i = 0; i < count; i++) await server.PublishAsync("paced/app", "pkg", "1.0.0", $"f{i:D2}.txt", $"content {i}");
+            await Eventually.HoldsAsync(() => !receiver.Received.IsEmpty, "deliveries go on, slowly, while the upload is in flight");
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            // One a second: far fewer than the twenty an unpaced dispatcher sends at once.
+            var sent = receiver.Received.Count;
+            Assert.True(sent <= holding.Elapsed.TotalSeconds + 2 && sent < count,
+                $"{sent} deliveries in {holding.Elapsed.TotalSeconds:F1} s while an upload was in flight, at 1 a second");
+        }
+        finally
+        {
+            goOn.TrySetResult();
+        }
+        using (var response = await held) Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var ended = Stopwatch.StartNew();
+        await Eventually.HoldsAsync(() => receiver.Received.Count >= 21, "every event once the upload ended");
+        Assert.True(ended.Elapsed < TimeSpan.FromSeconds(3), $"the waiting deliveries took {ended.Elapsed.TotalSeconds:F1} s after the upload ended");
+        var files = receiver.Received.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("package_file").GetProperty("file_name").GetString()).ToList();
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"f{i:D2}.txt").Append("big.bin"), files); // in order, each once
     }
 }
