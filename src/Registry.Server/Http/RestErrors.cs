@@ -39,6 +39,17 @@ public static class RestErrors
     /// </summary>
     private static bool AbandonsBody(RegistryError error) => error.Kind is ErrorKind.Timeout or ErrorKind.InsufficientStorage;
 
+    /// <summary>
+    /// A download that failed after its file headers were set but before anything was sent: the error answer must not
+    /// carry the file's length, name or validators.
+    /// </summary>
+    private static void DropFileHeaders(HttpResponse response)
+    {
+        response.ContentLength = null;
+        foreach (var header in (string[])["Content-Disposition", "ETag", "Last-Modified", "Accept-Ranges", "X-Checksum-SHA256"])
+            response.Headers.Remove(header);
+    }
+
     public static IResult Message(string message, int status) => GitLabJson.Status(new { message }, status);
 
     /// <summary>Turns a <see cref="RegistryError"/> anywhere below into its response; other failures stay failures.</summary>
@@ -73,12 +84,19 @@ public static class RestErrors
             // A full disk or database outside an upload (which answers 507 itself): not a bug, one warning.
             http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Registry.Server").LogWarning(
                 "Out of storage in {Method} {Path}: {Reason}", http.Request.Method, http.Request.Path, e.GetBaseException().Message);
+            DropFileHeaders(http.Response);
             await ToResult(RegistryError.InsufficientStorage(), http).ExecuteAsync(http);
         }
-        catch (Exception e) when (!http.Response.HasStarted && StorageUnavailable.Is(e))
+        catch (Exception e) when (StorageUnavailable.Is(e))
         {
             // The blob store is down: the operator's to fix, the client's to retry. One warning a minute, not an error each.
             http.RequestServices.GetRequiredService<Storage.StorageOutage>().Failed(e, $"{http.Request.Method} {http.Request.Path}");
+            if (http.Response.HasStarted)
+            {
+                http.Abort(); // a download cut off in the middle: its client sees the connection end short of the length
+                return;
+            }
+            DropFileHeaders(http.Response);
             http.Response.Headers.RetryAfter = Storage.StorageOutage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             http.Response.Headers.Connection = "close"; // an upload's body is left unread
             await Message("503 Service Unavailable", StatusCodes.Status503ServiceUnavailable).ExecuteAsync(http);
@@ -88,6 +106,7 @@ public static class RestErrors
             // A bug, not the client's fault: log it and answer in GitLab's shape rather than with an empty body.
             http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Registry.Server").LogError(e,
                 "Unhandled error in {Method} {Path}", http.Request.Method, http.Request.Path);
+            DropFileHeaders(http.Response);
             await Message("500 Internal Server Error", StatusCodes.Status500InternalServerError).ExecuteAsync(http);
         }
     }

@@ -41,17 +41,25 @@ internal sealed class RangedReadStream(IAmazonS3 client, string bucket, string k
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_position >= length || buffer.Length == 0) return 0;
-        if (_body is null)
+        try
         {
-            _response = await client.GetObjectAsync(new GetObjectRequest
+            if (_body is null)
             {
-                BucketName = bucket, Key = key, ByteRange = new ByteRange(_position, length - 1),
-            }, cancellationToken);
-            _body = _response.ResponseStream;
+                _response = await client.GetObjectAsync(new GetObjectRequest
+                {
+                    BucketName = bucket, Key = key, ByteRange = new ByteRange(_position, length - 1),
+                }, cancellationToken);
+                _body = _response.ResponseStream;
+            }
+            var read = await _body.ReadAsync(buffer, cancellationToken);
+            _position += read;
+            return read;
         }
-        var read = await _body.ReadAsync(buffer, cancellationToken);
-        _position += read;
-        return read;
+        catch (Exception e) when (S3Faults.Translate(e) is { } translated)
+        {
+            // S3 went away between the look at the object and its bytes: an outage (503), not a bug.
+            throw translated;
+        }
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

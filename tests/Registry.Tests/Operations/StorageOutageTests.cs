@@ -194,7 +194,8 @@ public sealed class StorageOutageTests
     /// </summary>
     private static int FreePort()
     {
-        var port = int.Parse(Environment.GetEnvironmentVariable("REGISTRY_TEST_S3_PORT") ?? "4569") + 100;
+        // One port per configuration: tests/run.sh runs the two side by side, and both run this test.
+        var port = int.Parse(Environment.GetEnvironmentVariable("REGISTRY_TEST_S3_PORT") ?? "4569") + (TestBackend.IsPostgresS3 ? 101 : 100);
         using var listener = new TcpListener(IPAddress.Loopback, port);
         listener.Start(); // throws if something holds it: better than a confusing failure later
         return port;
