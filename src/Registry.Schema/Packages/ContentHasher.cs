@@ -25,6 +25,10 @@ public sealed class ContentHasher : IDisposable
         if (md5) _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
     }
 
+    /// <summary>A hasher of the digests the registry records for a file (<c>Registry:PackageFileDigests</c>).</summary>
+    public static ContentHasher Recorded(PackageFileDigestSet digests) =>
+        digests == PackageFileDigestSet.All ? new ContentHasher() : new ContentHasher(sha1: false, md5: false);
+
     public long Length { get; private set; }
 
     public void Append(ReadOnlySpan<byte> data)

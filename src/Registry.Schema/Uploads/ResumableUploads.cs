@@ -190,7 +190,10 @@ public sealed class ResumableUploads(
         }
     }
 
-    /// <summary>GitLab's three digests: the running ones when this process saw every byte, else one read of the blob.</summary>
+    /// <summary>
+    /// The digests the registry records (GitLab's three by default): the running ones when this process saw every byte,
+    /// else one read of the blob.
+    /// </summary>
     private async Task<ContentDigests> DigestsAsync(ResumableUpload upload, CancellationToken ct)
     {
         var running = hashes.Take(upload.Id, upload.Length);
@@ -201,7 +204,7 @@ public sealed class ResumableUploads(
         running?.Dispose();
         await using var stream = await blobs.OpenReadAsync(upload.BlobKey, ct)
             ?? throw new InvalidOperationException($"The assembled blob of upload {upload.Id} is missing");
-        using var hasher = new ContentHasher();
+        using var hasher = ContentHasher.Recorded(options.Value.PackageFileDigests);
         var buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
         try
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 using Registry.Schema.Packages;
 
 namespace Registry.Schema.Uploads;
@@ -9,7 +10,7 @@ namespace Registry.Schema.Uploads;
 /// its bytes are read once more at the end (<see cref="ResumableUploads"/>). A hasher is taken out while a PATCH uses
 /// it and put back only with the offset it covers, so it never disagrees with the stored bytes.
 /// </summary>
-public sealed class UploadHashes
+public sealed class UploadHashes(IOptions<RegistryOptions> options)
 {
     private readonly ConcurrentDictionary<string, (ContentHasher Hasher, long Covered)> _hashers = new();
 
@@ -21,7 +22,7 @@ public sealed class UploadHashes
             if (entry.Covered == offset) return entry.Hasher;
             entry.Hasher.Dispose();
         }
-        return offset == 0 ? new ContentHasher() : null;
+        return offset == 0 ? ContentHasher.Recorded(options.Value.PackageFileDigests) : null;
     }
 
     public void Put(string uploadId, ContentHasher hasher, long covered)

@@ -58,6 +58,38 @@ public sealed class PackageFileDigestsTests
         Assert.Equal(JsonValueKind.Null, json.GetProperty("file_md5").ValueKind);
     }
 
+    [Fact]
+    public async Task With_sha256_alone_a_resumable_upload_records_no_md5_or_sha1_either()
+    {
+        await using var server = await RegistryServer.StartAsync(new Dictionary<string, string> { ["Registry:PackageFileDigests"] = "Sha256" });
+        var body = RandomNumberGenerator.GetBytes(Size);
+        var project = await server.CreateUniqueProjectAsync("dg-tus");
+        using var root = server.Client(RegistryServer.RootToken);
+        var create = new HttpRequestMessage(HttpMethod.Post, RegistryServer.GenericUrl(project, "tus", "1.0.0", "f.bin"));
+        create.Headers.Add("Tus-Resumable", "1.0.0");
+        create.Headers.Add("Upload-Length", body.Length.ToString());
+        using var created = await root.SendAsync(create);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        // Two PATCHes: the running digests carry over from one to the next.
+        foreach (var (offset, length) in new[] { (0, Size / 2), (Size / 2, Size - Size / 2) })
+        {
+            var patch = new HttpRequestMessage(HttpMethod.Patch, created.Headers.Location!.PathAndQuery);
+            patch.Headers.Add("Tus-Resumable", "1.0.0");
+            patch.Headers.Add("Upload-Offset", offset.ToString());
+            patch.Content = new ByteArrayContent(body, offset, length);
+            patch.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/offset+octet-stream");
+            using var patched = await root.SendAsync(patch);
+            Assert.Equal(HttpStatusCode.NoContent, patched.StatusCode);
+        }
+
+        var file = JsonDocument.Parse(await root.GetStringAsync($"/api/v4/projects/{project}/packages")).RootElement.EnumerateArray().Single();
+        var stored = JsonDocument.Parse(await root.GetStringAsync($"/api/v4/projects/{project}/packages/{file.GetProperty("id").GetInt64()}/package_files"))
+            .RootElement.EnumerateArray().Single();
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(body)), stored.GetProperty("file_sha256").GetString());
+        Assert.Equal(JsonValueKind.Null, stored.GetProperty("file_md5").ValueKind);
+        Assert.Equal(JsonValueKind.Null, stored.GetProperty("file_sha1").ValueKind);
+    }
+
     private sealed record Digests(string? Sha256, string? Sha1, string? Md5);
 
     /// <summary>The file's digests as the upload's <c>select=package_file</c> answer, REST's package_files and GraphQL give them.</summary>
