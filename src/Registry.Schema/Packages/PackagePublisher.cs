@@ -39,18 +39,26 @@ public sealed class PackagePublisher(
         if (cmd.DeclaredLength is long length and <= SmallBody) return await PublishSmallAsync(cmd, body, (int)length, ct);
 
         var key = NewBlobKey();
-        ContentDigests digests;
+        // A checksum mismatch throws: the writer discards the bytes.
+        var digests = await StoreAsync(cmd, key, cmd.DeclaredLength, writer => CopyAsync(cmd, body, writer.WriteAsync, ct), ct);
+        return await RecordBlobAsync(cmd, digests, key);
+    }
+
+    /// <summary>Writes a new blob under <paramref name="key"/> through <paramref name="write"/> and commits it; a full
+    /// disk answers 507 (the writer discarded what it had written).</summary>
+    private async Task<T> StoreAsync<T>(PublishCommand cmd, string key, long? length, Func<IBlobWriter, Task<T>> write, CancellationToken ct)
+    {
         try
         {
-            await using var writer = await blobs.CreateAsync(key, cmd.DeclaredLength, ct);
-            digests = await CopyAsync(cmd, body, writer.WriteAsync, ct); // a checksum mismatch throws: the writer discards the bytes
+            await using var writer = await blobs.CreateAsync(key, length, ct);
+            var result = await write(writer);
             await writer.CommitAsync(ct);
+            return result;
         }
         catch (Exception e) when (InsufficientStorage.Is(e))
         {
-            throw OutOfStorage(cmd, e); // the writer discarded what it had written
+            throw OutOfStorage(cmd, e);
         }
-        return await RecordBlobAsync(cmd, digests, key);
     }
 
     /// <summary>The largest body read into memory before it is stored, so that bytes stored already are not stored again.</summary>
@@ -75,16 +83,11 @@ public sealed class PackagePublisher(
             catch (ContentNotStoredException) { } // removed since the look: stored below after all
         }
         var key = NewBlobKey();
-        try
+        await StoreAsync(cmd, key, length, async writer =>
         {
-            await using var writer = await blobs.CreateAsync(key, length, ct);
             await writer.WriteAsync(bytes.GetBuffer().AsMemory(0, (int)bytes.Length), ct);
-            await writer.CommitAsync(ct);
-        }
-        catch (Exception e) when (InsufficientStorage.Is(e))
-        {
-            throw OutOfStorage(cmd, e);
-        }
+            return true;
+        }, ct);
         return await RecordBlobAsync(cmd, digests, key);
     }
 
@@ -97,14 +100,14 @@ public sealed class PackagePublisher(
     public async Task<StoredFile?> RefuseBeforeBodyAsync(PublishCommand cmd, CancellationToken ct)
     {
         PackageNameRules.Validate(cmd.Name, cmd.Version);
-        if (cmd.DeclaredLength is long declared && options.Value.IsTooLarge(declared)) throw Refused(UploadRefusal.Size, RegistryError.TooLarge());
+        if (cmd.DeclaredLength is long declared && options.Value.IsTooLarge(declared)) throw metrics.Refused(UploadRefusal.Size, RegistryError.TooLarge());
         await protection.RequirePushAllowedAsync(cmd.Actor, cmd.Project, cmd.Name, ct);
 
         // The settings decide whether the duplicate lookups run at all (by default they do not).
         var strict = await DuplicatesForbiddenAtStartAsync(cmd, ct);
         if (!strict || await NewestOfNameAsync(cmd, ct) is not { } existing) return null;
         if (cmd.Expected.Sha256 is { } sha256 && sha256 != existing.Record.FileSha256)
-            throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
+            throw metrics.Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
         return existing;
     }
 
@@ -117,7 +120,7 @@ public sealed class PackagePublisher(
     {
         try
         {
-            if (!cmd.Expected.Matches(digests)) throw Refused(UploadRefusal.Checksum, RegistryError.ChecksumMismatch());
+            if (!cmd.Expected.Matches(digests)) throw metrics.Refused(UploadRefusal.Checksum, RegistryError.ChecksumMismatch());
             await RefuseBeforeBodyAsync(cmd with { DeclaredLength = digests.Length }, ct);
         }
         catch
@@ -156,7 +159,7 @@ public sealed class PackagePublisher(
     {
         log.LogWarning("Out of storage: the upload of {Name}/{Version}/{File} to project {ProjectId} was refused with 507 ({Reason})",
             cmd.Name, cmd.Version, cmd.FileName, cmd.Project.Id, e.GetBaseException().Message);
-        return Refused(UploadRefusal.DiskFull, RegistryError.InsufficientStorage());
+        return metrics.Refused(UploadRefusal.DiskFull, RegistryError.InsufficientStorage());
     }
 
     /// <summary>
@@ -168,7 +171,7 @@ public sealed class PackagePublisher(
         // A declared SHA-256 that differs was refused before the body (RefuseBeforeBodyAsync).
         if (cmd.Expected.Sha256 is not null) return new PublishResult(existing, Created: false);
         var digests = await CopyAsync(cmd, body, static (_, _) => ValueTask.CompletedTask, ct); // a checksum mismatch throws
-        if (digests.Sha256 != existing.FileSha256) throw Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
+        if (digests.Sha256 != existing.FileSha256) throw metrics.Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
         return new PublishResult(existing, Created: false);
     }
 
@@ -189,7 +192,7 @@ public sealed class PackagePublisher(
             await ChunkPump.RunAsync(body, size, options.Value.UploadIdleTimeout, chunk =>
             {
                 total += chunk.Length;
-                if (options.Value.IsTooLarge(total)) throw Refused(UploadRefusal.Size, RegistryError.TooLarge());
+                if (options.Value.IsTooLarge(total)) throw metrics.Refused(UploadRefusal.Size, RegistryError.TooLarge());
                 return HashAndWriteAsync(hasher, chunk, write, ct);
             }, keepBroken: false, ct);
         }
@@ -198,7 +201,7 @@ public sealed class PackagePublisher(
             metrics.Uploaded(hasher.Length);
         }
         var digests = hasher.Finish();
-        if (!cmd.Expected.Matches(digests)) throw Refused(UploadRefusal.Checksum, RegistryError.ChecksumMismatch());
+        if (!cmd.Expected.Matches(digests)) throw metrics.Refused(UploadRefusal.Checksum, RegistryError.ChecksumMismatch());
         // An MD5 computed only to check the client's Content-MD5 is not recorded where the operator chose SHA-256 alone.
         return all ? digests : digests with { Md5 = null };
     }
@@ -210,8 +213,6 @@ public sealed class PackagePublisher(
         try { await write(chunk, ct); }
         finally { await hashing; }
     }
-
-    private RegistryError Refused(UploadRefusal reason, RegistryError error) => metrics.Refused(reason, error);
 
     /// <summary>
     /// The first look, when the upload starts, which only decides whether to look for the file before the body is read:
