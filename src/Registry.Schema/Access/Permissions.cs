@@ -119,9 +119,8 @@ public sealed class Permissions(RegistryDbContext db)
     private async Task<bool> HasAccessBelowAsync(User user, Namespace ns, CancellationToken ct)
     {
         if (ns.Kind != NamespaceKind.Group) return false;
-        var prefix = ns.FullPathKey + "/";
-        var projectIds = db.Projects.Where(p => p.NamespaceId == ns.Id || p.Namespace.FullPathKey.StartsWith(prefix)).Select(p => (long?)p.Id);
-        var namespaceIds = db.Namespaces.Where(n => n.FullPathKey.StartsWith(prefix)).Select(n => (long?)n.Id);
+        var projectIds = db.Projects.InGroup(ns).Select(p => (long?)p.Id);
+        var namespaceIds = db.Namespaces.Below(ns).Select(n => (long?)n.Id);
         return await db.Memberships.AsNoTracking().AnyAsync(m => m.UserId == user.Id
             && (projectIds.Contains(m.ProjectId) || namespaceIds.Contains(m.NamespaceId)), ct);
     }
