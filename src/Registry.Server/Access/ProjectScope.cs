@@ -1,3 +1,4 @@
+using Registry.Schema.Access;
 using Registry.Schema.Identity;
 using Registry.Schema.Packages;
 using Registry.Server.Requests;

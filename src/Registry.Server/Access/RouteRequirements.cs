@@ -1,3 +1,4 @@
+using Registry.Schema.Access;
 using Registry.Schema.Packages;
 
 namespace Registry.Server.Access;

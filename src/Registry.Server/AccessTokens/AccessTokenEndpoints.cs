@@ -1,5 +1,5 @@
+using Registry.Schema.Access;
 using Registry.Schema.Identity;
-using Registry.Schema.Packages;
 using Registry.Server.Access;
 using Registry.Server.EntityJson;
 using Registry.Server.OpenApi;

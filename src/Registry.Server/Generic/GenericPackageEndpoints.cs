@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Registry.Schema.Access;
 using Registry.Schema.Packages;
 using Registry.Schema.Storage;
 using Registry.Server.Access;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Registry.Schema.Access;
 using Registry.Schema.Packages;
 using Registry.Schema.Uploads;
 using Registry.Server.Access;

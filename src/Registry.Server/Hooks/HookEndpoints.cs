@@ -1,10 +1,9 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Registry.Schema.Access;
 using Registry.Schema;
 using Registry.Schema.Hooks;
 using Registry.Schema.Identity;
-using Registry.Schema.Lifecycle;
-using Registry.Schema.Packages;
 using Registry.Server.Access;
 using Registry.Server.OpenApi;
 using Registry.Server.PackagesApi;

@@ -1,3 +1,4 @@
+using Registry.Schema.Access;
 using Registry.Schema.Packages;
 using Registry.Server.Access;
 using Registry.Server.OpenApi;
