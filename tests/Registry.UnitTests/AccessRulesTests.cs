@@ -1,3 +1,4 @@
+using Registry.Schema.Access;
 using Registry.Schema.Identity;
 
 namespace Registry.UnitTests;

@@ -1,4 +1,6 @@
-namespace Registry.Schema.Identity;
+using Registry.Schema.Identity;
+
+namespace Registry.Schema.Access;
 
 /// <summary>
 /// The decisions of the permission model, apart from the queries that gather their facts (<see cref="Permissions"/>

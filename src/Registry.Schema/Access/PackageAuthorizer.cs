@@ -1,19 +1,8 @@
 using Registry.Schema.Caching;
 using Registry.Schema.Identity;
+using Registry.Schema.Packages;
 
-namespace Registry.Schema.Packages;
-
-/// <summary>What a request wants to do with a project; <see cref="PackageAuthorizer"/> decides whether it may.</summary>
-public enum ProjectAction
-{
-    /// <summary>See the project itself (GitLab's <c>GET /projects/:id</c>).</summary>
-    View,
-    ReadPackages,
-    PublishPackages,
-    DeletePackages,
-    /// <summary>Change what Maintainers manage: tokens, rules, settings.</summary>
-    Maintain,
-}
+namespace Registry.Schema.Access;
 
 /// <summary>
 /// The status-code rules (docs/api-contract.md, Access), shared by every transport: 401 for missing or invalid credentials

@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Registry.Schema.Data;
+using Registry.Schema.Identity;
 
-namespace Registry.Schema.Identity;
+namespace Registry.Schema.Access;
 
 /// <summary>
 /// What an actor may do with one project: see it (<see cref="CanSee"/> separates 404 from 403), read, publish and
@@ -12,12 +13,12 @@ public sealed record ProjectAccess(bool CanSee, bool CanRead, bool CanPublish, b
     public static readonly ProjectAccess None = new(false, false, false, false, null);
 
     /// <summary>Whether this access allows <paramref name="action"/>: the one mapping every transport uses.</summary>
-    public bool Allows(Packages.ProjectAction action) => action switch
+    public bool Allows(ProjectAction action) => action switch
     {
-        Packages.ProjectAction.View => CanSee,
-        Packages.ProjectAction.ReadPackages => CanRead,
-        Packages.ProjectAction.PublishPackages => CanPublish,
-        Packages.ProjectAction.DeletePackages => CanDelete,
+        ProjectAction.View => CanSee,
+        ProjectAction.ReadPackages => CanRead,
+        ProjectAction.PublishPackages => CanPublish,
+        ProjectAction.DeletePackages => CanDelete,
         _ => CanMaintain,
     };
 }
@@ -119,9 +120,8 @@ public sealed class Permissions(RegistryDbContext db)
     private async Task<bool> HasAccessBelowAsync(User user, Namespace ns, CancellationToken ct)
     {
         if (ns.Kind != NamespaceKind.Group) return false;
-        var prefix = ns.FullPathKey + "/";
-        var projectIds = db.Projects.Where(p => p.NamespaceId == ns.Id || p.Namespace.FullPathKey.StartsWith(prefix)).Select(p => (long?)p.Id);
-        var namespaceIds = db.Namespaces.Where(n => n.FullPathKey.StartsWith(prefix)).Select(n => (long?)n.Id);
+        var projectIds = db.Projects.InGroup(ns).Select(p => (long?)p.Id);
+        var namespaceIds = db.Namespaces.Below(ns).Select(n => (long?)n.Id);
         return await db.Memberships.AsNoTracking().AnyAsync(m => m.UserId == user.Id
             && (projectIds.Contains(m.ProjectId) || namespaceIds.Contains(m.NamespaceId)), ct);
     }

@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Registry.Schema.Data;
 using Registry.Schema.Identity;
+using Registry.Schema.Lifecycle;
 
-namespace Registry.Schema.Lifecycle;
+namespace Registry.Schema.Access;
 
 /// <summary>
 /// Who manages a project's package rules and policies (GitLab's <c>admin_package</c>): Maintainers, Owners and
@@ -37,6 +38,6 @@ public sealed class ProjectMaintenance(RegistryDbContext db, Permissions permiss
     public async Task RequireAsync(Actor actor, Project project, CancellationToken ct)
     {
         actor.RequireApiWriter();
-        if (!(await permissions.ForProjectAsync(actor, project, ct)).Allows(Packages.ProjectAction.Maintain)) throw RegistryError.Forbidden();
+        if (!(await permissions.ForProjectAsync(actor, project, ct)).Allows(ProjectAction.Maintain)) throw RegistryError.Forbidden();
     }
 }

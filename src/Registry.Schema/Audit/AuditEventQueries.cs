@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Access;
 using Registry.Schema.Data;
 using Registry.Schema.Identity;
 
@@ -10,7 +11,7 @@ namespace Registry.Schema.Audit;
 /// </summary>
 public sealed class AuditEventQueries(RegistryDbContext db, Permissions permissions)
 {
-    public IQueryable<AuditEvent>? ForInstance(Actor actor) => Identity.AccessRules.IsAdministrator(actor, write: false) ? db.AuditEvents.AsNoTracking() : null;
+    public IQueryable<AuditEvent>? ForInstance(Actor actor) => Access.AccessRules.IsAdministrator(actor, write: false) ? db.AuditEvents.AsNoTracking() : null;
 
     public async Task<IQueryable<AuditEvent>?> ForProjectAsync(Actor actor, Project project, CancellationToken ct)
     {

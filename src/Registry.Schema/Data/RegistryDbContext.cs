@@ -120,8 +120,8 @@ public partial class RegistryDbContext : DbContext
             e.Property(x => x.BlobKey).HasMaxLength(1024);
             // The lookup of a file by name (every download, duplicate check and delete) seeks on all three: with
             // (PackageId, FileName) alone SQLite preferred (Status, PackageId), which yields rows in id order for the
-            // newest-first ORDER BY, and read every file of the package to find one name: an upload into a version
-            // of 5,000 files cost 8 ms of CPU instead of 3.
+            // newest-first ORDER BY, and read every file of the package to find one name, so an upload into a large
+            // version grew slower with each file.
             e.HasIndex(x => new { x.PackageId, x.FileName, x.Status });
             // (Status, PackageId), not (Status) alone: without statistics SQLite took Status = 0 (every file) for a
             // selective index and walked all files to find one package's.

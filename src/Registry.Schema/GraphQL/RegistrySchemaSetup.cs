@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Execution;
 using GraphQLParser.AST;
 using Microsoft.Extensions.DependencyInjection;
+using Registry.Schema.Access;
 using Registry.Schema.Identity;
 using Registry.Schema.Packages;
 
@@ -46,7 +47,7 @@ public static class RegistrySchemaSetup
         services.AddScoped<Audit.AuditContext>();
         services.AddScoped<Audit.AuditLog>();
         services.AddScoped<Audit.AuditEventQueries>();
-        services.AddScoped<Lifecycle.ProjectMaintenance>();
+        services.AddScoped<Access.ProjectMaintenance>();
         services.AddScoped<Lifecycle.PackageProtection>();
         services.AddScoped<Lifecycle.ProtectionRuleService>();
         services.AddScoped<Lifecycle.CleanupPolicyService>();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Access;
 using Registry.Schema.Data;
 using Registry.Schema.Identity;
 using Registry.Schema.Packages;
@@ -10,7 +11,7 @@ namespace Registry.Schema.Hooks;
 /// Adds package events to the caller's unit of work, so an event commits with the change it describes or not at all
 /// (the outbox the <c>HookDispatcher</c> drains). The domain services call it where they save a publish or a delete,
 /// inside their transaction. An event is recorded only where a hook wants it (the project's, or a group's above it, as
-/// the transaction sees them): a row per upload for nobody cost a small upload about 2 ms of CPU, nearly doubling it
+/// the transaction sees them): a row per upload for nobody was a large share of a small upload's CPU
 /// (docs/performance.md).
 /// </summary>
 public sealed class PackageEventRecorder(RegistryDbContext db, Permissions permissions, Storage.IBlobStore blobs, TimeProvider clock)

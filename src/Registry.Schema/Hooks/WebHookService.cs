@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Access;
 using Registry.Schema.Data;
 using Registry.Schema.Identity;
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Access;
 using Registry.Schema.Audit;
 using Registry.Schema.Packages;
 
@@ -71,9 +72,7 @@ public sealed partial class AdminActions
             {
                 var group = (byId is not null ? await locator.FindGroupAsync(byId, ct) : await locator.FindNamespaceAsync(target.Path ?? "", ct))
                     is { Kind: NamespaceKind.Group } g ? g : throw RegistryError.NotFound("Group", "Group not found");
-                var below = group.FullPathKey + "/";
-                var namespaces = await db.Namespaces.AsNoTracking()
-                    .Where(n => n.Id == group.Id || (n.Kind == NamespaceKind.Group && n.FullPathKey.StartsWith(below))).ToListAsync(ct);
+                var namespaces = await db.Namespaces.AsNoTracking().AtOrBelow(group).Where(n => n.Kind == NamespaceKind.Group).ToListAsync(ct);
                 return new Scope(kind, group.FullPath, AuditEntity.For(group), await ProjectIdsAsync(namespaces, ct),
                     namespaces.OrderByDescending(n => n.FullPath.Count(c => c == '/')).ToList(), null);
             }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Access;
 using Registry.Schema.Data;
 
 namespace Registry.Schema.Identity;
@@ -28,8 +29,8 @@ public sealed class DirectoryQueries(RegistryDbContext db, Permissions permissio
         }
         if (filter.GroupId is { } groupId)
         {
-            var prefix = await db.Namespaces.Where(n => n.Id == groupId).Select(n => n.FullPathKey + "/").FirstAsync(ct);
-            query = query.Where(p => p.NamespaceId == groupId || (filter.IncludeSubgroups && p.Namespace.FullPathKey.StartsWith(prefix)));
+            var groupKey = await db.Namespaces.Where(n => n.Id == groupId).Select(n => n.FullPathKey).FirstAsync(ct);
+            query = query.InGroup(groupId, groupKey, filter.IncludeSubgroups);
         }
         if (filter.Visibility is { } visibility) query = query.Where(p => p.Visibility == visibility);
         if (!string.IsNullOrWhiteSpace(filter.Search))

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Access;
 
 namespace Registry.Schema.Identity;
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Access;
 using Registry.Schema.Audit;
 using Registry.Schema.Data;
 

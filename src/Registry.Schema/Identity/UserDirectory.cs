@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Access;
 using Registry.Schema.Data;
 
 namespace Registry.Schema.Identity;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Access;
 using Registry.Schema.Audit;
 using Registry.Schema.Data;
 using Registry.Schema.Identity;

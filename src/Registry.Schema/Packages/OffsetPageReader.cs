@@ -5,7 +5,7 @@ namespace Registry.Schema.Packages;
 
 /// <summary>
 /// Reads an offset page of a package list (REST's <c>page</c>) through the keyset index where it can. A deep offset
-/// makes the database walk every row before the page (about 5 ms at an offset of 40,000 on SQLite), so each page read
+/// makes the database walk every row before the page (its cost grows with the offset), so each page read
 /// remembers where it starts and where the next one starts (<see cref="HotPathCache"/>: any package or identity write on
 /// this instance ends those positions, another instance's within <see cref="RegistryOptions.HotCacheTtl"/>); the same
 /// page again, or the next one, as a script walking every page asks, then seeks straight to it.

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Registry.Schema.Access;
 using Registry.Schema.Audit;
 using Registry.Schema.Data;
 using Registry.Schema.Identity;

@@ -8,7 +8,7 @@ public enum PackageFileDigestSet
 
     /// <summary>
     /// SHA-256 alone, as on GitLab's FIPS instances: <c>file_md5</c> and <c>file_sha1</c> are null in every answer, and
-    /// an upload costs about half the CPU. A <c>Content-MD5</c> the client sends is still checked.
+    /// an upload costs much less CPU (MD5 has no hardware help). A <c>Content-MD5</c> the client sends is still checked.
     /// </summary>
     Sha256,
 }

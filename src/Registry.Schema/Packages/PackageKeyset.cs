@@ -24,8 +24,8 @@ public static class PackageKeyset
     /// <summary>The rows after <paramref name="position"/> when read in (<paramref name="order"/>, <paramref name="descending"/>).</summary>
     /// <remarks>
     /// Each test starts with a bound on the sort key alone (key &gt;= k, then key &gt; k or id &gt; i): PostgreSQL uses
-    /// no index range for "key &gt; k OR (key = k AND id &gt; i)" and walked the project's index from its start, 9 ms at
-    /// the 40,000th row; with the bound it seeks there.
+    /// no index range for "key &gt; k OR (key = k AND id &gt; i)" and walked the project's index from its start, slower
+    /// with every page; with the bound it seeks there.
     /// </remarks>
     public static IQueryable<Package> After(IQueryable<Package> query, PackageOrder order, bool descending, PackagePosition position)
     {

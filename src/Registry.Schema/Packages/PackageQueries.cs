@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Access;
 using Registry.Schema.Data;
 using Registry.Schema.Identity;
 
@@ -33,10 +34,7 @@ public sealed class PackageQueries(RegistryDbContext db, Permissions permissions
         var readable = await cache.GetOrLoadAsync(("group-readable", PackageAuthorizer.ActorKey(actor), group.Id, includeSubgroups),
             Caching.CacheScope.Identity, async () =>
             {
-                var prefix = group.FullPathKey + "/";
-                var projects = await db.Projects.AsNoTracking()
-                    .Where(p => p.NamespaceId == group.Id || (includeSubgroups && p.Namespace.FullPathKey.StartsWith(prefix)))
-                    .ToListAsync(ct);
+                var projects = await db.Projects.AsNoTracking().InGroup(group, includeSubgroups).ToListAsync(ct);
                 return (await permissions.ReadableProjectIdsAsync(actor, projects, ct), true, (DateTime?)null);
             });
         return await ListAsync(readable, filter, ct);

@@ -1,8 +1,10 @@
+using Registry.Schema.Access;
 using Registry.Schema.Identity;
-using Registry.Schema.Packages;
-using Registry.Server.Entities;
-using Registry.Server.Http;
+using Registry.Server.Access;
+using Registry.Server.EntityJson;
+using Registry.Server.OpenApi;
 using Registry.Server.PackagesApi;
+using Registry.Server.Responses;
 
 namespace Registry.Server.AccessTokens;
 

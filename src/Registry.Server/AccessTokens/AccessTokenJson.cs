@@ -1,5 +1,5 @@
 using Registry.Schema.Identity;
-using Registry.Server.Entities;
+using Registry.Server.EntityJson;
 using Registry.Server.Generic;
 
 namespace Registry.Server.AccessTokens;

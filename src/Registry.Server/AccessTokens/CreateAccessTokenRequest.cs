@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Registry.Schema.Identity;
-using Registry.Server.Http;
+using Registry.Server.Requests;
 
 namespace Registry.Server.AccessTokens;
 

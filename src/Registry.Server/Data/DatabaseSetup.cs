@@ -15,9 +15,9 @@ public static class DatabaseSetup
     /// <summary>
     /// <c>Registry:Database:Provider</c> picks the engine: <c>Sqlite</c> (default, a file under DataPath) or
     /// <c>Postgres</c> (<c>ConnectionStrings:Registry</c>). Each provider has its own migrations. The options are built
-    /// once (a singleton): built per request, as AddDbContext does by default, they cost 6 % of a small download's CPU.
-    /// Contexts are pooled: a fresh one resolved its internal services on its first query, a few percent of every
-    /// request's CPU. The context holds no state of its own that would outlive a request (the pool resets the rest).
+    /// once (a singleton): built per request, as AddDbContext does by default, they were a visible share of a small
+    /// download's CPU. Contexts are pooled: a fresh one resolved its internal services on its first query, on every
+    /// request. The context holds no state of its own that would outlive a request (the pool resets the rest).
     /// </summary>
     public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, IConfiguration configuration)
     {

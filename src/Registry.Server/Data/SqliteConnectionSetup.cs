@@ -9,7 +9,7 @@ namespace Registry.Server.Data;
 /// Gives each pooled SQLite connection a busy timeout (its Default Timeout), once per native connection.
 /// Microsoft.Data.Sqlite sets none: a writer that finds the write lock taken gets SQLITE_BUSY at once, and the driver
 /// tries again after a long Thread.Sleep, holding a pool thread. SQLite's own busy handler retries within milliseconds,
-/// which roughly doubled concurrent small uploads and cut their tail latency (docs/performance.md).
+/// which let more concurrent small uploads through and cut their tail latency (docs/performance.md).
 /// </summary>
 public sealed class SqliteConnectionSetup : DbConnectionInterceptor
 {

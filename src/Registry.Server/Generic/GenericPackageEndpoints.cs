@@ -1,8 +1,12 @@
 using Microsoft.AspNetCore.Http.Features;
+using Registry.Schema.Access;
 using Registry.Schema.Packages;
 using Registry.Schema.Storage;
+using Registry.Server.Access;
 using Registry.Server.Hosting;
-using Registry.Server.Http;
+using Registry.Server.OpenApi;
+using Registry.Server.Requests;
+using Registry.Server.Responses;
 
 namespace Registry.Server.Generic;
 

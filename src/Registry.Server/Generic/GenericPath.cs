@@ -1,4 +1,4 @@
-using Registry.Server.Http;
+using Registry.Server.Middleware;
 using Registry.Schema.Packages;
 
 namespace Registry.Server.Generic;

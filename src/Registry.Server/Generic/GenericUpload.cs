@@ -1,5 +1,5 @@
 using Registry.Schema.Packages;
-using Registry.Server.Http;
+using Registry.Server.Requests;
 
 namespace Registry.Server.Generic;
 

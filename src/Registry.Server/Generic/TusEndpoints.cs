@@ -3,10 +3,13 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Registry.Schema.Access;
 using Registry.Schema.Packages;
 using Registry.Schema.Uploads;
+using Registry.Server.Access;
 using Registry.Server.Hosting;
-using Registry.Server.Http;
+using Registry.Server.Requests;
+using Registry.Server.Responses;
 
 namespace Registry.Server.Generic;
 

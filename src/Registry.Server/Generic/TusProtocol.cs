@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Registry.Schema;
 using Registry.Schema.Packages;
 using Registry.Schema.Uploads;
-using Registry.Server.Http;
+using Registry.Server.Responses;
 
 namespace Registry.Server.Generic;
 

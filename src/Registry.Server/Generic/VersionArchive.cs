@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 using Registry.Schema.Packages;
 using Registry.Schema.Storage;
 using Registry.Server.Hosting;
-using Registry.Server.Http;
+using Registry.Server.Responses;
 
 namespace Registry.Server.Generic;
 

@@ -6,8 +6,8 @@ using GraphQL.Validation;
 using GraphQLParser.AST;
 using Registry.Schema.GraphQL;
 using Registry.Schema.Identity;
+using Registry.Server.Access;
 using Registry.Server.Authentication;
-using Registry.Server.Http;
 
 namespace Registry.Server.GraphQL;
 

@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Registry.Schema.Access;
 using Registry.Schema.Data;
 using Registry.Schema.Hooks;
-using Registry.Schema.Identity;
 using Claim = (System.Guid Token, System.Collections.Generic.List<long> Ids);
 
 namespace Registry.Server.Hooks;

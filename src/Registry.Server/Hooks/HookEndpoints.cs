@@ -1,12 +1,14 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Registry.Schema.Access;
 using Registry.Schema;
 using Registry.Schema.Hooks;
 using Registry.Schema.Identity;
-using Registry.Schema.Lifecycle;
-using Registry.Schema.Packages;
-using Registry.Server.Http;
+using Registry.Server.Access;
+using Registry.Server.OpenApi;
 using Registry.Server.PackagesApi;
+using Registry.Server.Requests;
+using Registry.Server.Responses;
 
 namespace Registry.Server.Hooks;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Net.Http.Headers;
-using Registry.Server.Http;
+using Registry.Server.Access;
 
 namespace Registry.Server.Ide;
 

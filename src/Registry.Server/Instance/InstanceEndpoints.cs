@@ -1,4 +1,6 @@
-using Registry.Server.Http;
+using Registry.Server.Access;
+using Registry.Server.OpenApi;
+using Registry.Server.Responses;
 
 namespace Registry.Server.Instance;
 

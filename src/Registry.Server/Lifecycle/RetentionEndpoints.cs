@@ -1,7 +1,11 @@
+using Registry.Schema.Access;
 using Registry.Schema.Lifecycle;
 using Registry.Schema.Packages;
-using Registry.Server.Http;
+using Registry.Server.Access;
+using Registry.Server.OpenApi;
 using Registry.Server.PackagesApi;
+using Registry.Server.Requests;
+using Registry.Server.Responses;
 
 namespace Registry.Server.Lifecycle;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Registry.Server.Http;
+using Registry.Server.Access;
 
 namespace Registry.Server.Operations;
 

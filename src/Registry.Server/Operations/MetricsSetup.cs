@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Registry.Schema.Diagnostics;
-using Registry.Server.Http;
+using Registry.Server.Access;
 
 namespace Registry.Server.Operations;
 

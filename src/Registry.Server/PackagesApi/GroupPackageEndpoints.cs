@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Access;
 using Registry.Schema.Identity;
 using Registry.Schema.Packages;
-using Registry.Server.Http;
+using Registry.Server.Access;
+using Registry.Server.Responses;
 
 namespace Registry.Server.PackagesApi;
 

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Registry.Server.Hosting;
-using Registry.Server.Http;
+using Registry.Server.Middleware;
 
 namespace Registry.Server.PackagesApi;
 

@@ -1,7 +1,8 @@
 using Registry.Schema.Packages;
 using Registry.Schema.Storage;
+using Registry.Server.Access;
 using Registry.Server.Generic;
-using Registry.Server.Http;
+using Registry.Server.Responses;
 
 namespace Registry.Server.PackagesApi;
 

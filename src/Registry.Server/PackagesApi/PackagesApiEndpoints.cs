@@ -1,5 +1,7 @@
+using Registry.Schema.Access;
 using Registry.Schema.Packages;
-using Registry.Server.Http;
+using Registry.Server.Access;
+using Registry.Server.OpenApi;
 
 namespace Registry.Server.PackagesApi;
 

@@ -1,5 +1,6 @@
 using Registry.Schema.Packages;
-using Registry.Server.Http;
+using Registry.Server.Access;
+using Registry.Server.Responses;
 
 namespace Registry.Server.PackagesApi;
 

@@ -1,9 +1,12 @@
+using Registry.Schema.Access;
 using Registry.Schema.Identity;
 using Registry.Schema.Packages;
-using Registry.Server.Entities;
+using Registry.Server.Access;
+using Registry.Server.EntityJson;
 using Registry.Server.Hosting;
-using Registry.Server.Http;
+using Registry.Server.OpenApi;
 using Registry.Server.PackagesApi;
+using Registry.Server.Responses;
 using MessageJson = Registry.Server.Hooks.HookEndpoints.MessageJson;
 
 namespace Registry.Server.Projects;

@@ -20,7 +20,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
     /// <summary>
     /// Part buffers, pooled but bounded: the shared pool keeps one per thread and more per core, so with uploads
-    /// landing on ever more threads it kept another 8 MiB after every gigabyte or so and memory crept up. Four buffers
+    /// landing on ever more threads it kept ever more buffers and memory crept up (docs/performance.md). Four buffers
     /// serve two concurrent uploads; more rent fresh ones that the GC takes back.
     /// </summary>
     private readonly ArrayPool<byte> _partBuffers;
@@ -189,7 +189,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         /// <summary>
         /// The part being filled. A body declared to be at most half a part (or, declared as nothing, seen so far to be
         /// under 64 KiB) starts in a buffer of its own size and moves to a pooled part buffer only once it outgrows it:
-        /// renting a whole part for every small upload took 480 uploads of 4 KiB, 24 at a time, to 626 MB.
+        /// renting a whole part for every small upload made each of many concurrent small uploads hold a whole part.
         /// </summary>
         private byte[] _buffer;
         private BufferKind _bufferKind;

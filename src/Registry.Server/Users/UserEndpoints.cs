@@ -1,9 +1,11 @@
 using Registry.Schema.Identity;
-using Registry.Server.Entities;
 using Registry.Server.Generic;
 using Registry.Server.Hosting;
-using Registry.Server.Http;
 
+using Registry.Server.Access;
+using Registry.Server.EntityJson;
+using Registry.Server.OpenApi;
+using Registry.Server.Responses;
 namespace Registry.Server.Users;
 
 /// <summary>

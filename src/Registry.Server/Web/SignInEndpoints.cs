@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Registry.Schema.Identity;
-using Registry.Server.Http;
+using Registry.Server.Access;
 
 namespace Registry.Server.Web;
 

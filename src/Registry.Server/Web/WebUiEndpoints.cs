@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Net.Http.Headers;
+using Registry.Schema.Access;
 using Registry.Schema.Identity;
 using Registry.Schema.Packages;
 using Registry.Server.Authentication;

@@ -39,12 +39,12 @@ public sealed class DeployTokenTests(ServerFixture fixture) : IClassFixture<Serv
             Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{readUser}:{read}"))));
         foreach (var project in new[] { top, deep })
         {
-            var url = RegistryServer.GenericUrl(project, "pkg", "1.0", "f.txt");
+            var url = Publishing.Url(project, "pkg", "1.0", "f.txt");
             Assert.Equal("group token", await reader.GetStringAsync(url));
             Assert.Equal("group token", await basic.GetStringAsync(url));
-            await AssertAnswerAsync(await reader.PutAsync(RegistryServer.GenericUrl(project, "pkg", "1.0", "by-reader.txt"), new ByteArrayContent([1])),
+            await AssertAnswerAsync(await reader.PutAsync(Publishing.Url(project, "pkg", "1.0", "by-reader.txt"), new ByteArrayContent([1])),
                 HttpStatusCode.Forbidden, """{"message":"403 Forbidden"}""");
-            await AssertAnswerAsync(await writer.PutAsync(RegistryServer.GenericUrl(project, "pkg", "1.0", "by-writer.txt"), new ByteArrayContent([2])),
+            await AssertAnswerAsync(await writer.PutAsync(Publishing.Url(project, "pkg", "1.0", "by-writer.txt"), new ByteArrayContent([2])),
                 HttpStatusCode.Created, """{"message":"201 Created"}""");
             Assert.Equal(HttpStatusCode.NotFound, (await Server.DownloadAsync(project, "pkg", "1.0", "by-reader.txt")).Status);
             Assert.Equal([2], (await Server.DownloadAsync(project, "pkg", "1.0", "by-writer.txt")).Body);
@@ -53,9 +53,9 @@ public sealed class DeployTokenTests(ServerFixture fixture) : IClassFixture<Serv
         // Another group's private project: neither token may know it exists.
         foreach (var client in new[] { reader, writer })
         {
-            await AssertAnswerAsync(await client.GetAsync(RegistryServer.GenericUrl(other, "pkg", "1.0", "f.txt")),
+            await AssertAnswerAsync(await client.GetAsync(Publishing.Url(other, "pkg", "1.0", "f.txt")),
                 HttpStatusCode.NotFound, """{"message":"404 Project Not Found"}""");
-            await AssertAnswerAsync(await client.PutAsync(RegistryServer.GenericUrl(other, "pkg", "1.0", "intruder.txt"), new ByteArrayContent([3])),
+            await AssertAnswerAsync(await client.PutAsync(Publishing.Url(other, "pkg", "1.0", "intruder.txt"), new ByteArrayContent([3])),
                 HttpStatusCode.NotFound, """{"message":"404 Project Not Found"}""");
         }
         Assert.Equal(HttpStatusCode.NotFound, (await Server.DownloadAsync(other, "pkg", "1.0", "intruder.txt")).Status);
@@ -81,7 +81,7 @@ public sealed class DeployTokenTests(ServerFixture fixture) : IClassFixture<Serv
         {
             $"/api/v4/projects/{project}/packages/{package}",
             $"/api/v4/projects/{project}/packages/{filePackage}/package_files/{fileId}",
-            RegistryServer.GenericUrl(project, "byname", "1.0", "c.txt"),
+            Publishing.Url(project, "byname", "1.0", "c.txt"),
         };
         foreach (var url in deletes)
         {

@@ -19,16 +19,16 @@ public sealed class JobTokenScopeTests(ServerFixture fixture) : IClassFixture<Se
         await Server.AddProjectMemberAsync("jt-scope/own", "jt-scope-dev", "DEVELOPER");
         using var root = Server.Client(RegistryServer.RootToken);
         foreach (var project in new[] { own, @internal, @public })
-            Assert.Equal(HttpStatusCode.Created, (await root.PutAsync(RegistryServer.GenericUrl(project, "p", "1.0", "f.txt"), new StringContent("x"))).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await root.PutAsync(Publishing.Url(project, "p", "1.0", "f.txt"), new StringContent("x"))).StatusCode);
 
         var job = await Server.CreateCiJobTokenAsync("jt-scope/own", devToken);
         using var client = Server.Client(h => h.Add("JOB-TOKEN", job));
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(RegistryServer.GenericUrl(own, "p", "1.0", "f.txt"))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(RegistryServer.GenericUrl(@public, "p", "1.0", "f.txt"))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(RegistryServer.GenericUrl(@internal, "p", "1.0", "f.txt"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Publishing.Url(own, "p", "1.0", "f.txt"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Publishing.Url(@public, "p", "1.0", "f.txt"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(Publishing.Url(@internal, "p", "1.0", "f.txt"))).StatusCode);
 
         // The same user with a personal token does read the internal project.
         using var personal = Server.Client(devToken);
-        Assert.Equal(HttpStatusCode.OK, (await personal.GetAsync(RegistryServer.GenericUrl(@internal, "p", "1.0", "f.txt"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await personal.GetAsync(Publishing.Url(@internal, "p", "1.0", "f.txt"))).StatusCode);
     }
 }

@@ -51,7 +51,7 @@ public sealed class TokenExpiryTests(FakeClockFixture fixture) : IClassFixture<F
             (token, header) = (payload.GetProperty("token").GetString()!, "DEPLOY-TOKEN");
         }
         using var client = Server.Client(h => h.Add(header, token));
-        var url = RegistryServer.GenericUrl(projectId, "pkg", "1.0", "f.txt");
+        var url = Publishing.Url(projectId, "pkg", "1.0", "f.txt");
 
         fixture.Clock.SetUtcNow(expiresAt.AddSeconds(-1));
         using (var before = await client.GetAsync(url))
@@ -59,7 +59,7 @@ public sealed class TokenExpiryTests(FakeClockFixture fixture) : IClassFixture<F
 
         fixture.Clock.SetUtcNow(expiresAt);
         await AssertRefusedAsync(await client.GetAsync(url));
-        await AssertRefusedAsync(await client.PutAsync(RegistryServer.GenericUrl(projectId, "pkg", "1.0", "after.txt"), new ByteArrayContent([1])));
+        await AssertRefusedAsync(await client.PutAsync(Publishing.Url(projectId, "pkg", "1.0", "after.txt"), new ByteArrayContent([1])));
         Assert.Equal(HttpStatusCode.NotFound, (await Server.DownloadAsync(projectId, "pkg", "1.0", "after.txt")).Status);
         if (kind == "personal")
         {
@@ -80,15 +80,15 @@ public sealed class TokenExpiryTests(FakeClockFixture fixture) : IClassFixture<F
         Assert.Empty(payload.Errors());
         Assert.Equal(minted.AddHours(1), payload.GetProperty("expiresAt").GetDateTime().ToUniversalTime(), TimeSpan.FromSeconds(1));
         using var client = Server.Client(h => h.Add("JOB-TOKEN", payload.GetProperty("token").GetString()!));
-        var url = RegistryServer.GenericUrl(projectId, "pkg", "1.0", "f.txt");
+        var url = Publishing.Url(projectId, "pkg", "1.0", "f.txt");
 
         fixture.Clock.SetUtcNow(minted.AddMinutes(59));
-        using (var put = await client.PutAsync(RegistryServer.GenericUrl(projectId, "pkg", "1.0", "in-time.txt"), new ByteArrayContent([1])))
+        using (var put = await client.PutAsync(Publishing.Url(projectId, "pkg", "1.0", "in-time.txt"), new ByteArrayContent([1])))
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
 
         fixture.Clock.SetUtcNow(minted.AddHours(1));
         await AssertRefusedAsync(await client.GetAsync(url));
-        await AssertRefusedAsync(await client.PutAsync(RegistryServer.GenericUrl(projectId, "pkg", "1.0", "late.txt"), new ByteArrayContent([1])));
+        await AssertRefusedAsync(await client.PutAsync(Publishing.Url(projectId, "pkg", "1.0", "late.txt"), new ByteArrayContent([1])));
         Assert.Equal(HttpStatusCode.NotFound, (await Server.DownloadAsync(projectId, "pkg", "1.0", "late.txt")).Status);
     }
 

@@ -20,9 +20,6 @@ public sealed class BeyondGitLabTests(ServerFixture fixture) : IClassFixture<Ser
         return (await Server.CreateProjectAsync(group, "app"), Server.Client(RegistryServer.RootToken));
     }
 
-    private static string Url(long project, string name, string version, string? file = null) =>
-        $"/api/v4/projects/{project}/packages/generic/{name}/{version}" + (file is null ? "" : "/" + file);
-
     [Fact]
     public async Task Delete_by_name_removes_every_file_of_that_name_then_the_version()
     {
@@ -35,18 +32,18 @@ public sealed class BeyondGitLabTests(ServerFixture fixture) : IClassFixture<Ser
         await Server.PublishAsync(pid, "tool", "1.0", "b.bin", "other");
 
         using var dev = Server.Client(devToken);
-        Assert.Equal(HttpStatusCode.Forbidden, (await dev.DeleteAsync(Url(pid, "tool", "1.0", "a.bin"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await dev.DeleteAsync(Publishing.Url(pid, "tool", "1.0", "a.bin"))).StatusCode);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await root.DeleteAsync(Url(pid, "tool", "1.0", "a.bin"))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await root.GetAsync(Url(pid, "tool", "1.0", "a.bin"))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await root.DeleteAsync(Url(pid, "tool", "1.0", "a.bin"))).StatusCode);
-        Assert.Equal("other", await root.GetStringAsync(Url(pid, "tool", "1.0", "b.bin")));
+        Assert.Equal(HttpStatusCode.NoContent, (await root.DeleteAsync(Publishing.Url(pid, "tool", "1.0", "a.bin"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await root.GetAsync(Publishing.Url(pid, "tool", "1.0", "a.bin"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await root.DeleteAsync(Publishing.Url(pid, "tool", "1.0", "a.bin"))).StatusCode);
+        Assert.Equal("other", await root.GetStringAsync(Publishing.Url(pid, "tool", "1.0", "b.bin")));
 
         var (deploy, _) = await Server.CreateDeployTokenAsync("bg-delete/app", "WRITE_PACKAGE_REGISTRY");
         using var writer = Server.Client(h => h.Add("DEPLOY-TOKEN", deploy));
-        Assert.Equal(HttpStatusCode.NoContent, (await writer.DeleteAsync(Url(pid, "tool", "1.0"))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await root.GetAsync(Url(pid, "tool", "1.0", "b.bin"))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await root.DeleteAsync(Url(pid, "tool", "1.0"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await writer.DeleteAsync(Publishing.Url(pid, "tool", "1.0"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await root.GetAsync(Publishing.Url(pid, "tool", "1.0", "b.bin"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await root.DeleteAsync(Publishing.Url(pid, "tool", "1.0"))).StatusCode);
         var list = await root.GetOkAsync($"/api/v4/projects/{pid}/packages");
         Assert.Equal(0, list.GetArrayLength());
     }
@@ -59,7 +56,7 @@ public sealed class BeyondGitLabTests(ServerFixture fixture) : IClassFixture<Ser
         await Server.PublishAsync(pid, "app", "3.0.0", "app.bin", "3.0.0", status: "hidden");
         await Server.PublishAsync(pid, "app", "9.9.9", "other.bin", "no app.bin here");
 
-        var response = await root.GetAsync(Url(pid, "app", "latest", "app.bin"));
+        var response = await root.GetAsync(Publishing.Url(pid, "app", "latest", "app.bin"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("2.0.0-beta", await response.Content.ReadAsStringAsync());
         Assert.Equal("2.0.0-beta", response.Header("X-Package-Version"));
@@ -68,8 +65,8 @@ public sealed class BeyondGitLabTests(ServerFixture fixture) : IClassFixture<Ser
 
         // A version literally named "latest" is served as itself.
         await Server.PublishAsync(pid, "app", "latest", "app.bin", "literal");
-        Assert.Equal("literal", await root.GetStringAsync(Url(pid, "app", "latest", "app.bin")));
-        Assert.Equal(HttpStatusCode.NotFound, (await root.GetAsync(Url(pid, "nothing", "latest", "app.bin"))).StatusCode);
+        Assert.Equal("literal", await root.GetStringAsync(Publishing.Url(pid, "app", "latest", "app.bin")));
+        Assert.Equal(HttpStatusCode.NotFound, (await root.GetAsync(Publishing.Url(pid, "nothing", "latest", "app.bin"))).StatusCode);
     }
 
     [Fact]
@@ -77,11 +74,11 @@ public sealed class BeyondGitLabTests(ServerFixture fixture) : IClassFixture<Ser
     {
         var (pid, root) = await ProjectAsync("bg-zip");
         var big = RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 17);
-        await root.PutAsync(Url(pid, "bundle", "1.0", "big.bin"), new ByteArrayContent(big));
+        await root.PutAsync(Publishing.Url(pid, "bundle", "1.0", "big.bin"), new ByteArrayContent(big));
         await Server.PublishAsync(pid, "bundle", "1.0", "docs/readme.txt", "old");
         await Server.PublishAsync(pid, "bundle", "1.0", "docs/readme.txt", "new");
 
-        var listing = await root.GetOkAsync(Url(pid, "bundle", "1.0"));
+        var listing = await root.GetOkAsync(Publishing.Url(pid, "bundle", "1.0"));
         Assert.Equal(["big.bin", "docs/readme.txt"], listing.EnumerateArray().Select(f => f.GetProperty("file_name").GetString()!).ToArray());
         var readme = listing[1];
         Assert.Equal(3, readme.GetProperty("size").GetInt64());
@@ -90,8 +87,8 @@ public sealed class BeyondGitLabTests(ServerFixture fixture) : IClassFixture<Ser
 
         foreach (var request in new[]
         {
-            new HttpRequestMessage(HttpMethod.Get, Url(pid, "bundle", "1.0") + "?format=zip"),
-            new HttpRequestMessage(HttpMethod.Get, Url(pid, "bundle", "1.0")) { Headers = { { "Accept", "application/zip" } } },
+            new HttpRequestMessage(HttpMethod.Get, Publishing.Url(pid, "bundle", "1.0") + "?format=zip"),
+            new HttpRequestMessage(HttpMethod.Get, Publishing.Url(pid, "bundle", "1.0")) { Headers = { { "Accept", "application/zip" } } },
         })
         {
             using var response = await root.SendAsync(request);
@@ -107,7 +104,7 @@ public sealed class BeyondGitLabTests(ServerFixture fixture) : IClassFixture<Ser
             Assert.Equal(2, sums.Count);
             foreach (var (name, digest) in sums) Assert.Equal(Hex(entries[name]), digest);
         }
-        Assert.Equal(HttpStatusCode.NotFound, (await root.GetAsync(Url(pid, "bundle", "2.0") + "?format=zip")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await root.GetAsync(Publishing.Url(pid, "bundle", "2.0") + "?format=zip")).StatusCode);
     }
 
     public static TheoryData<string, Func<byte[], string>, bool> DigestHeaders => new()
@@ -128,19 +125,19 @@ public sealed class BeyondGitLabTests(ServerFixture fixture) : IClassFixture<Ser
         var body = RandomNumberGenerator.GetBytes(200_000);
         var content = new ByteArrayContent(body);
         content.Headers.TryAddWithoutValidation(header, value(body));
-        var request = new HttpRequestMessage(HttpMethod.Put, Url(pid, "checked", "1.0", "f.bin")) { Content = content };
+        var request = new HttpRequestMessage(HttpMethod.Put, Publishing.Url(pid, "checked", "1.0", "f.bin")) { Content = content };
         if (header == "X-Checksum-Sha256") { request.Headers.Add(header, value(body)); content.Headers.Remove(header); }
         using var response = await root.SendAsync(request);
         if (matches)
         {
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-            Assert.Equal(body, await root.GetByteArrayAsync(Url(pid, "checked", "1.0", "f.bin")));
+            Assert.Equal(body, await root.GetByteArrayAsync(Publishing.Url(pid, "checked", "1.0", "f.bin")));
         }
         else
         {
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Equal("""{"message":"400 Bad request - Checksum mismatch"}""", await response.Content.ReadAsStringAsync());
-            Assert.Equal(HttpStatusCode.NotFound, (await root.GetAsync(Url(pid, "checked", "1.0", "f.bin"))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await root.GetAsync(Publishing.Url(pid, "checked", "1.0", "f.bin"))).StatusCode);
         }
     }
 
@@ -154,23 +151,23 @@ public sealed class BeyondGitLabTests(ServerFixture fixture) : IClassFixture<Ser
         var first = await Server.PublishAsync(pid, "ci", "1.0", "out.tar", "payload");
         var blobsBefore = (await TestBackend.BlobKeysAsync(Server)).Count;
 
-        var plain = await root.PutAsync(Url(pid, "ci", "1.0", "out.tar"), new ByteArrayContent(Encoding.UTF8.GetBytes("payload")));
+        var plain = await root.PutAsync(Publishing.Url(pid, "ci", "1.0", "out.tar"), new ByteArrayContent(Encoding.UTF8.GetBytes("payload")));
         Assert.Equal(HttpStatusCode.Created, plain.StatusCode);
         var again = await Server.PublishAsync(pid, "ci", "1.0", "out.tar", "payload");
         Assert.Equal(first.GetProperty("id").GetInt64(), again.GetProperty("id").GetInt64());
 
-        var declared = new HttpRequestMessage(HttpMethod.Put, Url(pid, "ci", "1.0", "out.tar")) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes("payload")) };
+        var declared = new HttpRequestMessage(HttpMethod.Put, Publishing.Url(pid, "ci", "1.0", "out.tar")) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes("payload")) };
         declared.Headers.Add("X-Checksum-Sha256", Hex(Encoding.UTF8.GetBytes("payload")));
         Assert.Equal(HttpStatusCode.Created, (await root.SendAsync(declared)).StatusCode);
 
-        var different = await root.PutAsync(Url(pid, "ci", "1.0", "out.tar"), new ByteArrayContent(Encoding.UTF8.GetBytes("changed")));
+        var different = await root.PutAsync(Publishing.Url(pid, "ci", "1.0", "out.tar"), new ByteArrayContent(Encoding.UTF8.GetBytes("changed")));
         Assert.Equal(HttpStatusCode.BadRequest, different.StatusCode);
         Assert.Equal("""{"message":"400 Bad request - Duplicate package is not allowed"}""", await different.Content.ReadAsStringAsync());
 
         Assert.Equal(blobsBefore, (await TestBackend.BlobKeysAsync(Server)).Count);
         var files = await root.GetOkAsync($"/api/v4/projects/{pid}/packages/{first.GetProperty("package_id").GetInt64()}/package_files");
         Assert.Equal(1, files.GetArrayLength());
-        Assert.Equal("payload", await root.GetStringAsync(Url(pid, "ci", "1.0", "out.tar")));
+        Assert.Equal("payload", await root.GetStringAsync(Publishing.Url(pid, "ci", "1.0", "out.tar")));
     }
 
     [Fact]
@@ -181,7 +178,7 @@ public sealed class BeyondGitLabTests(ServerFixture fixture) : IClassFixture<Ser
         var packageId = file.GetProperty("package_id").GetInt64();
         Assert.Equal(JsonValueKind.Null, (await root.GetOkAsync($"/api/v4/projects/{pid}/packages/{packageId}")).GetProperty("last_downloaded_at").ValueKind);
 
-        await root.GetStringAsync(Url(pid, "stat", "1.0", "f.txt"));
+        await root.GetStringAsync(Publishing.Url(pid, "stat", "1.0", "f.txt"));
         var rest = (await root.GetOkAsync($"/api/v4/projects/{pid}/packages/{packageId}")).GetProperty("last_downloaded_at").GetString();
         Assert.NotNull(rest);
         var gql = await Server.GraphQLAsync($$"""{ package(id: "gid://gitlab/Packages::Package/{{packageId}}") { lastDownloadedAt } }""");

@@ -54,7 +54,7 @@ public sealed class TusClientTests
         var result = await RunAsync(server.BaseAddress.Port, null, project, "bad.bin", declareSha256: true, wrongSha256: true, cutAt: 0);
         Assert.Contains("Checksum mismatch", result.GetProperty("error").GetString());
         using var client = server.Client(RegistryServer.RootToken);
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(RegistryServer.GenericUrl(project, "tus", "1.0.0", "bad.bin"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(Publishing.Url(project, "tus", "1.0.0", "bad.bin"))).StatusCode);
     }
 
     private static async Task AssertResumedAndPublishedAsync(RegistryServer server, long project, string file, JsonElement result)
@@ -70,7 +70,7 @@ public sealed class TusClientTests
         Assert.All(accepted, o => Assert.InRange(o, 1, Size - 1));
 
         using var client = server.Client(RegistryServer.RootToken);
-        using var download = await client.GetAsync(RegistryServer.GenericUrl(project, "tus", "1.0.0", file));
+        using var download = await client.GetAsync(Publishing.Url(project, "tus", "1.0.0", file));
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         var bytes = await download.Content.ReadAsByteArrayAsync();
         Assert.Equal(Size, bytes.Length);
@@ -95,7 +95,7 @@ public sealed class TusClientTests
         start.Environment["TARGET_PORT"] = port.ToString();
         if (resumePort is { } resume) start.Environment["RESUME_PORT"] = resume.ToString();
         start.Environment["TOKEN"] = RegistryServer.RootToken;
-        start.Environment["UPLOAD_PATH"] = RegistryServer.GenericUrl(project, "tus", "1.0.0", file);
+        start.Environment["UPLOAD_PATH"] = Publishing.Url(project, "tus", "1.0.0", file);
         if (declareSha256) start.Environment["DECLARE_SHA256"] = wrongSha256 ? "wrong" : "yes";
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

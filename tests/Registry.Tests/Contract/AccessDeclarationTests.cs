@@ -2,7 +2,7 @@ using GraphQL.Types;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Registry.Schema.Access;
-using Registry.Server.Http;
+using Registry.Server.Access;
 using Registry.Tests.Infrastructure;
 
 namespace Registry.Tests.Contract;

@@ -19,7 +19,7 @@ public sealed class GitLabApiConventionsTests(ProjectFixture fixture) : IClassFi
         using var root = Server.Client(RegistryServer.RootToken);
         using var anonymous = Server.Client();
         var id = fixture.ProjectId;
-        var url = RegistryServer.GenericUrl(id, "ct-pkg", "1.0.0", "f.txt");
+        var url = Publishing.Url(id, "ct-pkg", "1.0.0", "f.txt");
         var responses = new List<(string What, HttpResponseMessage Response)>
         {
             ("PUT 201", await root.PutAsync(url, new ByteArrayContent(Encoding.UTF8.GetBytes("x")))),
@@ -27,7 +27,7 @@ public sealed class GitLabApiConventionsTests(ProjectFixture fixture) : IClassFi
             ("PUT 400 param", await root.PutAsync(url + "?status=bogus", new ByteArrayContent([]))),
             ("PUT 400 message", await root.PutAsync(url, new ByteArrayContent(Encoding.UTF8.GetBytes("y")) { Headers = { { "X-Checksum-Sha256", new string('0', 64) } } })),
             ("GET 401", await anonymous.GetAsync(url)),
-            ("GET 404", await root.GetAsync(RegistryServer.GenericUrl(id, "missing", "1.0.0", "f.txt"))),
+            ("GET 404", await root.GetAsync(Publishing.Url(id, "missing", "1.0.0", "f.txt"))),
             ("version listing", await root.GetAsync($"/api/v4/projects/{id}/packages/generic/ct-pkg/1.0.0")),
             ("packages list", await root.GetAsync($"/api/v4/projects/{id}/packages")),
             ("group packages list", await root.GetAsync("/api/v4/groups/fixture-group/packages")),

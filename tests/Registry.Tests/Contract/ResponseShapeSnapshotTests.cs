@@ -49,7 +49,7 @@ public sealed class ResponseShapeSnapshotTests(ServerFixture fixture) : IClassFi
         var projectId = await Server.CreateProjectAsync("shapes", "app");
         using var root = Server.Client(RegistryServer.RootToken);
         using var anonymous = Server.Client();
-        var url = RegistryServer.GenericUrl(projectId, "shape-pkg", "1.2.3", "dir/file.txt");
+        var url = Publishing.Url(projectId, "shape-pkg", "1.2.3", "dir/file.txt");
 
         await MatchResponseAsync(await root.PutAsync(url, new ByteArrayContent(Encoding.UTF8.GetBytes("hello"))), HttpStatusCode.Created, "put-201");
         await MatchResponseAsync(await root.PutAsync(url + "?select=package_file", new ByteArrayContent(Encoding.UTF8.GetBytes("hello"))),
@@ -61,8 +61,8 @@ public sealed class ResponseShapeSnapshotTests(ServerFixture fixture) : IClassFi
         await MatchResponseAsync(await root.GetAsync($"/api/v4/projects/{projectId}/packages/generic/shape-pkg/1.2.3"), HttpStatusCode.OK, "version-listing");
 
         await MatchResponseAsync(await anonymous.GetAsync(url), HttpStatusCode.Unauthorized, "401");
-        await MatchResponseAsync(await root.GetAsync(RegistryServer.GenericUrl(projectId, "missing", "1.0", "f")), HttpStatusCode.NotFound, "404-package");
-        await MatchResponseAsync(await root.PutAsync(RegistryServer.GenericUrl(projectId, "p", "1.0", "f") + "?status=bogus", new ByteArrayContent([])),
+        await MatchResponseAsync(await root.GetAsync(Publishing.Url(projectId, "missing", "1.0", "f")), HttpStatusCode.NotFound, "404-package");
+        await MatchResponseAsync(await root.PutAsync(Publishing.Url(projectId, "p", "1.0", "f") + "?status=bogus", new ByteArrayContent([])),
             HttpStatusCode.BadRequest, "400-param");
     }
 
@@ -72,7 +72,7 @@ public sealed class ResponseShapeSnapshotTests(ServerFixture fixture) : IClassFi
         await Server.CreateGroupAsync("gshapes");
         var projectId = await Server.CreateProjectAsync("gshapes", "app");
         using var root = Server.Client(RegistryServer.RootToken);
-        var record = JObject.Parse(await (await root.PutAsync(RegistryServer.GenericUrl(projectId, "gpkg", "2.0.0", "a.bin") + "?select=package_file",
+        var record = JObject.Parse(await (await root.PutAsync(Publishing.Url(projectId, "gpkg", "2.0.0", "a.bin") + "?select=package_file",
             new ByteArrayContent(Encoding.UTF8.GetBytes("payload")))).Content.ReadAsStringAsync());
         using var http = await root.PostAsJsonAsync("/api/graphql", new { query = $$"""
             { package(id: "gid://gitlab/Packages::Package/{{record["package_id"]}}") {

@@ -68,7 +68,7 @@ public sealed class AuthMatrixFixture : IAsyncLifetime
     }
 
     public static string Url(string project, string file) =>
-        RegistryServer.GenericUrl(Uri.EscapeDataString(project), "matrix", "1.0.0", file);
+        Publishing.Url(project, "matrix", "1.0.0", file);
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }

@@ -21,7 +21,7 @@ public sealed class BootstrapAndSecretsTests(ServerFixture fixture) : IClassFixt
         await Server.CreateGroupAsync("boot-group");
         var projectId = await Server.CreateProjectAsync("boot-group", "app");
         using var client = Server.Client(RegistryServer.RootToken);
-        var url = RegistryServer.GenericUrl(projectId, "boot", "1.0.0", "root.txt");
+        var url = Publishing.Url(projectId, "boot", "1.0.0", "root.txt");
         Assert.Equal(HttpStatusCode.Created, (await client.PutAsync(url, new ByteArrayContent([42]))).StatusCode);
         Assert.Equal([42], await client.GetByteArrayAsync(url));
 
@@ -44,7 +44,7 @@ public sealed class BootstrapAndSecretsTests(ServerFixture fixture) : IClassFixt
         foreach (var (header, token) in new[] { ("PRIVATE-TOKEN", personal), ("PRIVATE-TOKEN", readOnly), ("DEPLOY-TOKEN", deploy), ("JOB-TOKEN", job) })
         {
             using var client = Server.Client(h => h.Add(header, token));
-            var put = await client.PutAsync(RegistryServer.GenericUrl("secret-group%2Fapp", "s", "1.0.0", "f.txt"), new ByteArrayContent([1]));
+            var put = await client.PutAsync(Publishing.Url("secret-group/app", "s", "1.0.0", "f.txt"), new ByteArrayContent([1]));
             Assert.NotEqual(HttpStatusCode.Unauthorized, put.StatusCode);
         }
 

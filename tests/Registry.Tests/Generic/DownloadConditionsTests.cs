@@ -25,7 +25,7 @@ public sealed class DownloadConditionsTests(DownloadConditionsTests.Fixture fixt
             Server = await RegistryServer.StartAsync();
             var project = await Server.CreateUniqueProjectAsync("cond");
             await Server.PublishAsync(project, "cond", "1.0.0", "c.bin", Content);
-            Url = RegistryServer.GenericUrl(project, "cond", "1.0.0", "c.bin");
+            Url = Publishing.Url(project, "cond", "1.0.0", "c.bin");
         }
 
         public Task DisposeAsync() => Server.DisposeAsync().AsTask();

@@ -20,7 +20,7 @@ public sealed class OrphanBlobTests
             await first.CreateGroupAsync("orphans");
             var project = await first.CreateProjectAsync("orphans", "app");
             using (var root = first.Client(RegistryServer.RootToken))
-                Assert.Equal(HttpStatusCode.Created, (await root.PutAsync(RegistryServer.GenericUrl(project, "p", "1.0", "kept.bin"), new ByteArrayContent(kept))).StatusCode);
+                Assert.Equal(HttpStatusCode.Created, (await root.PutAsync(Publishing.Url(project, "p", "1.0", "kept.bin"), new ByteArrayContent(kept))).StatusCode);
             await TestBackend.PutBlobDirectlyAsync(first, "files/zz/zz/orphan-from-a-crash", orphan);
             await first.StopKeepingDataAsync();
 
@@ -29,7 +29,7 @@ public sealed class OrphanBlobTests
                 "the unreferenced blob is removed");
             Assert.Single(await TestBackend.BlobsWithContentAsync(second, kept));
             using var client = second.Client(RegistryServer.RootToken);
-            Assert.Equal(kept, await client.GetByteArrayAsync(RegistryServer.GenericUrl(project, "p", "1.0", "kept.bin")));
+            Assert.Equal(kept, await client.GetByteArrayAsync(Publishing.Url(project, "p", "1.0", "kept.bin")));
         }
         finally
         {

@@ -45,7 +45,7 @@ public sealed class PackageFileDigestsTests
         // A client's Content-MD5 is checked even though MD5 is not recorded: a wrong one is refused, a right one stored without it.
         using var root = server.Client(RegistryServer.RootToken);
         var project = await server.CreateUniqueProjectAsync("dg-md5");
-        var url = RegistryServer.GenericUrl(project, "md5", "1.0.0", "f.bin");
+        var url = Publishing.Url(project, "md5", "1.0.0", "f.bin");
         var wrong = new ByteArrayContent(body);
         wrong.Headers.TryAddWithoutValidation("Content-MD5", Convert.ToBase64String(MD5.HashData([1, 2, 3])));
         using (var refused = await root.PutAsync(url, wrong)) Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
@@ -65,7 +65,7 @@ public sealed class PackageFileDigestsTests
         var body = RandomNumberGenerator.GetBytes(Size);
         var project = await server.CreateUniqueProjectAsync("dg-tus");
         using var root = server.Client(RegistryServer.RootToken);
-        var create = new HttpRequestMessage(HttpMethod.Post, RegistryServer.GenericUrl(project, "tus", "1.0.0", "f.bin"));
+        var create = new HttpRequestMessage(HttpMethod.Post, Publishing.Url(project, "tus", "1.0.0", "f.bin"));
         create.Headers.Add("Tus-Resumable", "1.0.0");
         create.Headers.Add("Upload-Length", body.Length.ToString());
         using var created = await root.SendAsync(create);
@@ -97,11 +97,11 @@ public sealed class PackageFileDigestsTests
     {
         var project = await server.CreateUniqueProjectAsync("dg");
         using var root = server.Client(RegistryServer.RootToken);
-        using var put = await root.PutAsync(RegistryServer.GenericUrl(project, "digests", "1.0.0", "f.bin") + "?select=package_file",
+        using var put = await root.PutAsync(Publishing.Url(project, "digests", "1.0.0", "f.bin") + "?select=package_file",
             new ByteArrayContent(body));
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         var uploaded = JsonDocument.Parse(await put.Content.ReadAsStringAsync()).RootElement;
-        Assert.Equal(body, await root.GetByteArrayAsync(RegistryServer.GenericUrl(project, "digests", "1.0.0", "f.bin")));
+        Assert.Equal(body, await root.GetByteArrayAsync(Publishing.Url(project, "digests", "1.0.0", "f.bin")));
 
         var packageId = uploaded.GetProperty("package_id").GetInt64();
         var rest = JsonDocument.Parse(await root.GetStringAsync($"/api/v4/projects/{project}/packages/{packageId}/package_files"))

@@ -18,11 +18,11 @@ public sealed class PublishAndDownloadTests(ServerFixture fixture) : IClassFixtu
         using var client = Server.Client(RegistryServer.RootToken);
         var body = RandomNumberGenerator.GetBytes(4096);
 
-        var put = await client.PutAsync(RegistryServer.GenericUrl("pd-group%2Fapp", "my_package", "0.0.1", "file.txt"), new ByteArrayContent(body));
+        var put = await client.PutAsync(Publishing.Url("pd-group/app", "my_package", "0.0.1", "file.txt"), new ByteArrayContent(body));
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         Assert.Equal("""{"message":"201 Created"}""", await put.Content.ReadAsStringAsync());
 
-        var get = await client.GetAsync(RegistryServer.GenericUrl(projectId, "my_package", "0.0.1", "file.txt"));
+        var get = await client.GetAsync(Publishing.Url(projectId, "my_package", "0.0.1", "file.txt"));
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         Assert.Equal(body, await get.Content.ReadAsByteArrayAsync());
         Assert.Equal("application/octet-stream", get.Content.Headers.ContentType!.MediaType);
@@ -38,7 +38,7 @@ public sealed class PublishAndDownloadTests(ServerFixture fixture) : IClassFixtu
         await Server.CreateGroupAsync("sel-group");
         var projectId = await Server.CreateProjectAsync("sel-group", "app");
         using var client = Server.Client(RegistryServer.RootToken);
-        var put = await client.PutAsync(RegistryServer.GenericUrl(projectId, "pkg", "1.0.0", "a.bin") + "?select=package_file", new ByteArrayContent([]));
+        var put = await client.PutAsync(Publishing.Url(projectId, "pkg", "1.0.0", "a.bin") + "?select=package_file", new ByteArrayContent([]));
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         var json = await put.Content.ReadFromJsonAsync<JsonElement>();
         string[] expected = ["id", "package_id", "created_at", "updated_at", "size", "file_store", "file_md5", "file_sha1", "file_name", "file", "file_sha256"];

@@ -12,7 +12,7 @@ namespace Registry.Tests.Generic;
 public sealed class StatusSelectAndDuplicatesTests(ProjectFixture fixture) : IClassFixture<ProjectFixture>
 {
     private RegistryServer Server => fixture.Server;
-    private string Url(string name, string version, string file) => RegistryServer.GenericUrl(fixture.ProjectId, name, version, file);
+    private string Url(string name, string version, string file) => Publishing.Url(fixture.ProjectId, name, version, file);
 
     [Fact]
     public async Task Hidden_upload_is_stored_hidden_and_still_downloads()
@@ -120,7 +120,7 @@ public sealed class StatusSelectAndDuplicatesTests(ProjectFixture fixture) : ICl
             Assert.EndsWith("Not Found", message, StringComparison.OrdinalIgnoreCase);
         }
 
-        var noProject = await client.GetAsync(RegistryServer.GenericUrl(999999, "known-pkg", "1.0.0", "known.txt"));
+        var noProject = await client.GetAsync(Publishing.Url(999999, "known-pkg", "1.0.0", "known.txt"));
         Assert.Equal(HttpStatusCode.NotFound, noProject.StatusCode);
         Assert.Equal("""{"message":"404 Project Not Found"}""", await noProject.Content.ReadAsStringAsync());
     }

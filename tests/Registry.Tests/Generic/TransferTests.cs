@@ -23,7 +23,7 @@ public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerF
         var project = await Server.CreateUniqueProjectAsync("tr-big");
         using var client = Server.Client(RegistryServer.RootToken);
         const long size = 40L * 1024 * 1024;
-        var url = RegistryServer.GenericUrl(project, "big", "1.0.0", "big.bin");
+        var url = Publishing.Url(project, "big", "1.0.0", "big.bin");
 
         var put = await client.PutAsync(url, new GeneratedContent(size, seed: 40));
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
@@ -48,7 +48,7 @@ public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerF
 
         var uploads = Enumerable.Range(0, count).Select(async i =>
         {
-            var url = RegistryServer.GenericUrl(project, "par", "2.0.0", $"f{i}.bin") + (i % 2 == 0 ? "?select=package_file" : "");
+            var url = Publishing.Url(project, "par", "2.0.0", $"f{i}.bin") + (i % 2 == 0 ? "?select=package_file" : "");
             using var response = await client.PutAsync(url, new GeneratedContent(sizes[i], seed: 100 + i));
             var body = await response.Content.ReadAsStringAsync();
             return (i, response.StatusCode, body);
@@ -75,7 +75,7 @@ public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerF
 
         for (var i = 0; i < count; i++)
         {
-            using var get = await client.GetAsync(RegistryServer.GenericUrl(project, "par", "2.0.0", $"f{i}.bin"), HttpCompletionOption.ResponseHeadersRead);
+            using var get = await client.GetAsync(Publishing.Url(project, "par", "2.0.0", $"f{i}.bin"), HttpCompletionOption.ResponseHeadersRead);
             Assert.Equal(HttpStatusCode.OK, get.StatusCode);
             var (sha, length) = await StreamHash.Sha256Async(await get.Content.ReadAsStreamAsync());
             Assert.Equal(sizes[i], length);
@@ -106,7 +106,7 @@ public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerF
 
         var results = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
         {
-            using var response = await client.PutAsync(RegistryServer.GenericUrl(project, "dup", "1.0.0", "same.bin"), new GeneratedContent(256 * 1024, seed: 300 + i));
+            using var response = await client.PutAsync(Publishing.Url(project, "dup", "1.0.0", "same.bin"), new GeneratedContent(256 * 1024, seed: 300 + i));
             return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
         }));
 
@@ -131,7 +131,7 @@ public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerF
         var project = await Server.CreateUniqueProjectAsync("tr-cond");
         using var client = Server.Client(RegistryServer.RootToken);
         const long size = 100_000;
-        var url = RegistryServer.GenericUrl(project, "cond", "1.0.0", "c.bin");
+        var url = Publishing.Url(project, "cond", "1.0.0", "c.bin");
         Assert.Equal(HttpStatusCode.Created, (await client.PutAsync(url, new GeneratedContent(size, seed: 7))).StatusCode);
         var sha = GeneratedContent.Sha256(size, seed: 7);
 
@@ -174,7 +174,7 @@ public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerF
     public async Task Expect_continue_upload_without_credentials_is_refused_before_the_body()
     {
         var project = await Server.CreateUniqueProjectAsync("tr-expect");
-        var url = RegistryServer.GenericUrl(project, "expect", "1.0.0", "e.bin");
+        var url = Publishing.Url(project, "expect", "1.0.0", "e.bin");
         var anonymous = await RawHttp.SendHeadersOnlyAsync(Server.BaseAddress, url, contentLength: 10 * 1024 * 1024, token: null);
         Assert.Equal(401, anonymous.Status);
         Assert.Equal("""{"message":"401 Unauthorized"}""", anonymous.Text);
@@ -187,7 +187,7 @@ public sealed class TransferTests(ServerFixture fixture) : IClassFixture<ServerF
     public async Task Upload_broken_off_mid_body_leaves_nothing_behind()
     {
         var project = await Server.CreateUniqueProjectAsync("tr-broken");
-        var url = RegistryServer.GenericUrl(project, "broken", "1.0.0", "half.bin");
+        var url = Publishing.Url(project, "broken", "1.0.0", "half.bin");
         var before = (await TestBackend.BlobKeysAsync(Server)).ToHashSet();
 
         // 12 of 24 MiB: more than an S3 part, so the write in progress shows on either store before the break.
@@ -227,7 +227,7 @@ public sealed class TransferLimitTests(SmallLimitFixture fixture) : IClassFixtur
     {
         var project = await Server.CreateUniqueProjectAsync(declareLength ? "tr-lim-cl" : "tr-lim-chunked");
         using var client = Server.Client(RegistryServer.RootToken);
-        var url = RegistryServer.GenericUrl(project, "lim", "1.0.0", "at-limit.bin");
+        var url = Publishing.Url(project, "lim", "1.0.0", "at-limit.bin");
         var before = (await TestBackend.BlobKeysAsync(Server)).ToHashSet();
 
         var content = new GeneratedContent(Limit, seed: 1, declareLength);
@@ -248,7 +248,7 @@ public sealed class TransferLimitTests(SmallLimitFixture fixture) : IClassFixtur
     {
         var project = await Server.CreateUniqueProjectAsync(declareLength ? "tr-under-cl" : "tr-under-chunked");
         using var client = Server.Client(RegistryServer.RootToken);
-        var url = RegistryServer.GenericUrl(project, "lim", "1.0.0", "under.bin");
+        var url = Publishing.Url(project, "lim", "1.0.0", "under.bin");
 
         using var put = await client.PutAsync(url, new GeneratedContent(Limit - 1, seed: 2, declareLength));
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
@@ -263,7 +263,7 @@ public sealed class TransferLimitTests(SmallLimitFixture fixture) : IClassFixtur
     public async Task Over_limit_is_refused_from_headers_without_the_body()
     {
         var project = await Server.CreateUniqueProjectAsync("tr-lim-expect");
-        var url = RegistryServer.GenericUrl(project, "lim", "1.0.0", "e.bin");
+        var url = Publishing.Url(project, "lim", "1.0.0", "e.bin");
         var answer = await RawHttp.SendHeadersOnlyAsync(Server.BaseAddress, url, contentLength: Limit, RegistryServer.RootToken);
         Assert.Equal(400, answer.Status);
         Assert.Equal("""{"message":"400 Bad request - File is too large"}""", answer.Text);
@@ -287,7 +287,7 @@ public sealed class StalledUploadTests : IAsyncLifetime
         await _server.CreateGroupAsync("stall");
         var projectId = await _server.CreateProjectAsync("stall", "app");
         var before = await StoreSnapshot.TakeAsync(_server);
-        var url = RegistryServer.GenericUrl(projectId, "stalled", "1.0", "f.bin");
+        var url = Publishing.Url(projectId, "stalled", "1.0", "f.bin");
 
         var answer = await RawHttp.SendThenStallAsync(_server.BaseAddress, url, contentLength: 1024 * 1024, send: 100 * 1024, RegistryServer.RootToken);
 

@@ -46,7 +46,7 @@ public sealed class TusFixture : IAsyncLifetime
 public sealed class TusProtocolTests(TusFixture fixture) : IClassFixture<TusFixture>
 {
     private RegistryServer Server => fixture.Server;
-    private string Url(string name, string file, string version = "1.0.0") => RegistryServer.GenericUrl(fixture.ProjectId, name, version, file);
+    private string Url(string name, string file, string version = "1.0.0") => Publishing.Url(fixture.ProjectId, name, version, file);
 
     /// <summary>A client with <paramref name="token"/> (the developer's when null; anonymous when empty).</summary>
     private HttpClient Client(string? token = null) => token == "" ? Server.Client() : Server.Client(token ?? fixture.Developer);
@@ -267,7 +267,7 @@ public sealed class TusProtocolTests(TusFixture fixture) : IClassFixture<TusFixt
         await SameAsPut(Url("tus-anon", "a.bin"), null);                                  // 401
         await SameAsPut(Url("tus-anon", "a.bin"), "not-a-token-at-all-xxxxx");            // 401
         await SameAsPut(Url("tus-rep", "a.bin"), fixture.Reporter);                         // 403
-        await SameAsPut(RegistryServer.GenericUrl(999999, "x", "1.0.0", "a.bin"), fixture.Developer); // 404
+        await SameAsPut(Publishing.Url(999999, "x", "1.0.0", "a.bin"), fixture.Developer); // 404
         await SameAsPut(Url("bad name!", "a.bin"), fixture.Developer);                     // 400 package_name
         await SameAsPut(Url("tus-ok", "bad~"), fixture.Developer);                          // 400 file_name
 
@@ -389,7 +389,7 @@ public sealed class TusLifetimeTests
         await server.CreateGroupAsync("tusx");
         var project = await server.CreateProjectAsync("tusx", "app");
         using var client = server.Client(RegistryServer.RootToken);
-        var location = await CreateAsync(client, RegistryServer.GenericUrl(project, "exp", "1.0.0", "e.bin"), 10);
+        var location = await CreateAsync(client, Publishing.Url(project, "exp", "1.0.0", "e.bin"), 10);
         using (var patch = await client.SendAsync(Tus(HttpMethod.Patch, location, 0, [1, 2, 3]))) Assert.Equal(HttpStatusCode.NoContent, patch.StatusCode);
         using (var head = await client.SendAsync(Tus(HttpMethod.Head, location)))
             Assert.True(DateTime.Parse(head.Headers.GetValues("Upload-Expires").Single()).ToUniversalTime() > DateTime.UtcNow.AddSeconds(-1));
@@ -419,7 +419,7 @@ public sealed class TusLifetimeTests
         {
             await server.CreateGroupAsync("tusr");
             var project = await server.CreateProjectAsync("tusr", "app");
-            url = RegistryServer.GenericUrl(project, "restart", "1.0.0", "r.bin");
+            url = Publishing.Url(project, "restart", "1.0.0", "r.bin");
             using (var client = server.Client(RegistryServer.RootToken))
             {
                 location = await CreateAsync(client, url, bytes.Length);

@@ -11,9 +11,13 @@ namespace Registry.Tests.Infrastructure;
 /// </summary>
 public static class Publishing
 {
-    /// <summary>The generic package URL of a file; <paramref name="query"/> without its <c>?</c>.</summary>
-    public static string Url(object project, string name, string version, string file, string? query = null) =>
-        RegistryServer.GenericUrl(ProjectSegment(project), name, version, file) + (string.IsNullOrEmpty(query) ? "" : "?" + query);
+    /// <summary>
+    /// The generic package URL of a file (of the version without <paramref name="file"/>), the one builder of it in the
+    /// tests; <paramref name="query"/> without its <c>?</c>. A test of a URL's own shape writes the URL out instead.
+    /// </summary>
+    public static string Url(object project, string name, string version, string? file = null, string? query = null) =>
+        $"/api/v4/projects/{ProjectSegment(project)}/packages/generic/{name}/{version}" + (file is null ? "" : "/" + file)
+        + (string.IsNullOrEmpty(query) ? "" : "?" + query);
 
     /// <summary>A project id as the URL carries it: a number as is, a full path escaped (<c>group%2Fapp</c>).</summary>
     public static string ProjectSegment(object project) => project is string path ? Uri.EscapeDataString(path) : project.ToString()!;

@@ -67,10 +67,6 @@ public sealed class RegistryServer : IRegistryEndpoint, IAsyncDisposable
         return new RegistryServer(app, new Uri(address), dataPath) { Instance = instance };
     }
 
-    /// <summary>The generic package URL; <paramref name="project"/> is written as given (see <see cref="Publishing.Url"/> to escape a path).</summary>
-    public static string GenericUrl(object project, string name, string version, string file) =>
-        $"/api/v4/projects/{project}/packages/generic/{name}/{version}/{file}";
-
     /// <summary>Stops the server but keeps its data folder, so a new server can start on <see cref="DataPath"/>.</summary>
     public async Task StopKeepingDataAsync()
     {

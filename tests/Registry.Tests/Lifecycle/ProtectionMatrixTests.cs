@@ -136,7 +136,7 @@ public sealed class ProtectionMatrixTests(ProtectionMatrixFixture fixture) : ICl
             var name = $"{prefix}-{actor.Replace(' ', '-').Replace("'", "")}";
             await Server.PublishAsync(ProtectionMatrixFixture.Project, name, "1.0.0", "f.bin", [1]);
             var (status, body) = await SendAsync(actor, HttpMethod.Delete,
-                $"/api/v4/projects/{Uri.EscapeDataString(ProtectionMatrixFixture.Project)}/packages/generic/{name}/1.0.0");
+                Publishing.Url(ProtectionMatrixFixture.Project, name, "1.0.0"));
             var expected = allowed ? HttpStatusCode.NoContent : HttpStatusCode.Forbidden;
             var protectedMessage = """{"message":"403 Forbidden - Package is deletion protected."}""";
             if (status != expected || !allowed && mayDeleteAtAll && body != protectedMessage)

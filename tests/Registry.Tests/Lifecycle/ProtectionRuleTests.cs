@@ -244,8 +244,8 @@ public sealed class ProtectionRuleTests(ProtectionFixture fixture) : IClassFixtu
         var project = Uri.EscapeDataString(ProtectionFixture.Project);
         return new()
         {
-            ["generic version"] = (HttpMethod.Delete, $"/api/v4/projects/{project}/packages/generic/{name}/2.0.0"),
-            ["generic file"] = (HttpMethod.Delete, $"/api/v4/projects/{project}/packages/generic/{name}/1.0.0/a.bin"),
+            ["generic version"] = (HttpMethod.Delete, Publishing.Url(ProtectionFixture.Project, name, "2.0.0")),
+            ["generic file"] = (HttpMethod.Delete, Publishing.Url(ProtectionFixture.Project, name, "1.0.0", "a.bin")),
             ["packages api package"] = (HttpMethod.Delete, $"/api/v4/projects/{project}/packages/{packageId}"),
             ["packages api file"] = (HttpMethod.Delete, $"/api/v4/projects/{project}/packages/{packageId}/package_files/{file.GetProperty("id").GetInt64()}"),
         };

@@ -21,7 +21,7 @@ public sealed class BackupAndVerifyTests
         async Task UploadAsync(int n)
         {
             var content = RandomNumberGenerator.GetBytes(RandomNumberGenerator.GetInt32(1, 300_000));
-            var url = RegistryServer.GenericUrl("bk%2Fapp", $"pkg{n % 3}", $"1.0.{n % 5}", $"file{n}.bin");
+            var url = Publishing.Url("bk/app", $"pkg{n % 3}", $"1.0.{n % 5}", $"file{n}.bin");
             using var put = await client.PutAsync(url, new ByteArrayContent(content));
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
             acknowledged[url] = (content, DateTime.UtcNow);
@@ -75,7 +75,7 @@ public sealed class BackupAndVerifyTests
         await server.CreateGroupAsync("vf");
         await server.CreateProjectAsync("vf", "app");
         using var client = server.Client(RegistryServer.RootToken);
-        var urls = Enumerable.Range(0, 4).Select(i => RegistryServer.GenericUrl("vf%2Fapp", "pkg", "1.0.0", $"f{i}.bin")).ToList();
+        var urls = Enumerable.Range(0, 4).Select(i => Publishing.Url("vf/app", "pkg", "1.0.0", $"f{i}.bin")).ToList();
         foreach (var url in urls)
             Assert.Equal(HttpStatusCode.Created, (await client.PutAsync(url, new ByteArrayContent(RandomNumberGenerator.GetBytes(5000)))).StatusCode);
         var clean = new StringWriter();

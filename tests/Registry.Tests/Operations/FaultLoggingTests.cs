@@ -20,7 +20,7 @@ public sealed class FaultLoggingTests
         {
             var statuses = await Task.WhenAll(Enumerable.Range(0, 16).Select(async i =>
             {
-                using var put = await client.PutAsync(RegistryServer.GenericUrl("race%2Fapp", "pkg", $"1.0.{round}", $"f{i}.bin"),
+                using var put = await client.PutAsync(Publishing.Url("race/app", "pkg", $"1.0.{round}", $"f{i}.bin"),
                     new ByteArrayContent(new byte[1024]));
                 return put.StatusCode;
             }));
@@ -47,7 +47,7 @@ public sealed class FaultLoggingTests
         {
             var statuses = await Task.WhenAll(Enumerable.Range(0, 16).Select(async i =>
             {
-                using var put = await client.PutAsync(RegistryServer.GenericUrl("strict%2Fapp", "pkg", $"1.0.{round}", $"f{i}.bin"),
+                using var put = await client.PutAsync(Publishing.Url("strict/app", "pkg", $"1.0.{round}", $"f{i}.bin"),
                     new ByteArrayContent(new byte[1024]));
                 return put.StatusCode;
             }));
@@ -65,7 +65,7 @@ public sealed class FaultLoggingTests
             configureServices: logs.AddTo);
         await server.CreateGroupAsync("stall");
         var projectId = await server.CreateProjectAsync("stall", "app");
-        var answer = await RawHttp.SendThenStallAsync(server.BaseAddress, RegistryServer.GenericUrl(projectId, "stalled", "1.0", "f.bin"),
+        var answer = await RawHttp.SendThenStallAsync(server.BaseAddress, Publishing.Url(projectId, "stalled", "1.0", "f.bin"),
             contentLength: 1024 * 1024, send: 100 * 1024, RegistryServer.RootToken);
         Assert.Equal(408, answer.Status);
         // Kestrel's line about the unread rest of the body comes as the connection winds down, after the answer.

@@ -21,7 +21,7 @@ public sealed class GroupCommitCrashTests
         await process.GraphQLAsync("mutation { createGroup(input: {path: \"batch\", visibility: PRIVATE}) { errors } }");
         await process.GraphQLAsync("mutation { createProject(input: {namespacePath: \"batch\", path: \"app\"}) { errors } }");
         var files = Enumerable.Range(0, 8)
-            .Select(i => (Url: RegistryServer.GenericUrl("batch%2Fapp", "pkg", "1.0.0", $"file-{i}.bin"), Bytes: RandomNumberGenerator.GetBytes(16 * 1024 + i)))
+            .Select(i => (Url: Publishing.Url("batch/app", "pkg", "1.0.0", $"file-{i}.bin"), Bytes: RandomNumberGenerator.GetBytes(16 * 1024 + i)))
             .ToList();
         using var uploader = process.Client(RegistryServer.RootToken);
         uploader.Timeout = TimeSpan.FromMinutes(2);
@@ -59,7 +59,7 @@ public sealed class GroupCommitCrashTests
             using var http = process.Client(RegistryServer.RootToken);
             for (var n = 0; !stop.IsCancellationRequested; n++)
             {
-                var url = RegistryServer.GenericUrl("load%2Fapp", "pkg", "1.0.0", $"c{client}-{n}.bin");
+                var url = Publishing.Url("load/app", "pkg", "1.0.0", $"c{client}-{n}.bin");
                 var bytes = RandomNumberGenerator.GetBytes(1024 + n % 7);
                 try
                 {

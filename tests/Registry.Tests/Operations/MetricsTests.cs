@@ -21,13 +21,13 @@ public sealed class MetricsTests
         var sizes = new[] { 100, 200, 300 };
         foreach (var (size, i) in sizes.Select((s, i) => (s, i)))
         {
-            using var put = await client.PutAsync(RegistryServer.GenericUrl("metrics%2Ftools", "pkg", "1.0.0", $"f{i}.bin"), new ByteArrayContent(new byte[size]));
+            using var put = await client.PutAsync(Publishing.Url("metrics/tools", "pkg", "1.0.0", $"f{i}.bin"), new ByteArrayContent(new byte[size]));
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         }
         // Refused: too large (declared, so never read) and a checksum mismatch (read, then discarded).
-        using (var tooLarge = await client.PutAsync(RegistryServer.GenericUrl("metrics%2Ftools", "pkg", "1.0.0", "big.bin"), new ByteArrayContent(new byte[2000])))
+        using (var tooLarge = await client.PutAsync(Publishing.Url("metrics/tools", "pkg", "1.0.0", "big.bin"), new ByteArrayContent(new byte[2000])))
             Assert.Equal(HttpStatusCode.BadRequest, tooLarge.StatusCode);
-        using (var mismatch = new HttpRequestMessage(HttpMethod.Put, RegistryServer.GenericUrl("metrics%2Ftools", "pkg", "1.0.0", "bad.bin")))
+        using (var mismatch = new HttpRequestMessage(HttpMethod.Put, Publishing.Url("metrics/tools", "pkg", "1.0.0", "bad.bin")))
         {
             mismatch.Content = new ByteArrayContent(new byte[100]);
             mismatch.Headers.Add("X-Checksum-Sha256", new string('0', 64));
@@ -35,8 +35,8 @@ public sealed class MetricsTests
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         }
         for (var i = 0; i < 2; i++)
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(RegistryServer.GenericUrl("metrics%2Ftools", "pkg", "1.0.0", "f0.bin"))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(RegistryServer.GenericUrl("metrics%2Ftools", "pkg", "1.0.0", "missing.bin"))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Publishing.Url("metrics/tools", "pkg", "1.0.0", "f0.bin"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(Publishing.Url("metrics/tools", "pkg", "1.0.0", "missing.bin"))).StatusCode);
 
         // A request's duration is recorded just after its response went out: wait for the last one to land.
         (string, string)[] puts = [("http_route", GenericRoute), ("http_request_method", "PUT"), ("http_response_status_code", "201")];

@@ -41,7 +41,7 @@ public sealed class RateLimitTests
             Assert.Equal(HttpStatusCode.OK, (await aliceClient.GetAsync("/-/readiness")).StatusCode);
 
         // Uploads are their own class with their own limit.
-        var upload = RegistryServer.GenericUrl("limits%2Fapp", "pkg", "1.0.0", "a.bin");
+        var upload = Publishing.Url("limits/app", "pkg", "1.0.0", "a.bin");
         await server.AddProjectMemberAsync("limits/app", "alice", "DEVELOPER");
         Assert.Equal(HttpStatusCode.Created, (await aliceClient.PutAsync(upload, new ByteArrayContent([1]))).StatusCode);
         using var second = await aliceClient.PutAsync(upload, new ByteArrayContent([2]));

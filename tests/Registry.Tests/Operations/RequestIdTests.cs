@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Registry.Server.Http;
+using Registry.Server.Middleware;
 using Registry.Tests.Infrastructure;
 
 namespace Registry.Tests.Operations;

@@ -23,7 +23,7 @@ public sealed class ShutdownAndCrashTests
         await process.GraphQLAsync("mutation { createGroup(input: {path: \"drain\", visibility: PRIVATE}) { errors } }");
         await process.GraphQLAsync("mutation { createProject(input: {namespacePath: \"drain\", path: \"app\"}) { errors } }");
         var content = RandomNumberGenerator.GetBytes(256 * 1024);
-        var url = RegistryServer.GenericUrl("drain%2Fapp", "pkg", "1.0.0", "slow.bin");
+        var url = Publishing.Url("drain/app", "pkg", "1.0.0", "slow.bin");
 
         // An upload in flight: headers and the first half sent, the rest after SIGTERM.
         using var tcp = await RawHttp.ConnectAsync(process.BaseAddress);
@@ -39,7 +39,7 @@ public sealed class ShutdownAndCrashTests
         process.Terminate();
         // Draining: readiness fails so the load balancer stops sending; a new upload is refused, downloads still work.
         await Eventually.HoldsAsync(async () => (await client.GetAsync("/-/readiness")).StatusCode == HttpStatusCode.ServiceUnavailable, "readiness fails while draining");
-        using (var refused = await client.PutAsync(RegistryServer.GenericUrl("drain%2Fapp", "pkg", "1.0.0", "late.bin"), new ByteArrayContent([1, 2, 3])))
+        using (var refused = await client.PutAsync(Publishing.Url("drain/app", "pkg", "1.0.0", "late.bin"), new ByteArrayContent([1, 2, 3])))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.Equal("application/json", refused.Content.Headers.ContentType!.ToString());
@@ -89,7 +89,7 @@ public sealed class ShutdownAndCrashTests
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(b.BaseAddress.Host, b.BaseAddress.Port);
         var stream = tcp.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes($"PUT {RegistryServer.GenericUrl("crash%2Fapp", "pkg", "1.0.0", "big.bin")} HTTP/1.1\r\n" +
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"PUT {Publishing.Url("crash/app", "pkg", "1.0.0", "big.bin")} HTTP/1.1\r\n" +
             $"Host: {b.BaseAddress.Authority}\r\nContent-Length: {200L * 1024 * 1024}\r\nPRIVATE-TOKEN: {RegistryServer.RootToken}\r\n\r\n"));
         // 64 KiB/s, far below the server's 1 MiB chunk: B must still write what it has often enough that A, which
         // sweeps a partial file nothing was written to for twice 2 s, leaves the growing upload alone.

@@ -25,7 +25,7 @@ public sealed class StorageFaultTests
         await using var server = await RegistryServer.StartAsync();
         await server.CreateGroupAsync("chunks");
         await server.CreateProjectAsync("chunks", "app");
-        var url = RegistryServer.GenericUrl("chunks%2Fapp", "pkg", "1.0.0", "f.bin");
+        var url = Publishing.Url("chunks/app", "pkg", "1.0.0", "f.bin");
         var answer = await RawHttp.SendChunkedAsync(server.BaseAddress, url, RegistryServer.RootToken, $"{chunkSize}\r\nhello\r\n0\r\n\r\n");
         Assert.True(answer.Status == 400, answer.Status + " " + answer.Text);
         Assert.StartsWith("400 Bad request", answer.Json.GetProperty("message").GetString());
@@ -43,7 +43,7 @@ public sealed class StorageFaultTests
         });
         var (server, logs) = (disk.Server, disk.Logs);
         using var client = server.Client(RegistryServer.RootToken);
-        string Url(int i) => RegistryServer.GenericUrl("full%2Fapp", "pkg", $"1.0.{i}", "f.bin");
+        string Url(int i) => Publishing.Url("full/app", "pkg", $"1.0.{i}", "f.bin");
 
         // 1. The blob does not fit: 3 MiB files until the disk is full.
         var stored = new List<(string Url, byte[] Content)>();

@@ -40,7 +40,7 @@ public sealed class StorageOutageTests
             await server.CreateProjectAsync("outage", "app");
             using var client = server.Client(RegistryServer.RootToken);
             var kept = RandomNumberGenerator.GetBytes(10_000);
-            var keptUrl = RegistryServer.GenericUrl("outage%2Fapp", "pkg", "1.0.0", "kept.bin");
+            var keptUrl = Publishing.Url("outage/app", "pkg", "1.0.0", "kept.bin");
             Assert.Equal(HttpStatusCode.Created, (await client.PutAsync(keptUrl, new ByteArrayContent(kept))).StatusCode);
 
             // Traffic: uploads and downloads one after the other, through the outage and after it. What was acknowledged
@@ -52,7 +52,7 @@ public sealed class StorageOutageTests
             {
                 for (var i = 0; !stop.IsCancellationRequested; i++)
                 {
-                    var url = RegistryServer.GenericUrl("outage%2Fapp", "pkg", "2.0.0", $"f{i}.bin");
+                    var url = Publishing.Url("outage/app", "pkg", "2.0.0", $"f{i}.bin");
                     // A request in flight when s3rver dies can be cut off (a download's headers went out before its body
                     // broke): nothing was acknowledged by it, so it is left out.
                     try
@@ -78,7 +78,7 @@ public sealed class StorageOutageTests
             s3.Kill();
             await s3.WaitForExitAsync();
 
-            using (var upload = await client.PutAsync(RegistryServer.GenericUrl("outage%2Fapp", "pkg", "3.0.0", "down.bin"), new ByteArrayContent(new byte[100])))
+            using (var upload = await client.PutAsync(Publishing.Url("outage/app", "pkg", "3.0.0", "down.bin"), new ByteArrayContent(new byte[100])))
                 await AssertUnavailableAsync(upload);
             using (var download = await client.GetAsync(keptUrl))
                 await AssertUnavailableAsync(download);
@@ -96,7 +96,7 @@ public sealed class StorageOutageTests
             await Eventually.HoldsAsync(async () =>
             {
                 after++;
-                using var put = await client.PutAsync(RegistryServer.GenericUrl("outage%2Fapp", "pkg", "4.0.0", $"after{after}.bin"),
+                using var put = await client.PutAsync(Publishing.Url("outage/app", "pkg", "4.0.0", $"after{after}.bin"),
                     new ByteArrayContent(Content(100_000 + after)));
                 return put.StatusCode == HttpStatusCode.Created;
             }, "an upload after s3rver's restart");
@@ -142,12 +142,12 @@ public sealed class StorageOutageTests
             await server.CreateProjectAsync("ro", "app");
             using var client = server.Client(RegistryServer.RootToken);
             var kept = RandomNumberGenerator.GetBytes(5000);
-            var keptUrl = RegistryServer.GenericUrl("ro%2Fapp", "pkg", "1.0.0", "kept.bin");
+            var keptUrl = Publishing.Url("ro/app", "pkg", "1.0.0", "kept.bin");
             Assert.Equal(HttpStatusCode.Created, (await client.PutAsync(keptUrl, new ByteArrayContent(kept))).StatusCode);
 
             await RunAsync("mount", "-o", "remount,ro", mount);
             for (var i = 0; i < 5; i++)
-                using (var upload = await client.PutAsync(RegistryServer.GenericUrl("ro%2Fapp", "pkg", "2.0.0", $"f{i}.bin"), new ByteArrayContent(new byte[100])))
+                using (var upload = await client.PutAsync(Publishing.Url("ro/app", "pkg", "2.0.0", $"f{i}.bin"), new ByteArrayContent(new byte[100])))
                     await AssertUnavailableAsync(upload);
             Assert.Equal(kept, await client.GetByteArrayAsync(keptUrl));
             await AssertReadinessAsync(server, storageOk: false);
@@ -155,7 +155,7 @@ public sealed class StorageOutageTests
             await RunAsync("mount", "-o", "remount,rw", mount);
             await AssertReadinessAsync(server, storageOk: true);
             Assert.Equal(HttpStatusCode.Created,
-                (await client.PutAsync(RegistryServer.GenericUrl("ro%2Fapp", "pkg", "2.0.0", "f.bin"), new ByteArrayContent(new byte[100]))).StatusCode);
+                (await client.PutAsync(Publishing.Url("ro/app", "pkg", "2.0.0", "f.bin"), new ByteArrayContent(new byte[100]))).StatusCode);
             Assert.Empty(logs.AtLeast(LogLevel.Error));
             Assert.InRange(logs.Entries.Count(e => e.Level == LogLevel.Warning && e.Message.StartsWith("Storage unavailable", StringComparison.Ordinal)), 1, 2);
             await server.StopKeepingDataAsync();

@@ -98,7 +98,7 @@ public sealed class PackageItemTests(ServerFixture fixture) : IClassFixture<Serv
         var (projectId, root) = await ProjectAsync("pi-download");
         var other = await Server.CreateProjectAsync("pi-download", "other");
         var body = RandomNumberGenerator.GetBytes(10_000);
-        using var put = await root.PutAsync(RegistryServer.GenericUrl(projectId, "pkg", "1.0.0", "dir/data.bin") + "?select=package_file", new ByteArrayContent(body));
+        using var put = await root.PutAsync(Publishing.Url(projectId, "pkg", "1.0.0", "dir/data.bin") + "?select=package_file", new ByteArrayContent(body));
         var record = JsonDocument.Parse(await put.Content.ReadAsStringAsync()).RootElement;
         var url = $"/api/v4/projects/{projectId}/packages/{record.GetProperty("package_id")}/package_files/{record.GetProperty("id")}/download";
 
@@ -157,7 +157,7 @@ public sealed class PackageItemTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal(["kept"], (await root.GetOkAsync($"/api/v4/projects/{projectId}/packages")).Names());
         Assert.Equal(HttpStatusCode.NotFound, (await root.GetAsync(url)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await root.GetAsync($"{url}/package_files/{record.GetProperty("id")}/download")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await root.GetAsync(RegistryServer.GenericUrl(projectId, "doomed", "1.0.0", "file.txt"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await root.GetAsync(Publishing.Url(projectId, "doomed", "1.0.0", "file.txt"))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await root.DeleteAsync(url)).StatusCode);
     }
 
@@ -190,10 +190,10 @@ public sealed class PackageItemTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal([first.GetProperty("id").GetInt64()], remaining.EnumerateArray().Select(f => f.GetProperty("id").GetInt64()));
         Assert.Equal(HttpStatusCode.NotFound, (await root.GetAsync($"{files}/{second.GetProperty("id")}/download")).StatusCode);
         // The generic download now serves the older file of that name.
-        Assert.Equal("old", await root.GetStringAsync(RegistryServer.GenericUrl(projectId, "pkg", "1.0.0", "a.txt")));
+        Assert.Equal("old", await root.GetStringAsync(Publishing.Url(projectId, "pkg", "1.0.0", "a.txt")));
         Assert.Equal(HttpStatusCode.NotFound, (await writer.DeleteAsync($"{files}/{second.GetProperty("id")}")).StatusCode);
         // The other project's file is untouched.
-        Assert.Equal("x", await root.GetStringAsync(RegistryServer.GenericUrl(other, "pkg", "1.0.0", "a.txt")));
+        Assert.Equal("x", await root.GetStringAsync(Publishing.Url(other, "pkg", "1.0.0", "a.txt")));
     }
 
     [Fact]

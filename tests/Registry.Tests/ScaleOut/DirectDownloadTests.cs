@@ -20,7 +20,7 @@ public sealed class DirectDownloadTests
         var body = RandomNumberGenerator.GetBytes(70_000);
         var sha = Convert.ToHexStringLower(SHA256.HashData(body));
         using var root = server.Client(RegistryServer.RootToken);
-        var url = RegistryServer.GenericUrl(project, "direct", "1.0", "dir/tool.bin");
+        var url = Publishing.Url(project, "direct", "1.0", "dir/tool.bin");
         Assert.Equal(HttpStatusCode.Created, (await root.PutAsync(url, new ByteArrayContent(body))).StatusCode);
 
         using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };

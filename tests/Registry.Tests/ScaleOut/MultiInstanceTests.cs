@@ -43,7 +43,7 @@ public sealed class MultiInstanceTests
             {
                 var results = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
                 {
-                    var url = RegistryServer.GenericUrl(project, "multi", "1.0.0", $"f{i}.bin") + "?select=package_file";
+                    var url = Publishing.Url(project, "multi", "1.0.0", $"f{i}.bin") + "?select=package_file";
                     using var response = await clients[i % 2].PutAsync(url, new GeneratedContent(sizes[i], seed: 500 + i));
                     return (i, response.StatusCode, Body: await response.Content.ReadAsStringAsync());
                 }));
@@ -74,7 +74,7 @@ public sealed class MultiInstanceTests
                 {
                     foreach (var client in clients)
                     {
-                        using var get = await client.GetAsync(RegistryServer.GenericUrl(project, "multi", "1.0.0", $"f{i}.bin"), HttpCompletionOption.ResponseHeadersRead);
+                        using var get = await client.GetAsync(Publishing.Url(project, "multi", "1.0.0", $"f{i}.bin"), HttpCompletionOption.ResponseHeadersRead);
                         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
                         var (sha, length) = await StreamHash.Sha256Async(await get.Content.ReadAsStreamAsync());
                         Assert.Equal(sizes[i], length);
@@ -83,7 +83,7 @@ public sealed class MultiInstanceTests
                 }
 
                 // B accepts a duplicate while duplicates are allowed (whatever B might cache is now warm) ...
-                var dupUrl = RegistryServer.GenericUrl(project, "multi", "1.0.0", "f0.bin");
+                var dupUrl = Publishing.Url(project, "multi", "1.0.0", "f0.bin");
                 using (var dup = await clients[1].PutAsync(dupUrl, new GeneratedContent(1234, seed: 1)))
                     Assert.Equal(HttpStatusCode.Created, dup.StatusCode);
                 // ... A refuses duplicates from now on ...
@@ -104,7 +104,7 @@ public sealed class MultiInstanceTests
                 Assert.Empty((await b.UpdateSettingsAsync(group, allowed: false, regex: null)).Errors());
                 var race = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
                 {
-                    using var response = await clients[i % 2].PutAsync(RegistryServer.GenericUrl(project, "race", "1.0.0", "same.bin"),
+                    using var response = await clients[i % 2].PutAsync(Publishing.Url(project, "race", "1.0.0", "same.bin"),
                         new GeneratedContent(64 * 1024, seed: 700 + i));
                     return (i, response.StatusCode, Body: await response.Content.ReadAsStringAsync());
                 }));

@@ -21,7 +21,7 @@ public sealed class S3TransferTests(ServerFixture fixture) : IClassFixture<Serve
     {
         Skip.IfNot(TestBackend.IsPostgresS3, NeedsBackend);
         var project = await Server.CreateUniqueProjectAsync("s3broken");
-        var url = RegistryServer.GenericUrl(project, "s3broken", "1.0.0", "half.bin");
+        var url = Publishing.Url(project, "s3broken", "1.0.0", "half.bin");
         var before = (await TestBackend.BlobKeysAsync(Server)).ToHashSet();
         Assert.Equal(0, TestBackend.OpenMultipartUploads(Server));
 
@@ -47,7 +47,7 @@ public sealed class S3TransferTests(ServerFixture fixture) : IClassFixture<Serve
         var project = await Server.CreateUniqueProjectAsync("s3big");
         using var client = Server.Client(RegistryServer.RootToken);
         const long size = 100L * 1024 * 1024;
-        var url = RegistryServer.GenericUrl(project, "s3big", "1.0.0", "big.bin");
+        var url = Publishing.Url(project, "s3big", "1.0.0", "big.bin");
 
         // Generated and hashed as streams on both sides: no 100 MiB array in the test either.
         using (var put = await client.PutAsync(url, new GeneratedContent(size, seed: 100)))

@@ -18,7 +18,7 @@ public sealed class ContentSecurityPolicyBrowserTests(WebUiFixture fixture, ITes
         await Server.CreateGroupAsync("csp", "PUBLIC");
         await Server.CreateProjectAsync("csp", "app", "PUBLIC");
         using (var client = Server.Client(RegistryServer.RootToken))
-            (await client.PutAsync(RegistryServer.GenericUrl("csp%2Fapp", "tool", "1.0.0", "tool.bin"), new ByteArrayContent([1, 2, 3]))).EnsureSuccessStatusCode();
+            (await client.PutAsync(Publishing.Url("csp/app", "tool", "1.0.0", "tool.bin"), new ByteArrayContent([1, 2, 3]))).EnsureSuccessStatusCode();
 
         var context = await fixture.Browser.NewContextAsync(new() { BaseURL = Server.BaseAddress.ToString() });
         var page = await context.NewPageAsync();

@@ -63,7 +63,7 @@ public sealed class ResumableUploadBrowserTests(WebUiFixture fixture, ITestOutpu
         // 0 once; the dropped PATCH again from 8 MiB (after a HEAD), never the finished part from 0.
         Assert.Equal([0, chunk, chunk], patches);
         using var api = Server.Client(RegistryServer.RootToken);
-        var stored = await api.GetByteArrayAsync(RegistryServer.GenericUrl("resume%2Fapp", "resumed", "1.0.0", "image.iso"));
+        var stored = await api.GetByteArrayAsync(Publishing.Url("resume/app", "resumed", "1.0.0", "image.iso"));
         Assert.Equal(SHA256.HashData(content), SHA256.HashData(stored));
         await context.CloseAsync();
     }

@@ -96,7 +96,7 @@ public sealed class SignInTests(ServerFixture fixture) : IClassFixture<ServerFix
         Assert.Equal("csrf-real", accepted.GetProperty("data").GetProperty("createGroup").GetProperty("group").GetProperty("fullPath").GetString());
 
         // REST writes likewise: a PUT with only the cookie is unauthenticated; with the token it publishes.
-        var url = RegistryServer.GenericUrl(projectId, "csrf", "1.0.0", "a.txt");
+        var url = Publishing.Url(projectId, "csrf", "1.0.0", "a.txt");
         var forged = await browser.Http.PutAsync(url, new ByteArrayContent([1, 2, 3]));
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
         using var put = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent([1, 2, 3]) };
@@ -107,7 +107,7 @@ public sealed class SignInTests(ServerFixture fixture) : IClassFixture<ServerFix
 
         // Token headers never needed it.
         using var tokenClient = Server.Client(RegistryServer.RootToken);
-        Assert.Equal(HttpStatusCode.Created, (await tokenClient.PutAsync(RegistryServer.GenericUrl(projectId, "csrf", "1.0.0", "b.txt"), new ByteArrayContent([4]))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await tokenClient.PutAsync(Publishing.Url(projectId, "csrf", "1.0.0", "b.txt"), new ByteArrayContent([4]))).StatusCode);
     }
 
     [Fact]

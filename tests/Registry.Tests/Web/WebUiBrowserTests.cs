@@ -526,7 +526,7 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         Assert.Equal(content, await File.ReadAllBytesAsync((await download.PathAsync())!));
         // What was stored is what the REST API returns to a token too.
         using var api = Server.Client(RegistryServer.RootToken);
-        Assert.Equal("hello from the browser", await api.GetStringAsync(RegistryServer.GenericUrl("uploads%2Fapp", "browser-upload", "1.0.0", "notes.txt")));
+        Assert.Equal("hello from the browser", await api.GetStringAsync(Publishing.Url("uploads/app", "browser-upload", "1.0.0", "notes.txt")));
     }
 
     [Fact]
@@ -546,7 +546,7 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await Assertions.Expect(page.GetByTestId("token-row").Filter(new() { HasText = "laptop curl" })).ToContainTextAsync("Active");
         await ScreenshotAsync(page, "08-personal-access-tokens");
 
-        var url = Url(RegistryServer.GenericUrl("tokens%2Fapp", "tool", "1.0.0", "tool.txt"));
+        var url = Url(Publishing.Url("tokens/app", "tool", "1.0.0", "tool.txt"));
         var (status, body) = await Curl.RunAsync("--header", $"PRIVATE-TOKEN: {token}", url);
         Assert.Equal(200, status);
         Assert.Equal("tool v1", body);
@@ -584,11 +584,11 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await ScreenshotAsync(page, "12-project-access-tokens");
 
         // The secret works as GitLab's curl snippets use it; a Reporter's read_api token reads but does not publish.
-        var url = Url(RegistryServer.GenericUrl("project-tokens%2Fapp", "tool", "2.0.0", "tool.txt"));
+        var url = Url(Publishing.Url("project-tokens/app", "tool", "2.0.0", "tool.txt"));
         var (status, body) = await Curl.RunAsync("--header", $"PRIVATE-TOKEN: {token}", url);
         Assert.Equal(200, status);
         Assert.Equal("tool v2", body);
-        var publish = Url(RegistryServer.GenericUrl("project-tokens%2Fapp", "tool", "2.0.1", "tool.txt"));
+        var publish = Url(Publishing.Url("project-tokens/app", "tool", "2.0.1", "tool.txt"));
         Assert.Equal(403, (await Curl.RunAsync("--header", $"PRIVATE-TOKEN: {token}", "--request", "PUT", "--data-binary", "tool v2.0.1", publish)).Status);
 
         await row.GetByRole(AriaRole.Button, new() { Name = "Revoke release download" }).ClickAsync();
@@ -618,7 +618,7 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         var username = await page.GetByTestId("new-token-username").InnerTextAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "mirror" })).ToContainTextAsync("Active");
 
-        var url = Url(RegistryServer.GenericUrl("deploy-tokens%2Fapp", "tool", "3.0.0", "tool.txt"));
+        var url = Url(Publishing.Url("deploy-tokens/app", "tool", "3.0.0", "tool.txt"));
         var (status, body) = await Curl.RunAsync("--user", $"{username}:{token}", url);
         Assert.Equal(200, status);
         Assert.Equal("tool v3", body);
@@ -692,7 +692,7 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await Assertions.Expect(page.GetByTestId("token-row").Filter(new() { HasText = "ci publisher" })).ToContainTextAsync("Developer");
         await ScreenshotAsync(page, "13-group-access-tokens");
 
-        var url = Url(RegistryServer.GenericUrl("group-tokens%2Fapp", "built", "1.0.0", "out.bin"));
+        var url = Url(Publishing.Url("group-tokens/app", "built", "1.0.0", "out.bin"));
         Assert.Equal(201, (await Curl.RunAsync("--header", $"PRIVATE-TOKEN: {token}", "--request", "PUT", "--data-binary", "built by ci", url)).Status);
         Assert.Equal("built by ci", (await Curl.RunAsync("--header", $"PRIVATE-TOKEN: {token}", url)).Body);
 
@@ -858,8 +858,8 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         await Assertions.Expect(page.GetByTestId("file-row")).ToContainTextAsync("keep.txt");
 
         using var api = Server.Client(RegistryServer.RootToken);
-        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync(RegistryServer.GenericUrl("deleting%2Fapp", "pkg", "1.0.0", "drop.txt"))).StatusCode);
-        Assert.Equal("keep", await api.GetStringAsync(RegistryServer.GenericUrl("deleting%2Fapp", "pkg", "1.0.0", "keep.txt")));
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync(Publishing.Url("deleting/app", "pkg", "1.0.0", "drop.txt"))).StatusCode);
+        Assert.Equal("keep", await api.GetStringAsync(Publishing.Url("deleting/app", "pkg", "1.0.0", "keep.txt")));
     }
 
     [Fact]

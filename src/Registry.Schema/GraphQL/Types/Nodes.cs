@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.DataLoader;
 using Microsoft.EntityFrameworkCore;
+using Registry.Schema.Access;
 using Registry.Schema.Data;
 using Registry.Schema.GraphQL.Loading;
 using Registry.Schema.GraphQL.Paging;

@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.DataLoader;
 using GraphQL.Types;
+using Registry.Schema.Access;
 using Registry.Schema.GraphQL.Loading;
 using Registry.Schema.GraphQL.Paging;
 using Registry.Schema.Identity;

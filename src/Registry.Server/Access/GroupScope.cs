@@ -1,7 +1,9 @@
+using Registry.Schema.Access;
 using Registry.Schema.Identity;
 using Registry.Schema.Packages;
+using Registry.Server.Requests;
 
-namespace Registry.Server.Http;
+namespace Registry.Server.Access;
 
 /// <summary>
 /// The group a <c>/api/v4/groups/:id/...</c> route acts on, with the caller; filled by the route's filter

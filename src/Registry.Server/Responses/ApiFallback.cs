@@ -1,4 +1,4 @@
-namespace Registry.Server.Http;
+namespace Registry.Server.Responses;
 
 /// <summary>
 /// What GitLab's API answers where no route matches: an unknown path under <c>/api/v4/</c> is

@@ -1,7 +1,7 @@
 using Registry.Schema.Identity;
 using Registry.Server.Generic;
 
-namespace Registry.Server.Entities;
+namespace Registry.Server.EntityJson;
 
 /// <summary>
 /// GitLab's project, namespace, group and user entities (lib/api/entities: BasicProjectDetails, Project,

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 
-namespace Registry.Server.Http;
+namespace Registry.Server.Requests;
 
 /// <summary>
 /// The request body as a read-only stream whose cancelled reads leave Kestrel's body reader usable. Kestrel's own

@@ -1,4 +1,4 @@
-namespace Registry.Server.Http;
+namespace Registry.Server.Middleware;
 
 /// <summary>
 /// Gives every request an id: the client's <c>X-Request-Id</c> when it is well formed (what a proxy in front already

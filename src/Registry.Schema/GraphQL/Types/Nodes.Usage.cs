@@ -1,7 +1,6 @@
 using GraphQL;
 using Registry.Schema.Access;
 using Registry.Schema.Identity;
-using Registry.Schema.Packages;
 using Registry.Schema.Storage;
 
 namespace Registry.Schema.GraphQL.Types;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 
-namespace Registry.Server.Http;
+namespace Registry.Server.Responses;
 
 /// <summary>
 /// A JSON answer of the REST API as GitLab sends it: <c>Content-Type: application/json</c> exactly, without the

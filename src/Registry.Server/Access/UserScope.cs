@@ -1,6 +1,6 @@
 using Registry.Schema.Identity;
 
-namespace Registry.Server.Http;
+namespace Registry.Server.Access;
 
 /// <summary>
 /// The signed-in user a user-level route (<c>/user</c>, <c>/version</c>, the access-token routes) acts for, filled by

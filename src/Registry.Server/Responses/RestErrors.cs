@@ -1,6 +1,6 @@
 using Registry.Schema.Storage;
 
-namespace Registry.Server.Http;
+namespace Registry.Server.Responses;
 
 /// <summary>
 /// REST's one translation of <see cref="RegistryError"/> into GitLab's status codes and bodies, and the middleware

@@ -1,4 +1,4 @@
-namespace Registry.Server.Entities;
+namespace Registry.Server.EntityJson;
 
 /// <summary>
 /// A JSON object built the way GitLab's Grape entities build theirs: each entity adds its keys to its parent's

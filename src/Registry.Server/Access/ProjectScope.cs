@@ -1,7 +1,9 @@
+using Registry.Schema.Access;
 using Registry.Schema.Identity;
 using Registry.Schema.Packages;
+using Registry.Server.Requests;
 
-namespace Registry.Server.Http;
+namespace Registry.Server.Access;
 
 /// <summary>
 /// What a <c>/api/v4/projects/:id/...</c> route acts on: the caller, the project and what the caller may do there,

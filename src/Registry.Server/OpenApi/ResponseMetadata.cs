@@ -1,4 +1,6 @@
-namespace Registry.Server.Http;
+using Registry.Server.Responses;
+
+namespace Registry.Server.OpenApi;
 
 /// <summary>
 /// What a route answers when it succeeds, declared where it is mapped, so <c>openapi.json</c> documents the real status

@@ -1,6 +1,7 @@
 using System.Globalization;
+using Registry.Server.Middleware;
 
-namespace Registry.Server.Http;
+namespace Registry.Server.Requests;
 
 /// <summary>The identifiers in <c>/api/v4</c> route values.</summary>
 public static class RouteIds

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Registry.Server.Http;
+namespace Registry.Server.Requests;
 
 /// <summary>
 /// The parameters of a write request as Grape merges them: the query string, then a form body or a JSON object body

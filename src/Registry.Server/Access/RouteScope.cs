@@ -1,7 +1,8 @@
 using Registry.Schema.Identity;
 using Registry.Server.Authentication;
+using Registry.Server.Requests;
 
-namespace Registry.Server.Http;
+namespace Registry.Server.Access;
 
 /// <summary>What every scoped route starts with: who is asking, and the route's arguments checked in GitLab's order.</summary>
 public abstract class RouteScope

@@ -1,6 +1,7 @@
+using Registry.Schema.Access;
 using Registry.Schema.Packages;
 
-namespace Registry.Server.Http;
+namespace Registry.Server.Access;
 
 /// <summary>
 /// One declaration of what a route (or a group of routes) needs, as Gitea's <c>reqPackageAccess(...)</c>: the filter
@@ -35,6 +36,3 @@ public static class RouteRequirements
     public static TBuilder Public<TBuilder>(this TBuilder builder, string why) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RouteAccess("public: " + why));
 }
-
-/// <summary>What a route declared it needs (<see cref="RouteRequirements"/>); read by the test that every route declares.</summary>
-public sealed record RouteAccess(string Requirement);

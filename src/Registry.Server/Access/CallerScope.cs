@@ -1,6 +1,6 @@
 using Registry.Schema.Identity;
 
-namespace Registry.Server.Http;
+namespace Registry.Server.Access;
 
 /// <summary>
 /// Whoever asks a route open to everyone (GitLab's <c>GET /projects</c> and <c>/groups</c>): anonymous callers are

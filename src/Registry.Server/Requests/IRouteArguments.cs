@@ -1,4 +1,4 @@
-namespace Registry.Server.Http;
+namespace Registry.Server.Requests;
 
 /// <summary>
 /// Arguments a handler takes from the request, parsed by their binder (a static <c>BindAsync</c>) without throwing.

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Registry.Server.Http;
+namespace Registry.Server.Middleware;
 
 /// <summary>
 /// Routes <c>/api/v4/...</c> on the path exactly as the client sent it. Kestrel would otherwise decode and collapse

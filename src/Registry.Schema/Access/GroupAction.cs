@@ -1,4 +1,4 @@
-namespace Registry.Schema.Packages;
+namespace Registry.Schema.Access;
 
 /// <summary>What a request wants to do with a group; <see cref="PackageAuthorizer.AuthorizeGroupAsync"/> decides.</summary>
 public enum GroupAction
