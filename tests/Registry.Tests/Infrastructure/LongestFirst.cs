@@ -7,7 +7,7 @@ namespace Registry.Tests.Infrastructure;
 
 /// <summary>
 /// Starts the test classes that take longest first, the rest after them in xunit's usual order. Each class is a
-/// collection whose tests run one after another, and only a few collections run at once (xunit.runner.json): a long
+/// collection whose tests run one after another, and only a few collections run at once (one per core): a long
 /// class that happened to start last kept the run going minutes after everything else had finished. The list comes
 /// from a run's durations per class (tests/run.sh with REGISTRY_TEST_RESULTS); a class missing from it only loses
 /// its head start.
