@@ -102,7 +102,11 @@ run_suite() {
   local label=$1 prefix=$2 log=$3; shift 3
   note "suite: $label"
   set +e
-  dotnet test "$root/Registry.sln" --no-build "$@" 2>&1 | tee "$log" | sed -u "s/^/[$prefix] /"
+  # REGISTRY_TEST_RESULTS=<dir>: a trx per test project and configuration under <dir>/<configuration>, for the
+  # per-class and per-test durations (the two configurations must not write over each other's files).
+  local results=()
+  [ -n "${REGISTRY_TEST_RESULTS:-}" ] && results=(--results-directory "$REGISTRY_TEST_RESULTS/$prefix" --logger trx)
+  dotnet test "$root/Registry.sln" --no-build "${results[@]}" "$@" 2>&1 | tee "$log" | sed -u "s/^/[$prefix] /"
   local rc=${PIPESTATUS[0]}
   set -e
   echo "$rc" > "$log.rc"

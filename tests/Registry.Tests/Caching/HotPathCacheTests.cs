@@ -7,8 +7,45 @@ namespace Registry.Tests.Caching;
 /// Tokens, project access and download lookups are cached for a moment (Registry:HotCacheTtl). A change made on an
 /// instance takes effect there at once; another instance follows within the TTL.
 /// </summary>
-public sealed class HotPathCacheTests
+public sealed class HotPathCacheTests(HotPathCacheTests.TwoInstances instances) : IClassFixture<HotPathCacheTests.TwoInstances>
 {
+    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Instances A and B on one database and bucket prefix with a short cache lifetime, shared by the tests of the class
+    /// (each works in its own group, project and user), started together on first use: a server process starts in
+    /// 20-60 s on a loaded machine, and the two tests used to start two each, one after the other. On SQLite nothing
+    /// starts (those tests are skipped).
+    /// </summary>
+    public sealed class TwoInstances : IAsyncLifetime
+    {
+        private readonly string _instance = "hot" + Guid.NewGuid().ToString("N")[..12];
+        private Task<(ServerProcess A, ServerProcess B)>? _started;
+        private ServerProcess? _a, _b;
+
+        public Task<(ServerProcess A, ServerProcess B)> StartedAsync() => _started ??= StartAsync();
+
+        private async Task<(ServerProcess, ServerProcess)> StartAsync()
+        {
+            var shared = await TestBackend.SettingsForNewServerAsync(_instance);
+            var settings = new Dictionary<string, string> { ["Registry:HotCacheTtl"] = Ttl.ToString() };
+            _a = ServerProcess.Start("A", shared, settings);
+            _b = ServerProcess.Start("B", shared, settings);
+            await Task.WhenAll(_a.WaitReadyAsync(), _b.WaitReadyAsync());
+            return (_a, _b);
+        }
+
+        public Task InitializeAsync() => Task.CompletedTask;
+
+        public async Task DisposeAsync()
+        {
+            if (_started is null) return;
+            if (_a is not null) await _a.DisposeAsync();
+            if (_b is not null) await _b.DisposeAsync();
+            await TestBackend.DropDatabaseAsync(_instance);
+        }
+    }
+
     private static async Task<HttpStatusCode> GetAsync(IRegistryEndpoint server, string token, string url)
     {
         using var client = server.Client(token);
@@ -84,13 +121,8 @@ public sealed class HotPathCacheTests
     public async Task Another_instance_follows_a_revocation_within_the_cache_lifetime()
     {
         Skip.IfNot(TestBackend.IsPostgresS3, "Two instances need the PostgreSQL + S3 configuration (REGISTRY_TEST_BACKEND=postgres-s3)");
-        var ttl = TimeSpan.FromSeconds(1);
-        var shared = await TestBackend.SettingsForNewServerAsync("hot" + Guid.NewGuid().ToString("N")[..12]);
-        var settings = new Dictionary<string, string> { ["Registry:HotCacheTtl"] = ttl.ToString() };
-        await using var a = ServerProcess.Start("A", shared, settings);
-        await a.WaitReadyAsync();
-        await using var b = ServerProcess.Start("B", shared, settings);
-        await b.WaitReadyAsync();
+        var ttl = Ttl;
+        var (a, b) = await instances.StartedAsync();
 
         await a.CreateGroupAsync("lag");
         await a.CreateProjectAsync("lag", "app");
@@ -121,13 +153,8 @@ public sealed class HotPathCacheTests
     public async Task Another_instance_follows_a_protection_rule_within_the_cache_lifetime()
     {
         Skip.IfNot(TestBackend.IsPostgresS3, "Two instances need the PostgreSQL + S3 configuration (REGISTRY_TEST_BACKEND=postgres-s3)");
-        var ttl = TimeSpan.FromSeconds(1);
-        var shared = await TestBackend.SettingsForNewServerAsync("hot" + Guid.NewGuid().ToString("N")[..12]);
-        var settings = new Dictionary<string, string> { ["Registry:HotCacheTtl"] = ttl.ToString() };
-        await using var a = ServerProcess.Start("A", shared, settings);
-        await a.WaitReadyAsync();
-        await using var b = ServerProcess.Start("B", shared, settings);
-        await b.WaitReadyAsync();
+        var ttl = Ttl;
+        var (a, b) = await instances.StartedAsync();
 
         await a.CreateGroupAsync("rulelag");
         await a.CreateProjectAsync("rulelag", "app");
