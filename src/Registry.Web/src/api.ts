@@ -1,6 +1,7 @@
 // The UI's only ways to the server: GraphQL at /api/graphql, the REST file URLs, and sign-in/out. Every write
 // carries the session's CSRF token; every failure becomes an Error whose message a person can read.
 import { reactive } from 'vue'
+import type { TypedDocumentString } from './graphql/generated'
 
 export const csrf = reactive({
   token: document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '',
@@ -21,14 +22,18 @@ async function readError(response: Response): Promise<string> {
   return `${response.status} ${response.statusText || 'error'}${text && text.length < 200 ? `: ${text}` : ''}`
 }
 
-export async function gql<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+/** The variables argument of a document: optional when the document needs none (all its variables may be left out). */
+type VariablesArg<V> = Record<string, never> extends V ? [variables?: V] : [variables: V]
+
+/** Runs a document of src/graphql (its `<Name>Document` from graphql/generated.ts) and returns its typed result. */
+export async function gql<R, V>(document: TypedDocumentString<R, V>, ...[variables]: VariablesArg<V>): Promise<R> {
   let response: Response
   try {
     response = await fetch('/api/graphql', {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf.token },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }),
     })
   } catch {
     throw new ApiError('The server could not be reached. Check your connection and try again.')
@@ -36,15 +41,15 @@ export async function gql<T = any>(query: string, variables: Record<string, unkn
   if (!response.ok) throw new ApiError(await readError(response))
   const body = await response.json()
   if (body.errors?.length) throw new ApiError(body.errors.map((e: { message: string }) => e.message).join('; '))
-  return body.data as T
+  return body.data as R
 }
 
 /** Runs a mutation and returns its payload; errors in the payload (GitLab's errors-as-data) are thrown as words. */
-export async function mutate<T = any>(query: string, variables: Record<string, unknown>): Promise<T> {
-  const data = await gql<Record<string, any>>(query, variables)
-  const payload = Object.values(data)[0]
+export async function mutate<R, V>(document: TypedDocumentString<R, V>, ...variables: VariablesArg<V>): Promise<NonNullable<R[keyof R]>> {
+  const data = await gql(document, ...variables)
+  const payload = Object.values(data as object)[0] as { errors?: string[] } | null
   if (payload?.errors?.length) throw new ApiError(payload.errors.join('; '))
-  return payload as T
+  return payload as NonNullable<R[keyof R]>
 }
 
 export async function signIn(username: string, password: string): Promise<void> {

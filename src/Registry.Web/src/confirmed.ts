@@ -1,5 +1,6 @@
 import { ref, type Ref } from 'vue'
 import { mutate } from './api'
+import type { TypedDocumentString } from './graphql/generated'
 
 /** An item of a list that a confirmation dialog asks about: its id for the mutation, its name for the words. */
 export interface ListedItem { id: string; name: string }
@@ -11,7 +12,7 @@ const done = { revoke: 'Revoked', delete: 'Deleted' } as const
  * `pending` is the item the dialog asks about, `after` reloads, `notice` then says what was done ("Revoked ci."), and a
  * failure is shown in words in `error`.
  */
-export function useConfirmedMutation(document: string, verb: keyof typeof done, after: (item: ListedItem) => unknown, error: Ref<string>) {
+export function useConfirmedMutation(document: TypedDocumentString<object, { id: string }>, verb: keyof typeof done, after: (item: ListedItem) => unknown, error: Ref<string>) {
   const pending = ref<ListedItem | null>(null)
   const notice = ref('')
   async function run() {

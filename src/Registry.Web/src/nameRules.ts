@@ -1,7 +1,7 @@
 // The server's own rules for package names, versions and file names, read once from GraphQL: the UI has no copy
 // of them that could drift (Registry.Schema/Packages/PackageNameRules.cs writes them to mean the same in both engines).
 import { gql } from './api'
-import GenericPackageNameRules from './graphql/GenericPackageNameRules.graphql?raw'
+import { GenericPackageNameRulesDocument as GenericPackageNameRules } from './graphql/generated'
 
 export interface NameRules { name: RegExp; version: RegExp; file: RegExp }
 
@@ -15,7 +15,7 @@ export const RULE_WORDS = {
 let loading: Promise<NameRules> | null = null
 
 export function loadNameRules(): Promise<NameRules> {
-  loading ??= gql<{ genericPackageNameRules: { packageName: string; packageVersion: string; fileName: string } }>(GenericPackageNameRules)
+  loading ??= gql(GenericPackageNameRules)
     .then(({ genericPackageNameRules: r }) => ({ name: new RegExp(r.packageName), version: new RegExp(r.packageVersion), file: new RegExp(r.fileName) }))
   loading.catch(() => (loading = null))
   return loading

@@ -1,13 +1,8 @@
 import { reactive } from 'vue'
 import { gql } from './api'
-import CurrentUser from './graphql/CurrentUser.graphql?raw'
+import { CurrentUserDocument as CurrentUser, type CurrentUserQuery } from './graphql/generated'
 
-export interface CurrentUserInfo {
-  id: string
-  username: string
-  name: string
-  admin: boolean
-}
+export type CurrentUserInfo = NonNullable<CurrentUserQuery['currentUser']>
 
 export const session = reactive<{ user: CurrentUserInfo | null; loaded: boolean; error: string }>({ user: null, loaded: false, error: "" })
 
@@ -21,7 +16,7 @@ export function loadCurrentUser(refresh = false): Promise<void> {
 
 async function load(): Promise<void> {
   try {
-    session.user = (await gql<{ currentUser: CurrentUserInfo | null }>(CurrentUser)).currentUser
+    session.user = (await gql(CurrentUser)).currentUser
   } catch (e) {
     session.error = (e as Error).message
   } finally {

@@ -1,7 +1,7 @@
 import { ref, watch, type Ref } from 'vue'
 import { gql } from './api'
 import { session } from './session'
-import SidebarAccess from './graphql/SidebarAccess.graphql?raw'
+import { SidebarAccessDocument as SidebarAccess } from './graphql/generated'
 
 export interface SidebarAccessState { path: string; found: boolean; manages: boolean; owns: boolean }
 

@@ -1,5 +1,6 @@
 import { ref, type Ref } from 'vue'
 import { useConfirmedMutation } from './confirmed'
+import type { TypedDocumentString } from './graphql/generated'
 
 /** A date input's value (yyyy-mm-dd) as the end of that day in UTC, what GitLab's expiry dates mean; null for none. */
 export function endOfDay(date: string): string | null {
@@ -19,7 +20,7 @@ export function daysFromToday(days: number): string {
 }
 
 /** Revoking a listed token after the confirmation dialog: the revoke mutation, the list again, then "Revoked <name>.". */
-export function useRevoke(revokeDocument: string, reload: () => Promise<void>, error: Ref<string>) {
+export function useRevoke(revokeDocument: TypedDocumentString<object, { id: string }>, reload: () => Promise<void>, error: Ref<string>) {
   const { pending, run, notice } = useConfirmedMutation(revokeDocument, 'revoke', reload, error)
   return { pending, revoke: run, notice }
 }
@@ -28,10 +29,10 @@ export function useRevoke(revokeDocument: string, reload: () => Promise<void>, e
  * A page's "create token" form: checks that it has a name and a scope, runs `send` (the create mutation), keeps the
  * secret to show once, clears the name and reloads the list; the server's refusal is shown in words in `formError`.
  */
-export function useCreateToken(form: { name: string; scopes: string[] }, send: () => Promise<{ token: string; username?: string }>,
+export function useCreateToken(form: { name: string; scopes: string[] }, send: () => Promise<{ token: string | null; username?: string | null }>,
   reload: () => Promise<void>) {
   const formError = ref('')
-  const created = ref<{ token: string; username?: string } | null>(null)
+  const created = ref<{ token: string; username?: string | null } | null>(null)
   const busy = ref(false)
   async function create() {
     formError.value = ''
@@ -41,7 +42,7 @@ export function useCreateToken(form: { name: string; scopes: string[] }, send: (
     busy.value = true
     try {
       const payload = await send()
-      created.value = { token: payload.token, username: payload.username }
+      created.value = { token: payload.token ?? '', username: payload.username }
       form.name = ''
       await reload()
     } catch (e) {
