@@ -1,29 +1,35 @@
 namespace Registry.Server.Storage;
 
 /// <summary>
-/// Flushes a file being appended to, to disk, on a pool thread while more bytes arrive, at most one flush at a time,
-/// so the flush that must finish before an upload is acknowledged waits for the last stretch only instead of every
-/// byte written since the last one.
+/// A file being appended to that is flushed to disk on a pool thread while more bytes arrive, at most one flush at a
+/// time, so the flush that must finish before an upload is acknowledged waits for the last stretch only instead of
+/// every byte written since the last one. The blob store's writer and the resumable store's both append through it.
 /// </summary>
-/// <param name="file">the file's handle</param>
+/// <param name="stream">the file, opened for writing at the offset to append at</param>
 /// <param name="every">how many bytes written since the last flush started start the next one (when none is running)</param>
-internal sealed class BackgroundFlush(Microsoft.Win32.SafeHandles.SafeFileHandle file, long every)
+internal sealed class BackgroundFlush(FileStream stream, long every)
 {
     private long _unflushed;
     private Task? _flushing;
 
-    /// <summary>Counts <paramref name="written"/> bytes and starts a flush when enough are waiting; surfaces a failed flush.</summary>
-    public async ValueTask WrittenAsync(long written)
+    /// <summary>Appends <paramref name="data"/> and starts a flush when enough is waiting; surfaces a failed flush.</summary>
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        _unflushed += written;
+        await stream.WriteAsync(data, cancellationToken);
+        _unflushed += data.Length;
         if (_unflushed < every || _flushing is { IsCompleted: false }) return;
         if (_flushing is not null) await _flushing; // surfaces a failed flush
         _unflushed = 0;
-        _flushing = Task.Run(() => RandomAccess.FlushToDisk(file), CancellationToken.None);
+        _flushing = Task.Run(() => RandomAccess.FlushToDisk(stream.SafeFileHandle), CancellationToken.None);
     }
 
-    /// <summary>Waits for the running flush (the caller's own flush follows and covers the rest).</summary>
-    public Task WaitAsync() => _flushing ?? Task.CompletedTask;
+    /// <summary>Makes every byte written durable: waits for the running flush, then flushes the rest.</summary>
+    public async Task FlushToDiskAsync(CancellationToken cancellationToken)
+    {
+        if (_flushing is not null) await _flushing;
+        await stream.FlushAsync(cancellationToken);
+        stream.Flush(flushToDisk: true);
+    }
 
     /// <summary>Waits for the running flush before the file is closed, ignoring its failure (the bytes are being given up).</summary>
     public async Task AbandonAsync()

@@ -117,20 +117,14 @@ public sealed class FileSystemBlobStore : IBlobStore
         /// </summary>
         private const long FlushEvery = 64L * 1024 * 1024;
 
-        private readonly BackgroundFlush _flush = new(stream.SafeFileHandle, FlushEvery);
+        private readonly BackgroundFlush _file = new(stream, FlushEvery);
         private bool _committed;
 
-        public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-        {
-            await stream.WriteAsync(data, cancellationToken);
-            await _flush.WrittenAsync(data.Length);
-        }
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => _file.WriteAsync(data, cancellationToken);
 
         public async Task CommitAsync(CancellationToken cancellationToken)
         {
-            await _flush.WaitAsync();
-            await stream.FlushAsync(cancellationToken);
-            stream.Flush(flushToDisk: true);
+            await _file.FlushToDiskAsync(cancellationToken);
             await stream.DisposeAsync();
             MoveIntoPlace(temp, final);
             _committed = true;
@@ -158,7 +152,7 @@ public sealed class FileSystemBlobStore : IBlobStore
 
         public async ValueTask DisposeAsync()
         {
-            await _flush.AbandonAsync(); // the bytes are discarded below unless committed
+            await _file.AbandonAsync(); // the bytes are discarded below unless committed
             await stream.DisposeAsync();
             if (!_committed) File.Delete(temp);
             store._writing.TryRemove(temp, out _);

@@ -56,25 +56,19 @@ public sealed class FileSystemResumableStore(FileSystemBlobStore blobs) : IResum
         /// </summary>
         private const long FlushEvery = 1024 * 1024;
 
-        private readonly BackgroundFlush _flush = new(stream.SafeFileHandle, FlushEvery);
+        private readonly BackgroundFlush _file = new(stream, FlushEvery);
 
-        public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-        {
-            await stream.WriteAsync(data, cancellationToken);
-            await _flush.WrittenAsync(data.Length);
-        }
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => _file.WriteAsync(data, cancellationToken);
 
         public async Task<string?> SaveAsync(CancellationToken cancellationToken)
         {
-            await _flush.WaitAsync();
-            await stream.FlushAsync(cancellationToken);
-            stream.Flush(flushToDisk: true);
+            await _file.FlushToDiskAsync(cancellationToken);
             return null;
         }
 
         public async ValueTask DisposeAsync()
         {
-            await _flush.AbandonAsync(); // never close the file under a running flush
+            await _file.AbandonAsync(); // never close the file under a running flush
             await stream.DisposeAsync();
         }
     }
