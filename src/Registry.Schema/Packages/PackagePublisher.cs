@@ -223,7 +223,7 @@ public sealed class PackagePublisher(
     {
         var cached = await cache.GetOrLoadAsync(("package-settings", cmd.Project.NamespaceId), Caching.CacheScope.Identity,
             async () => (await recorder.SettingsAsync(cmd.Project.NamespaceId, ct), true, (DateTime?)null));
-        return !DuplicatePolicy.DuplicatesAllowed(cached, cmd.Name, cmd.Version) && await recorder.DuplicatesForbiddenAsync(cmd, ct);
+        return PublishRecorder.DuplicatesForbidden(cached, cmd) && await recorder.DuplicatesForbiddenAsync(cmd, ct);
     }
 
     private Task<StoredFile?> NewestOfNameAsync(PublishCommand cmd, CancellationToken ct) =>

@@ -42,7 +42,7 @@ public sealed class PublishRecorder(
             var cmd = batch[i].Command;
             if (!settings.TryGetValue(cmd.Project.NamespaceId, out var namespaceSettings))
                 settings[cmd.Project.NamespaceId] = namespaceSettings = await SettingsAsync(cmd.Project.NamespaceId, ct);
-            strict[i] = !DuplicatePolicy.DuplicatesAllowed(namespaceSettings, cmd.Name, cmd.Version);
+            strict[i] = DuplicatesForbidden(namespaceSettings, cmd);
         }
         var several = batch.Count > 1;
         db.Database.AutoSavepointsEnabled = false; // each upload has a savepoint of its own
@@ -81,7 +81,11 @@ public sealed class PublishRecorder(
     /// <summary>Whether the namespace's settings refuse a second file of this name (GitLab's duplicate rule), read from the
     /// database: a change made on any instance holds for the next upload everywhere (MultiInstanceTests).</summary>
     public async Task<bool> DuplicatesForbiddenAsync(PublishCommand cmd, CancellationToken ct) =>
-        !DuplicatePolicy.DuplicatesAllowed(await SettingsAsync(cmd.Project.NamespaceId, ct), cmd.Name, cmd.Version);
+        DuplicatesForbidden(await SettingsAsync(cmd.Project.NamespaceId, ct), cmd);
+
+    /// <summary>Whether <paramref name="settings"/> (the namespace's) refuse a second file of the command's name.</summary>
+    public static bool DuplicatesForbidden(NamespacePackageSettings? settings, PublishCommand cmd) =>
+        !DuplicatePolicy.DuplicatesAllowed(settings, cmd.Name, cmd.Version);
 
     /// <summary>The namespace's package settings, untracked.</summary>
     public Task<NamespacePackageSettings?> SettingsAsync(long namespaceId, CancellationToken ct) =>
