@@ -216,6 +216,10 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
     private static System.Linq.Expressions.Expression<Func<WebHookDelivery, bool>> Waiting(DateTime now) =>
         d => d.State == DeliveryState.Pending && d.NextAttemptAt <= now && (d.ClaimedUntil == null || d.ClaimedUntil < now);
 
+    /// <summary>The deliveries <paramref name="claim"/> still holds: found by id with the token (the token alone has no index).</summary>
+    private static System.Linq.Expressions.Expression<Func<WebHookDelivery, bool>> HeldBy(Claim claim) =>
+        d => claim.Ids.Contains(d.Id) && d.ClaimToken == claim.Token && d.ClaimedUntil != null;
+
     /// <summary>
     /// Sends one hook's claimed deliveries in order, with a scope (a DbContext) of its own, and goes on with the hook's next
     /// due ones while every send succeeds. The outcomes of a claim are recorded together, in one transaction that also
@@ -241,7 +245,7 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
                 if (hook is null || !(hook.AlertStatus == HookAlertStatus.Executable
                     || (hook.AlertStatus == HookAlertStatus.TemporarilyDisabled && hook.DisabledUntil <= now))) return;
                 var allowLocal = await settings.AllowLocalRequestsAsync(ct);
-                var claimed = await db.WebHookDeliveries.AsNoTracking().Where(d => claim.Ids.Contains(d.Id) && d.ClaimToken == claim.Token && d.ClaimedUntil != null)
+                var claimed = await db.WebHookDeliveries.AsNoTracking().Where(HeldBy(claim))
                     .OrderBy(d => d.Id).ToListAsync(ct);
                 var attempts = new List<(WebHookDelivery Delivery, DeliveryOutcome Outcome)>(claimed.Count);
                 var failed = false;
@@ -283,7 +287,7 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
                 try
                 {
                     using var release = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                    await db.WebHookDeliveries.Where(d => left.Ids.Contains(d.Id) && d.ClaimToken == left.Token && d.ClaimedUntil != null)
+                    await db.WebHookDeliveries.Where(HeldBy(left))
                         .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedUntil, (DateTime?)null), release.Token);
                 }
                 catch (Exception e)
@@ -318,7 +322,7 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
                 log.LogInformation("Webhook {HookId} delivery {DeliveryId} failed ({Reason}); {Next}", hookId, delivery.Id,
                     outcome.Error, state == DeliveryState.Pending ? $"retrying at {next:O}" : "not retried");
         }
-        await db.WebHookDeliveries.Where(d => claim.Ids.Contains(d.Id) && d.ClaimToken == claim.Token && d.ClaimedUntil != null)
+        await db.WebHookDeliveries.Where(HeldBy(claim))
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedUntil, (DateTime?)null), ct);
         var counted = attempts.Where(a => !a.Outcome.SecretsUnreadable).Select(a => a.Outcome.Success).ToList();
         if (counted.Count > 0) await UpdateHookAsync(db, hookId, counted, now, ct);
