@@ -56,12 +56,16 @@ public sealed class WebHookService(RegistryDbContext db, Permissions permissions
         return hook;
     }
 
-    public async Task DeleteAsync(Actor actor, HookOwner owner, long hookId, CancellationToken ct)
-    {
-        var hook = await GetAsync(actor, owner, hookId, ct, write: true);
-        db.WebHooks.Remove(hook);
-        await db.SaveChangesAsync(ct);
-    }
+    public Task DeleteAsync(Actor actor, HookOwner owner, long hookId, CancellationToken ct) =>
+        // The dispatcher may be recording the hook's deliveries meanwhile: on PostgreSQL the deletion's cascade and that
+        // transaction can deadlock, and the loser runs again (a hook gone meanwhile is then not found).
+        db.RetryAsync(async _ =>
+        {
+            var hook = await GetAsync(actor, owner, hookId, ct, write: true);
+            db.WebHooks.Remove(hook);
+            await db.SaveChangesAsync(ct);
+            return true;
+        }, ct);
 
     /// <summary>Queues a sample package event for the hook (delivered at once by the dispatcher) and re-enables it.</summary>
     public async Task<WebHookDelivery> TestAsync(Actor actor, HookOwner owner, long hookId, CancellationToken ct)
