@@ -88,7 +88,15 @@ public sealed class StorageOutageTests
 
             // The same s3rver comes back on the same port and folder: readiness and traffic recover by themselves.
             s3 = await StartS3rverAsync(folder.FullName, port);
-            await Eventually.HoldsAsync(async () => (await server.Client().GetAsync("/-/readiness")).IsSuccessStatusCode, "readiness after s3rver's restart");
+            // The last answer and what the server logged since the restart name the failing check and its cause.
+            var restarted = logs.Entries.Count;
+            await Eventually.ReturnsAsync(async () =>
+            {
+                using var readiness = await server.Client().GetAsync("/-/readiness");
+                return readiness.IsSuccessStatusCode ? "" : $"{(int)readiness.StatusCode} {await readiness.Content.ReadAsStringAsync()}; log: "
+                    + string.Join(" | ", logs.Entries.Skip(restarted).Where(e => e.Level >= LogLevel.Information).TakeLast(5)
+                        .Select(e => $"{e} {e.Exception?.GetBaseException().Message}"));
+            }, answer => answer == "", "readiness after s3rver's restart");
             await AssertReadinessAsync(server, storageOk: true);
             // Uploads of its own, not the traffic loop's: one of the loop's requests may have been cut off with s3rver and
             // wait out its client's timeout (a full run saw no 201 from the loop within 60 s while readiness had recovered).
