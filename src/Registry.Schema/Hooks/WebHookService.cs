@@ -58,7 +58,8 @@ public sealed class WebHookService(RegistryDbContext db, Permissions permissions
 
     public Task DeleteAsync(Actor actor, HookOwner owner, long hookId, CancellationToken ct) =>
         // The dispatcher may be recording the hook's deliveries meanwhile: on PostgreSQL the deletion's cascade and that
-        // transaction can deadlock, and the loser runs again (a hook gone meanwhile is then not found).
+        // transaction take the hook's and the deliveries' rows in opposite orders and can deadlock, and the loser runs
+        // again (a hook gone meanwhile is then not found). HookDeletionRaceTests makes that deadlock.
         db.RetryAsync(async _ =>
         {
             var hook = await GetAsync(actor, owner, hookId, ct, write: true);
