@@ -307,7 +307,10 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // Writes first: on SQLite a transaction that read before its first write may not be let to write at all.
+        // Writes first: on SQLite a transaction that read before its first write may not be let to write at all. The
+        // hook's row before its deliveries', the order in which deleting the hook, its project or its group takes them
+        // (the cascade): on PostgreSQL the other order deadlocks with a deletion.
+        await db.WebHooks.Where(h => h.Id == hookId).ExecuteUpdateAsync(s => s.SetProperty(h => h.RecentFailures, h => h.RecentFailures), ct);
         foreach (var (delivery, outcome) in attempts)
         {
             var (state, next) = NextState(delivery, outcome, now);
