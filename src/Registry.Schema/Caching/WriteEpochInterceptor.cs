@@ -16,6 +16,10 @@ public sealed partial class WriteEpochInterceptor(HotPathCache cache) : DbComman
     // Tables an upload or a background job writes that say nothing about who may do what: a write to them must not end the
     // token and access entries (an audit row or a content blob comes with every upload).
     private static readonly HashSet<string> PackageTables = ["Packages", "PackageFiles", "PackageCounts", "ContentBlobs", "AuditEvents", "DatabaseLeases"];
+    // Tables no cached answer is read from: the webhooks, their event outbox and deliveries. An upload to a project with
+    // hooks writes an event, and the dispatcher writes deliveries and attempts all the time: as unknown tables they ended
+    // every token and access entry, and each upload beside them read its token, access and rules afresh.
+    private static readonly HashSet<string> UncachedTables = ["WebHooks", "PackageEvents", "WebHookDeliveries"];
 
     [Flags]
     private enum Touched { None = 0, Packages = 1, Identity = 2 }
@@ -36,7 +40,11 @@ public sealed partial class WriteEpochInterceptor(HotPathCache cache) : DbComman
         // EF's writes (SaveChanges batches, ExecuteUpdate/Delete) are statements that start with the verb and name
         // their table first. A write to a table not known to hold only packages ends every entry.
         foreach (Match statement in WriteStatement().Matches(sql))
-            touched |= PackageTables.Contains(statement.Groups["table"].Value) ? Touched.Packages : Touched.Packages | Touched.Identity;
+        {
+            var table = statement.Groups["table"].Value;
+            if (UncachedTables.Contains(table)) continue;
+            touched |= PackageTables.Contains(table) ? Touched.Packages : Touched.Packages | Touched.Identity;
+        }
         return touched;
     }
 

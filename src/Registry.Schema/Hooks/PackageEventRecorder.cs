@@ -14,7 +14,8 @@ namespace Registry.Schema.Hooks;
 /// the transaction sees them): a row per upload for nobody was a large share of a small upload's CPU
 /// (docs/performance.md).
 /// </summary>
-public sealed class PackageEventRecorder(RegistryDbContext db, Permissions permissions, Storage.IBlobStore blobs, TimeProvider clock)
+public sealed class PackageEventRecorder(RegistryDbContext db, Permissions permissions, Storage.IBlobStore blobs, TimeProvider clock,
+    Caching.HotPathCache cache)
 {
     private readonly Dictionary<long, bool> _wanted = new();
 
@@ -46,13 +47,22 @@ public sealed class PackageEventRecorder(RegistryDbContext db, Permissions permi
         });
     }
 
-    /// <summary>Whether a hook of the project or of a group above it takes package events (once per project per scope).</summary>
+    /// <summary>
+    /// Whether a hook of the project or of a group above it takes package events: once per project per scope, and a yes
+    /// is kept for the instance a moment (<see cref="Caching.HotPathCache"/>; each batch of uploads asked again). Only a
+    /// yes: a hook removed meanwhile costs an event nobody gets (the fan-out reads the hooks afresh), where a kept no
+    /// would lose a new hook's first events.
+    /// </summary>
     private async Task<bool> WantedAsync(Project project, CancellationToken ct)
     {
         if (_wanted.TryGetValue(project.Id, out var known)) return known;
-        var ancestors = await permissions.AncestorIdsAsync(project.NamespaceId, ct); // usually loaded by the access check
-        var wanted = await db.WebHooks.AnyAsync(h => h.PackageEvents
-            && (h.ProjectId == project.Id || (h.GroupId != null && ancestors.Contains(h.GroupId.Value))), ct);
+        var wanted = await cache.GetOrLoadAsync(("hook-wants-package-events", project.Id), Caching.CacheScope.Identity, async () =>
+        {
+            var ancestors = await permissions.AncestorIdsAsync(project.NamespaceId, ct);
+            var any = await db.WebHooks.AnyAsync(h => h.PackageEvents
+                && (h.ProjectId == project.Id || (h.GroupId != null && ancestors.Contains(h.GroupId.Value))), ct);
+            return (any, any, (DateTime?)null);
+        });
         _wanted[project.Id] = wanted;
         return wanted;
     }

@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Registry.Schema.Caching;
 using Registry.Tests.Infrastructure;
 
 namespace Registry.Tests.Hooks;
@@ -53,6 +55,36 @@ public sealed class HookFairnessTests
         {
             blackHole.Stop();
         }
+    }
+
+    /// <summary>
+    /// Every upload to a project with hooks writes an event, and the dispatcher writes deliveries, attempts and the hooks'
+    /// failure counts all the time: none of it may end the cached tokens and access (bench/hooks-upload.sh: it did, and
+    /// each upload beside hooks read its token, access and rules afresh, doubling its CPU).
+    /// </summary>
+    [Fact]
+    public async Task Events_deliveries_and_failing_hooks_leave_the_cached_tokens_and_access_alone()
+    {
+        await using var answering = await HookReceiver.StartedAsync();
+        await using var failing = await HookReceiver.StartedAsync();
+        failing.Answer = _ => 500;
+        await using var server = await RegistryServer.StartAsync(HookFixture.FastHooks);
+        await HookFixture.AllowLocalAsync(server, true);
+        await server.CreateGroupAsync("cached");
+        await server.CreateProjectAsync("cached", "app");
+        using var client = server.Client(RegistryServer.RootToken);
+        foreach (var (url, token) in new[] { (answering.Url, "answering"), (failing.Url, "failing") })
+            using (var r = await client.PostAsJsonAsync("/api/v4/projects/cached%2Fapp/hooks", new { url, token }))
+                Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        var cache = server.Services.GetRequiredService<HotPathCache>();
+        var before = cache.IdentityEpoch;
+
+        const int count = 5;
+        for (var i = 0; i < count; i++) await server.PublishAsync("cached/app", "pkg", "1.0.0", $"f{i}.txt", $"content {i}");
+        // The failing hook's attempts are recorded, retried and counted until it is disabled for a while.
+        await Eventually.HoldsAsync(() => answering.Received.Count >= count && failing.Received.Count >= 4,
+            "every event at the answering hook, and four failed attempts at the other");
+        Assert.Equal(before, cache.IdentityEpoch);
     }
 
     [Fact]

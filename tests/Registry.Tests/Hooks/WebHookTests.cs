@@ -347,6 +347,25 @@ public sealed class WebHookTests(HookFixture fixture) : IClassFixture<HookFixtur
         await DeleteHookAsync(hook, "/api/v4/groups/hk/hooks");
     }
 
+    /// <summary>
+    /// Whether a project has a hook that takes its events is kept a moment when it has one, never when it has none: a
+    /// hook added right after a publish that found none gets the very next publish.
+    /// </summary>
+    [Fact]
+    public async Task A_hook_added_right_after_a_publish_that_found_none_gets_the_next_publish()
+    {
+        await Server.CreateGroupAsync("late");
+        await Server.CreateProjectAsync("late", "app");
+        await Server.PublishAsync("late/app", "late", "1.0.0", "before.txt", "b");
+        await using var receiver = await HookReceiver.StartedAsync();
+        const string hooks = "/api/v4/projects/late%2Fapp/hooks";
+        var hook = await CreateHookAsync(receiver.Url, hooksUrl: hooks, as_: RegistryServer.RootToken);
+        await Server.PublishAsync("late/app", "late", "1.0.0", "after.txt", "a");
+        var got = await WaitForAsync(receiver, b => b.GetProperty("package").GetProperty("name").GetString() == "late", 1, "the new hook's first event");
+        Assert.Equal("after.txt", JsonDocument.Parse(got.Single().Body).RootElement.GetProperty("package_file").GetProperty("file_name").GetString());
+        await DeleteHookAsync(hook, hooks);
+    }
+
     [Fact]
     public async Task GraphQL_creates_lists_tests_resends_updates_and_deletes_a_hook()
     {
