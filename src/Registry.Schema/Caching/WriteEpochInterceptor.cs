@@ -14,8 +14,10 @@ namespace Registry.Schema.Caching;
 public sealed partial class WriteEpochInterceptor(HotPathCache cache) : DbCommandInterceptor, IDbTransactionInterceptor
 {
     // Tables an upload or a background job writes that say nothing about who may do what: a write to them must not end the
-    // token and access entries (an audit row or a content blob comes with every upload).
-    private static readonly HashSet<string> PackageTables = ["Packages", "PackageFiles", "PackageCounts", "ContentBlobs", "AuditEvents", "DatabaseLeases"];
+    // token and access entries (an audit row or a content blob comes with every upload; a tus PATCH writes its upload's
+    // row twice, and each write used to make the next PATCH look up its token and project access again).
+    private static readonly HashSet<string> PackageTables =
+        ["Packages", "PackageFiles", "PackageCounts", "ContentBlobs", "AuditEvents", "DatabaseLeases", "ResumableUploads"];
 
     [Flags]
     private enum Touched { None = 0, Packages = 1, Identity = 2 }
