@@ -14,8 +14,10 @@ namespace Registry.Schema.Caching;
 public sealed partial class WriteEpochInterceptor(HotPathCache cache) : DbCommandInterceptor, IDbTransactionInterceptor
 {
     // Tables an upload or a background job writes that say nothing about who may do what: a write to them must not end the
-    // token and access entries (an audit row or a content blob comes with every upload).
-    private static readonly HashSet<string> PackageTables = ["Packages", "PackageFiles", "PackageCounts", "ContentBlobs", "AuditEvents", "DatabaseLeases"];
+    // token and access entries (an audit row or a content blob comes with every upload; a tus PATCH writes its upload's
+    // row twice, and each write used to make the next PATCH look up its token and project access again).
+    private static readonly HashSet<string> PackageTables =
+        ["Packages", "PackageFiles", "PackageCounts", "ContentBlobs", "AuditEvents", "DatabaseLeases", "ResumableUploads"];
     // Tables no cached answer is read from: the webhooks, their event outbox and deliveries. An upload to a project with
     // hooks writes an event, and the dispatcher writes deliveries and attempts all the time: as unknown tables they ended
     // every token and access entry, and each upload beside them read its token, access and rules afresh.

@@ -153,8 +153,8 @@ public sealed class ResumableUploads(
             if (Now - renewed > LeaseDuration / 3)
             {
                 renewed = Now;
-                await db.ResumableUploads.Where(u => u.Id == upload.Id && u.LockedBy == lease)
-                    .ExecuteUpdateAsync(s => s.SetProperty(u => u.LockedUntil, renewed + LeaseDuration), CancellationToken.None);
+                await db.WithoutDurableCommitAsync(c => db.ResumableUploads.Where(u => u.Id == upload.Id && u.LockedBy == lease)
+                    .ExecuteUpdateAsync(s => s.SetProperty(u => u.LockedUntil, renewed + LeaseDuration), c), CancellationToken.None);
             }
         }
     }
@@ -259,10 +259,11 @@ public sealed class ResumableUploads(
     {
         var lease = Guid.NewGuid().ToString("N");
         var now = Now;
-        var taken = await db.ResumableUploads
+        // Not flushed to disk: a lease only has to outlive its request, which a crash ends too.
+        var taken = await db.WithoutDurableCommitAsync(c => db.ResumableUploads
             .Where(u => u.Id == upload.Id && (offset == null || u.Offset == offset) && u.ExpiresAt > now
                 && (u.LockedUntil == null || u.LockedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.LockedUntil, now + LeaseDuration).SetProperty(u => u.LockedBy, lease), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.LockedUntil, now + LeaseDuration).SetProperty(u => u.LockedBy, lease), c), ct);
         if (taken == 1) return lease;
         var current = await db.ResumableUploads.AsNoTracking().FirstOrDefaultAsync(u => u.Id == upload.Id, ct);
         if (current is null || current.ExpiresAt <= now) throw NotFound();

@@ -9,7 +9,9 @@ namespace Registry.Server.Data;
 /// Gives each pooled SQLite connection a busy timeout (its Default Timeout), once per native connection.
 /// Microsoft.Data.Sqlite sets none: a writer that finds the write lock taken gets SQLITE_BUSY at once, and the driver
 /// tries again after a long Thread.Sleep, holding a pool thread. SQLite's own busy handler retries within milliseconds,
-/// which let more concurrent small uploads through and cut their tail latency (docs/performance.md).
+/// which let more concurrent small uploads through and cut their tail latency (docs/performance.md). It also states the
+/// durability every commit has (<c>synchronous = FULL</c>: flushed before it returns), which
+/// <see cref="Registry.Schema.Data.NonDurableCommit"/> lowers for one statement and restores.
 /// </summary>
 public sealed class SqliteConnectionSetup : DbConnectionInterceptor
 {
@@ -27,7 +29,7 @@ public sealed class SqliteConnectionSetup : DbConnectionInterceptor
     {
         if (connection is not SqliteConnection sqlite || sqlite.Handle is not { } handle || Done.TryGetValue(handle, out _)) return;
         using var command = sqlite.CreateCommand();
-        command.CommandText = $"PRAGMA busy_timeout = {checked(sqlite.DefaultTimeout * 1000)}";
+        command.CommandText = $"PRAGMA busy_timeout = {checked(sqlite.DefaultTimeout * 1000)}; {Registry.Schema.Data.NonDurableCommit.SqliteDurable}";
         command.ExecuteNonQuery();
         Done.AddOrUpdate(handle, handle);
     }

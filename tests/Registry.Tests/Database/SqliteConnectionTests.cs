@@ -9,7 +9,7 @@ namespace Registry.Tests.Database;
 /// <summary>
 /// Microsoft.Data.Sqlite sets no busy timeout: without one, a writer that meets the write lock sleeps 150 ms on a pool
 /// thread before it tries again, and concurrent uploads queue behind those sleeps. Every connection the server's
-/// contexts use must carry SQLite's own busy timeout.
+/// contexts use must carry SQLite's own busy timeout, and flush every commit to disk.
 /// </summary>
 public sealed class SqliteConnectionTests
 {
@@ -22,18 +22,59 @@ public sealed class SqliteConnectionTests
         await server.CreateProjectAsync("busy", "app");
         await server.PublishAsync("busy/app", "pkg", "1.0.0");
 
-        // Several contexts at once take several pooled connections; each must have been set up, not just the first.
-        var scopes = Enumerable.Range(0, 4).Select(_ => server.Services.CreateScope()).ToList();
+        Assert.All(await PragmaOfPooledConnectionsAsync(server, "busy_timeout"), c => Assert.Equal(c.DefaultTimeoutMs, c.Value));
+    }
+
+    /// <summary>
+    /// A tus PATCH takes its lease with a commit that is not flushed to disk (synchronous = NORMAL for that statement):
+    /// the connection must go back to the pool flushing every commit again, or later uploads would be acknowledged
+    /// before they are on disk.
+    /// </summary>
+    [SkippableFact]
+    public async Task Every_pooled_connection_flushes_each_commit_after_tus_patches_took_their_leases()
+    {
+        Skip.If(TestBackend.IsPostgresS3, "SQLite only");
+        await using var server = await RegistryServer.StartAsync();
+        await server.CreateGroupAsync("sync");
+        var project = await server.CreateProjectAsync("sync", "app");
+        using var client = server.Client(RegistryServer.RootToken);
+        var create = new HttpRequestMessage(HttpMethod.Post, Publishing.Url(project, "pkg", "1.0.0", "f.bin"));
+        create.Headers.Add("Tus-Resumable", "1.0.0");
+        create.Headers.Add("Upload-Length", "30");
+        using var created = await client.SendAsync(create);
+        var location = created.Headers.Location!.PathAndQuery;
+        for (var offset = 0; offset < 30; offset += 10)
+        {
+            var patch = new HttpRequestMessage(HttpMethod.Patch, location) { Content = new ByteArrayContent(new byte[10]) };
+            patch.Headers.Add("Tus-Resumable", "1.0.0");
+            patch.Headers.Add("Upload-Offset", offset.ToString());
+            patch.Content.Headers.ContentType = new("application/offset+octet-stream");
+            using var patched = await client.SendAsync(patch);
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, patched.StatusCode);
+        }
+
+        Assert.All(await PragmaOfPooledConnectionsAsync(server, "synchronous"), c => Assert.Equal(2L, c.Value)); // FULL
+    }
+
+    /// <summary>
+    /// A pragma's value on the pooled connections: many contexts at once take every idle one (the pool hands them out in
+    /// no set order) and open new ones; each must have been set up, not just the first.
+    /// </summary>
+    private static async Task<List<(long DefaultTimeoutMs, long Value)>> PragmaOfPooledConnectionsAsync(RegistryServer server, string pragma)
+    {
+        var scopes = Enumerable.Range(0, 32).Select(_ => server.Services.CreateScope()).ToList();
         try
         {
             var contexts = scopes.Select(s => s.ServiceProvider.GetRequiredService<RegistryDbContext>()).ToList();
             foreach (var context in contexts) await context.Database.OpenConnectionAsync();
+            var values = new List<(long, long)>();
             foreach (var connection in contexts.Select(c => (SqliteConnection)c.Database.GetDbConnection()))
             {
-                await using var pragma = connection.CreateCommand();
-                pragma.CommandText = "PRAGMA busy_timeout";
-                Assert.Equal(connection.DefaultTimeout * 1000L, (long)(await pragma.ExecuteScalarAsync())!);
+                await using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA " + pragma;
+                values.Add((connection.DefaultTimeout * 1000L, (long)(await command.ExecuteScalarAsync())!));
             }
+            return values;
         }
         finally
         {

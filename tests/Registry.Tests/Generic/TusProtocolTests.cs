@@ -226,6 +226,96 @@ public sealed class TusProtocolTests(TusFixture fixture) : IClassFixture<TusFixt
         Assert.Equal(bytes, await client.GetByteArrayAsync(Url("tus-refuse", "r.bin")));
     }
 
+    /// <summary>
+    /// One request writes to an upload at a time, on any instance: the upload's lease (taken before the body is read,
+    /// committed without a flush to disk) keeps a second PATCH and a termination out while the first one runs.
+    /// </summary>
+    [Fact]
+    public async Task A_patch_or_termination_while_another_patch_writes_is_423_and_changes_nothing()
+    {
+        var bytes = Bytes(1000, 8);
+        var location = await CreatedAsync(Url("tus-lock", "l.bin"), bytes.Length);
+        // The first PATCH waits for 100 Continue, which the server sends once it holds the upload and reads the body.
+        using var handler = new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromMinutes(1) };
+        using var slow = new HttpClient(handler) { BaseAddress = Server.BaseAddress };
+        slow.DefaultRequestHeaders.Add("PRIVATE-TOKEN", fixture.Developer);
+        var held = new HeldContent(bytes[..600], 100);
+        var request = Tus(HttpMethod.Patch, location, r =>
+        {
+            r.Headers.Add("Upload-Offset", "0");
+            r.Headers.ExpectContinue = true;
+        });
+        request.Content = held;
+        var first = slow.SendAsync(request);
+        await held.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        using var client = Client();
+        using (var r = await PatchAsync(client, location, 0, bytes[..100]))
+        {
+            Assert.Equal(HttpStatusCode.Locked, r.StatusCode);
+            Assert.Equal("""{"message":"423 Locked - Another request is writing to this upload"}""", await r.Content.ReadAsStringAsync());
+        }
+        using (var r = await client.SendAsync(Tus(HttpMethod.Delete, location))) Assert.Equal(HttpStatusCode.Locked, r.StatusCode);
+
+        held.Release();
+        using (var done = await first) Assert.Equal(HttpStatusCode.NoContent, done.StatusCode);
+        Assert.Equal(600, await OffsetAsync(client, location));
+        using (var r = await PatchAsync(client, location, 600, bytes[600..])) Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+        Assert.Equal(bytes, await client.GetByteArrayAsync(Url("tus-lock", "l.bin")));
+    }
+
+    /// <summary>
+    /// A PATCH writes only its upload's row: the tokens and project access cached for the next PATCH stay (each
+    /// PATCH's writes used to end them, so every PATCH looked its caller up again).
+    /// </summary>
+    [Fact]
+    public async Task Patches_leave_the_cached_tokens_and_project_access_in_place()
+    {
+        var bytes = Bytes(300, 9);
+        var location = await CreatedAsync(Url("tus-cache", "c.bin"), bytes.Length);
+        var cache = Server.Services.GetRequiredService<Registry.Schema.Caching.HotPathCache>();
+        using var client = Client();
+        var before = cache.IdentityEpoch;
+        using (var r = await PatchAsync(client, location, 0, bytes[..100])) Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+        using (var r = await PatchAsync(client, location, 100, bytes[100..200])) Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+        Assert.Equal(before, cache.IdentityEpoch);
+        await TerminateAsync(location);
+    }
+
+    /// <summary>A body that sends its first bytes, says so, and sends the rest only when released.</summary>
+    private sealed class HeldContent : HttpContent
+    {
+        private readonly byte[] _bytes;
+        private readonly int _first;
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public HeldContent(byte[] bytes, int first)
+        {
+            _bytes = bytes;
+            _first = first;
+            Headers.ContentType = MediaTypeHeaderValue.Parse("application/offset+octet-stream");
+        }
+
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _released.TrySetResult();
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(_bytes.AsMemory(0, _first));
+            await stream.FlushAsync();
+            Started.TrySetResult();
+            await _released.Task;
+            await stream.WriteAsync(_bytes.AsMemory(_first));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _bytes.Length;
+            return true;
+        }
+    }
+
     [Fact]
     public async Task Unknown_uploads_are_404()
     {
