@@ -24,6 +24,13 @@ public sealed class ResumableUploads(
     RegistryDbContext db, IResumableBlobStore storage, IBlobStore blobs, PackagePublisher publisher, UploadHashes hashes,
     IOptions<RegistryOptions> options, TimeProvider clock, RegistryMetrics metrics, ILogger<ResumableUploads> log)
 {
+    /// <summary>
+    /// A PATCH's body goes through in smaller chunks than a PUT's: the pipeline's first chunk is read before hashing
+    /// starts and its last one hashed after the last byte came, once per request, and a client waits for each PATCH's
+    /// answer before it sends the next one (docs/performance.md).
+    /// </summary>
+    private const int PatchChunkSize = 256 * 1024;
+
     /// <summary>How long a PATCH holds its upload; renewed while it reads, so only a crashed instance's lease runs out.</summary>
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
 
@@ -119,7 +126,7 @@ public sealed class ResumableUploads(
         await using var writer = await storage.OpenAsync(upload.Id, upload.BlobKey, upload.StorageState, offset, ct);
         try
         {
-            var (_, broken) = await ChunkPump.RunAsync(body, ChunkPump.ChunkSize, options.Value.UploadIdleTimeout, chunk =>
+            var (_, broken) = await ChunkPump.RunAsync(body, PatchChunkSize, options.Value.UploadIdleTimeout, chunk =>
             {
                 if (offset + written + chunk.Length > upload.Length)
                     throw new ResumableUploadError(ResumableRefusal.TooLarge, "The chunk goes past Upload-Length");
