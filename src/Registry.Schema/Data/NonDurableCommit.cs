@@ -7,7 +7,7 @@ namespace Registry.Schema.Data;
 /// A write that other connections must see at once but that may be lost in a power cut, committed without waiting for
 /// the disk: a tus PATCH's lease on its upload only has to keep a second PATCH out while this one runs, and a crash ends
 /// the request that holds it anyway. The next durable commit makes it durable too (SQLite's WAL and PostgreSQL's log
-/// are flushed in order). A durable commit cost a PATCH about 1.7 ms (docs/performance.md).
+/// are flushed in order). What the flush cost a PATCH is in docs/performance.md.
 /// </summary>
 public static class NonDurableCommit
 {
