@@ -20,6 +20,16 @@ public sealed class PublishRecorder(
 {
     private const string Savepoint = "publish";
 
+    // The write path's lookups run as compiled queries: EF Core otherwise rebuilds, parameterises and hashes each
+    // query's expression on every call, which the single writer pays for every upload (docs/performance.md).
+    private static readonly Func<RegistryDbContext, long, string, string, CancellationToken, Task<Package?>> GenericPackage =
+        EF.CompileAsyncQuery((RegistryDbContext db, long projectId, string name, string version, CancellationToken ct) =>
+            db.Packages.FirstOrDefault(p => p.ProjectId == projectId && p.PackageType == PackageType.Generic && p.Name == name && p.Version == version));
+
+    private static readonly Func<RegistryDbContext, long, CancellationToken, Task<NamespacePackageSettings?>> Settings =
+        EF.CompileAsyncQuery((RegistryDbContext db, long namespaceId, CancellationToken ct) =>
+            db.NamespacePackageSettings.AsNoTracking().FirstOrDefault(s => s.NamespaceId == namespaceId));
+
     /// <summary>What became of one upload of a batch: its recording, or the failure it alone answers with.</summary>
     public readonly record struct Outcome(PublishRecording? Recording, Exception? Failure);
 
@@ -89,15 +99,14 @@ public sealed class PublishRecorder(
 
     /// <summary>The namespace's package settings, untracked.</summary>
     public Task<NamespacePackageSettings?> SettingsAsync(long namespaceId, CancellationToken ct) =>
-        db.NamespacePackageSettings.AsNoTracking().FirstOrDefaultAsync(s => s.NamespaceId == namespaceId, ct);
+        Settings(db, namespaceId, ct);
 
     /// <returns>the result, and whether the bytes stored under the upload's key are now referenced</returns>
     private async Task<PublishRecording> RecordOneAsync(PendingPublish pending, bool strict, CancellationToken ct)
     {
         var (cmd, digests) = (pending.Command, pending.Digests);
         var now = clock.GetUtcNow().UtcDateTime;
-        var package = await db.Packages.FirstOrDefaultAsync(p => p.ProjectId == cmd.Project.Id
-            && p.PackageType == PackageType.Generic && p.Name == cmd.Name && p.Version == cmd.Version, ct);
+        var package = await GenericPackage(db, cmd.Project.Id, cmd.Name, cmd.Version, ct);
         var wasHidden = package?.Status == PackageStatus.Hidden;
         if (package is null)
         {

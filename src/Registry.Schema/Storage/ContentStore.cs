@@ -21,6 +21,15 @@ namespace Registry.Schema.Storage;
 /// </summary>
 public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimeProvider clock, ILogger<ContentStore> log)
 {
+    // Every upload looks up its digest: compiled, so EF Core does not rebuild and hash the query's expression each time.
+    private static readonly Func<RegistryDbContext, string, CancellationToken, Task<ContentBlob?>> LiveBlob =
+        EF.CompileAsyncQuery((RegistryDbContext db, string sha256, CancellationToken ct) =>
+            db.ContentBlobs.AsNoTracking().FirstOrDefault(b => b.Sha256 == sha256 && b.State == ContentBlobState.Live));
+
+    private static readonly Func<RegistryDbContext, string, CancellationToken, Task<bool>> IsLive =
+        EF.CompileAsyncQuery((RegistryDbContext db, string sha256, CancellationToken ct) =>
+            db.ContentBlobs.Any(b => b.Sha256 == sha256 && b.State == ContentBlobState.Live));
+
     /// <summary>
     /// Takes a reference to the live blob of <paramref name="sha256"/>, or records the caller's bytes (already stored
     /// under <paramref name="storageKey"/>) as that blob. Call it inside the transaction that writes the referencing
@@ -35,11 +44,11 @@ public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimePro
         // (marked for removal, or inserted by a racing claim), and the next attempt sees the new state.
         return db.RetryAsync(async _ =>
         {
-            var live = await db.ContentBlobs.AsNoTracking().FirstOrDefaultAsync(b => b.Sha256 == sha256 && b.State == ContentBlobState.Live, ct);
+            var live = await LiveBlob(db, sha256, ct);
             if (live is not null)
             {
-                var taken = await db.ContentBlobs.Where(b => b.Id == live.Id && b.State == ContentBlobState.Live)
-                    .ExecuteUpdateAsync(s => s.SetProperty(b => b.Version, b => b.Version + 1), ct);
+                var taken = await db.Database.ExecuteSqlAsync(
+                    $"""UPDATE "ContentBlobs" SET "Version" = "Version" + 1 WHERE "Id" = {live.Id} AND "State" = 0""", ct);
                 if (taken == 1) return (live, false);
                 // Marked for removal since we looked: our own copy becomes the live blob of these bytes.
             }
@@ -114,7 +123,7 @@ public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimePro
     /// <summary>Whether the bytes of <paramref name="sha256"/> are stored (a live blob): a small upload of them need not
     /// store them again. The blob may still go before the upload's claim, which then says so.</summary>
     public Task<bool> IsStoredAsync(string sha256, CancellationToken ct) =>
-        db.ContentBlobs.AnyAsync(b => b.Sha256 == sha256 && b.State == ContentBlobState.Live, ct);
+        IsLive(db, sha256, ct);
 
     /// <summary>Whether a storage key belongs to a content blob (live or being removed).</summary>
     public Task<bool> IsContentKeyAsync(string key, CancellationToken ct) => db.ContentBlobs.AnyAsync(b => b.StorageKey == key, ct);
