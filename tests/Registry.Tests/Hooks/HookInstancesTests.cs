@@ -32,7 +32,16 @@ public sealed class HookInstancesTests
         await using var receiver = new HookReceiver(); // down while the events are recorded
         await using var first = await StartWithHookAsync("killed", receiver);
         await first.StopKeepingDataAsync();
-        var process = ServerProcess.Start("killed", SameData(first));
+        // This process only ever fails to deliver (the receiver is down), and what it leaves must not hold up the restarted
+        // server beyond the rule under test: its hook is not disabled however long a loaded machine keeps it failing (each
+        // failure past the fourth doubled the pause: 58 s after a restart was seen), and a kill that lands while it holds
+        // a claim leaves a lease sized from the delivery timeout (17 s instead of 34 s; its sends go to a closed port).
+        var process = ServerProcess.Start("killed", new Dictionary<string, string>(SameData(first))
+        {
+            ["Registry:Hooks:Timeout"] = "00:00:00.200",
+            ["Registry:Hooks:FailuresBeforeDisabling"] = "1000",
+            ["Registry:Hooks:FailuresBeforePermanentDisabling"] = "1000",
+        });
         try
         {
             await process.WaitReadyAsync();

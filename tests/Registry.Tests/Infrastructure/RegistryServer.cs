@@ -53,13 +53,16 @@ public sealed class RegistryServer : IRegistryEndpoint, IAsyncDisposable
     }
 
     /// <param name="restartOf">Start on the database, bucket prefix and data folder of a stopped server (a restart).</param>
+    /// <param name="instanceOf">Start on the database, bucket prefix and data folder of a <see cref="ServerProcess"/>
+    /// that was killed or stopped (a restart in this process, without another process's start-up).</param>
     public static async Task<RegistryServer> StartAsync(IDictionary<string, string>? settings = null, string? dataPath = null,
-        Action<IServiceCollection>? configureServices = null, RegistryServer? restartOf = null)
+        Action<IServiceCollection>? configureServices = null, RegistryServer? restartOf = null, (string Instance, ServerProcess Process)? instanceOf = null)
     {
-        dataPath ??= restartOf?.DataPath;
+        dataPath ??= restartOf?.DataPath ?? instanceOf?.Process.DataPath;
         dataPath ??= Path.Combine(Path.GetTempPath(), "registry-tests", Guid.NewGuid().ToString("N"));
-        var instance = restartOf?.Instance ?? Guid.NewGuid().ToString("N");
-        var backend = restartOf is null ? await TestBackend.SettingsForNewServerAsync(instance) : TestBackend.SettingsForExistingServer(instance);
+        var existing = restartOf?.Instance ?? instanceOf?.Instance;
+        var instance = existing ?? Guid.NewGuid().ToString("N");
+        var backend = existing is null ? await TestBackend.SettingsForNewServerAsync(instance) : TestBackend.SettingsForExistingServer(instance);
         var app = RegistryApplication.Build(Arguments(dataPath, backend, settings), configureServices);
         await app.InitializeRegistryAsync();
         await app.StartAsync();
