@@ -129,7 +129,7 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
         foreach (var (ev, hooks) in fanned)
         {
             if ((mine is not null && !mine.Contains(ev.Id)) || hooks.Count == 0) continue;
-            var data = JsonSerializer.Deserialize<PackageEventData>(ev.Data)!;
+            var data = JsonSerializer.Deserialize(ev.Data, PackageEventJsonContext.Default.PackageEventData)!;
             var body = PackageEventBody.Build(ev.Kind, ev.Uuid, ev.CreatedAt, data, root);
             foreach (var hookId in hooks)
                 db.WebHookDeliveries.Add(new WebHookDelivery
