@@ -3,8 +3,8 @@
 # stays within noise of no hooks, and memory stays bounded": 1 KiB PUTs of new names (wrk, a developer's token) to two
 # servers side by side, one without hooks and one whose project has HOOKS hooks: some answer at once, some sleep past
 # the 10 s delivery timeout, some point at a closed port. A third server without hooks measures the noise: "within
-# noise" means the hooked server's rate against the first server's is no further below 1 than this reference's ever is
-# (an A/A comparison: two identical servers, same rounds). Rounds go round the three servers, the order turning each
+# noise" means the hooked server's median rate against the first server's is no further below 1 than the reference's
+# ratio strays from 1 in its worst round (an A/A comparison: two identical servers, same rounds). Rounds go round the three servers, the order turning each
 # round, so load from elsewhere on the machine falls on all alike.
 #
 #   bench/hooks-upload.sh             ROUNDS=N (default 3) repeats every measurement and prints the median
@@ -13,7 +13,7 @@
 # work in the background included, divided by its uploads) and peak RSS; per round the ratios and the CPU the runtime's
 # tiering thread used (the JIT compiling hot methods again, optimised: near 0 once a server is warm); for the hooked
 # one what its receivers got and how many deliveries wait in the database; and whether it is within noise.
-# FREEZE_HOOKED=1 (the default) stops the hooked server (SIGSTOP) while the one without hooks is measured: its
+# FREEZE_HOOKED=1 (the default) stops the hooked server (SIGSTOP) while another server is measured: its
 # dispatcher works through a backlog it cannot finish (10 deliveries per upload) and would otherwise take the machine
 # from the server without hooks, flattering the ratio; FREEZE_HOOKED=0 lets it run (the figures before 2026-12-06 11:00).
 # Warm-up: PUT_WARMUP (default 20s) of uploads to each server, then WARMUP_ROUNDS (default 1) rounds as measured ones,
