@@ -1,6 +1,10 @@
+using System.Data.Common;
+using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Registry.Schema.Access;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using Registry.Schema.Data;
 using Registry.Schema.Identity;
 using Registry.Schema.Packages;
@@ -14,7 +18,7 @@ namespace Registry.Schema.Hooks;
 /// the transaction sees them): a row per upload for nobody was a large share of a small upload's CPU
 /// (docs/performance.md).
 /// </summary>
-public sealed class PackageEventRecorder(RegistryDbContext db, Permissions permissions, Storage.IBlobStore blobs, TimeProvider clock,
+public sealed class PackageEventRecorder(RegistryDbContext db, Storage.IBlobStore blobs, TimeProvider clock,
     Caching.HotPathCache cache)
 {
     private readonly Dictionary<long, bool> _wanted = new();
@@ -32,35 +36,90 @@ public sealed class PackageEventRecorder(RegistryDbContext db, Permissions permi
         AddAsync(PackageEventKind.FileDeleted, actor, file.Package.Project, file.Package,
             () => PackageFileRecord.From(file, file.Package, blobs.FileStore), ct);
 
+    /// <summary>
+    /// The publish batch's form of <see cref="FilePublishedAsync"/>: the event is built but not added, and
+    /// <see cref="Packages.PublishRecorder"/> inserts the batch's events together (<see cref="InsertAsync"/>) before its
+    /// commit, each only once its upload's savepoint is released. Null where no hook wants it.
+    /// </summary>
+    public async Task<PackageEvent?> FilePublishedEventAsync(Actor actor, Project project, Package package, PackageFile file, CancellationToken ct) =>
+        await WantedAsync(project, ct)
+            ? Build(PackageEventKind.FilePublished, actor, project, package, PackageFileRecord.From(file, package, blobs.FileStore))
+            : null;
+
+    /// <summary>
+    /// Inserts <paramref name="events"/> in one statement, in the caller's transaction: EF's SaveChanges would track each
+    /// and send an INSERT apiece, inside the publish batch's single writer. The parameters come from EF's own type
+    /// mappings, so each value is stored as SaveChanges stores it.
+    /// </summary>
+    public async Task InsertAsync(IReadOnlyList<PackageEvent> events, CancellationToken ct)
+    {
+        if (events.Count == 0) return;
+        var entity = db.Model.FindEntityType(typeof(PackageEvent))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var properties = InsertedColumns.Select(name => entity.FindProperty(name)!).ToArray();
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var text = new StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
+            .AppendJoin(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!))).Append(") VALUES ");
+        var parameters = new List<DbParameter>(events.Count * properties.Length);
+        await using var factory = db.Database.GetDbConnection().CreateCommand();
+        for (var i = 0; i < events.Count; i++)
+        {
+            text.Append(i == 0 ? "(" : ", (");
+            for (var j = 0; j < properties.Length; j++)
+            {
+                var name = "e" + parameters.Count;
+                text.Append(j == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(name));
+                parameters.Add(properties[j].GetRelationalTypeMapping()
+                    .CreateParameter(factory, name, properties[j].GetGetter().GetClrValue(events[i]), properties[j].IsNullable));
+            }
+            text.Append(')');
+        }
+        await db.Database.ExecuteSqlRawAsync(text.ToString(), parameters, ct);
+    }
+
+    /// <summary>What a new event sets; the rest (the id, the fan-out's columns) start as the database's defaults.</summary>
+    private static readonly string[] InsertedColumns =
+    [
+        nameof(PackageEvent.Uuid), nameof(PackageEvent.Kind), nameof(PackageEvent.ProjectId), nameof(PackageEvent.NamespaceId),
+        nameof(PackageEvent.Data), nameof(PackageEvent.CreatedAt),
+    ];
+
     private async Task AddAsync(PackageEventKind kind, Actor actor, Project project, Package package, Func<PackageFileRecord>? file,
         CancellationToken ct)
     {
-        if (!await WantedAsync(project, ct)) return;
+        if (await WantedAsync(project, ct)) db.PackageEvents.Add(Build(kind, actor, project, package, file?.Invoke()));
+    }
+
+    private PackageEvent Build(PackageEventKind kind, Actor actor, Project project, Package package, PackageFileRecord? file)
+    {
         var data = new PackageEventData(UserOf(actor), project.Id, project.FullPath,
             new PackageEventData.PackageData(package.Id, package.Name, package.Version, package.PackageType, package.Status,
                 package.CreatedAt, package.LastDownloadedAt),
-            file?.Invoke());
-        db.PackageEvents.Add(new PackageEvent
+            file);
+        return new PackageEvent
         {
             Uuid = Guid.NewGuid(), Kind = kind, ProjectId = project.Id, NamespaceId = project.NamespaceId,
-            Data = JsonSerializer.Serialize(data), CreatedAt = clock.GetUtcNow().UtcDateTime,
-        });
+            Data = JsonSerializer.Serialize(data, PackageEventJsonContext.Default.PackageEventData), CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
     }
 
     /// <summary>
     /// Whether a hook of the project or of a group above it takes package events: once per project per scope, and a yes
     /// is kept for the instance a moment (<see cref="Caching.HotPathCache"/>; each batch of uploads asked again). Only a
     /// yes: a hook removed meanwhile costs an event nobody gets (the fan-out reads the hooks afresh), where a kept no
-    /// would lose a new hook's first events.
+    /// would lose a new hook's first events. So the no is asked by every batch, on a registry without hooks too: one
+    /// query, the groups above the project found inside it (where there is no hook it ends at the empty hooks table).
     /// </summary>
     private async Task<bool> WantedAsync(Project project, CancellationToken ct)
     {
         if (_wanted.TryGetValue(project.Id, out var known)) return known;
         var wanted = await cache.GetOrLoadAsync(("hook-wants-package-events", project.Id), Caching.CacheScope.Identity, async () =>
         {
-            var ancestors = await permissions.AncestorIdsAsync(project.NamespaceId, ct);
-            var any = await db.WebHooks.AnyAsync(h => h.PackageEvents
-                && (h.ProjectId == project.Id || (h.GroupId != null && ancestors.Contains(h.GroupId.Value))), ct);
+            var (projectId, namespaceId) = (project.Id, project.NamespaceId);
+            // A group is above the project where its path is the project's namespace's or a prefix of it (AncestorIdsAsync's rule).
+            var any = await db.WebHooks.AnyAsync(h => h.PackageEvents && (h.ProjectId == projectId
+                || (h.GroupId != null && db.Namespaces.Any(g => g.Id == h.GroupId && db.Namespaces.Any(n => n.Id == namespaceId
+                    && (n.FullPathKey == g.FullPathKey || n.FullPathKey.StartsWith(g.FullPathKey + "/")))))), ct);
             return (any, any, (DateTime?)null);
         });
         _wanted[project.Id] = wanted;

@@ -16,7 +16,7 @@ namespace Registry.Schema.Packages;
 /// </summary>
 public sealed class PublishRecorder(
     RegistryDbContext db, IBlobStore blobs, PackageFinder finder, ContentStore contents, AuditLog audit, AuditContext auditContext,
-    TimeProvider clock, ILogger<PublishRecorder> log, RegistryMetrics metrics, Hooks.PackageEventRecorder events)
+    TimeProvider clock, ILogger<PublishRecorder> log, RegistryMetrics metrics, Hooks.PackageEventRecorder eventRecorder)
 {
     private const string Savepoint = "publish";
 
@@ -59,6 +59,9 @@ public sealed class PublishRecorder(
         var outcomes = await db.RetryAsync(async _ =>
         {
             var results = new Outcome[batch.Count];
+            // The events of the uploads recorded so far: one INSERT for the batch, just before its commit. An upload rolled
+            // back to its savepoint never adds its own, and a batch run again starts with none.
+            var events = new List<Hooks.PackageEvent>();
             await using var transaction = strict.Contains(true)
                 ? await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct)
                 : await db.Database.BeginTransactionAsync(ct);
@@ -67,8 +70,10 @@ public sealed class PublishRecorder(
                 if (several) await transaction.CreateSavepointAsync(Savepoint, ct);
                 try
                 {
-                    results[i] = new Outcome(await RecordOneAsync(batch[i], strict[i], ct), null);
+                    var (recording, recorded) = await RecordOneAsync(batch[i], strict[i], ct);
                     if (several) await transaction.ReleaseSavepointAsync(Savepoint, ct);
+                    results[i] = new Outcome(recording, null);
+                    if (recorded is not null) events.Add(recorded);
                 }
                 catch (Exception e) when (several && !RacingInsert.IsLostRace(e))
                 {
@@ -80,6 +85,7 @@ public sealed class PublishRecorder(
                     db.ChangeTracker.Clear(); // what an upload saved is in the transaction; what it failed to save must not be retried
                 }
             }
+            await eventRecorder.InsertAsync(events, ct);
             await transaction.CommitAsync(ct);
             return results;
         }, ct, log);
@@ -101,8 +107,9 @@ public sealed class PublishRecorder(
     public Task<NamespacePackageSettings?> SettingsAsync(long namespaceId, CancellationToken ct) =>
         Settings(db, namespaceId, ct);
 
-    /// <returns>the result, and whether the bytes stored under the upload's key are now referenced</returns>
-    private async Task<PublishRecording> RecordOneAsync(PendingPublish pending, bool strict, CancellationToken ct)
+    /// <returns>the result, whether the bytes stored under the upload's key are now referenced, and the upload's package
+    /// event for the batch to insert (null where no hook wants one)</returns>
+    private async Task<(PublishRecording Recording, Hooks.PackageEvent? Event)> RecordOneAsync(PendingPublish pending, bool strict, CancellationToken ct)
     {
         var (cmd, digests) = (pending.Command, pending.Digests);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -123,7 +130,7 @@ public sealed class PublishRecorder(
             if (strict && await finder.FindNewestAsync(cmd.Project.Id, cmd.Name, cmd.Version, cmd.FileName, ct) is { Record: var existing })
             {
                 if (existing.FileSha256 != digests.Sha256) throw metrics.Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
-                return new PublishRecording(new PublishResult(existing, Created: false), OwnBytesKept: false);
+                return (new PublishRecording(new PublishResult(existing, Created: false), OwnBytesKept: false), null);
             }
             if (package.Status == PackageStatus.PendingDestruction) package.Status = cmd.Status ?? PackageStatus.Default;
             else if (cmd.Status is { } status) package.Status = status;
@@ -140,9 +147,9 @@ public sealed class PublishRecorder(
         await db.SaveChangesAsync(ct);
         auditContext.IpAddress = pending.IpAddress;
         Audit(cmd, package, file, hidden: !wasHidden && package.Status == PackageStatus.Hidden);
-        await events.FilePublishedAsync(cmd.Actor, cmd.Project, package, file, ct);
+        var published = await eventRecorder.FilePublishedEventAsync(cmd.Actor, cmd.Project, package, file, ct);
         await db.SaveChangesAsync(ct);
-        return new PublishRecording(new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true), adopted);
+        return (new PublishRecording(new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true), adopted), published);
     }
 
     private void Audit(PublishCommand cmd, Package package, PackageFile file, bool hidden)

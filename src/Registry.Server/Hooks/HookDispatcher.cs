@@ -23,7 +23,13 @@ namespace Registry.Server.Hooks;
 public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sender, HookSignal signal, RegistryEndpoints endpoints,
     DeliveryPacer pacer, IOptions<HookOptions> options, TimeProvider clock, ILogger<HookDispatcher> log) : BackgroundService
 {
-    private const int EventBatch = 500;
+    /// <summary>
+    /// The most events one fan-out transaction takes (times the hooks that want each: the deliveries it writes). On SQLite
+    /// the transaction holds the database's only write lock, and uploads that arrive meanwhile wait for it: 500 events
+    /// with ten hooks were 5,000 rows of request bodies in one commit. Busy rounds come every <see cref="RoundSpacing"/>,
+    /// so a backlog still fans out at hundreds of events a second.
+    /// </summary>
+    private const int EventBatch = 50;
     private const int HooksPerRound = 100;
     private const int PerClaim = 5;
     /// <summary>The shortest time between two rounds: a round fans out what gathered meanwhile, in one transaction.</summary>
@@ -129,7 +135,7 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
         foreach (var (ev, hooks) in fanned)
         {
             if ((mine is not null && !mine.Contains(ev.Id)) || hooks.Count == 0) continue;
-            var data = JsonSerializer.Deserialize<PackageEventData>(ev.Data)!;
+            var data = JsonSerializer.Deserialize(ev.Data, PackageEventJsonContext.Default.PackageEventData)!;
             var body = PackageEventBody.Build(ev.Kind, ev.Uuid, ev.CreatedAt, data, root);
             foreach (var hookId in hooks)
                 db.WebHookDeliveries.Add(new WebHookDelivery

@@ -366,6 +366,28 @@ public sealed class WebHookTests(HookFixture fixture) : IClassFixture<HookFixtur
         await DeleteHookAsync(hook, hooks);
     }
 
+    /// <summary>
+    /// Uploads that finish together are recorded in one transaction (group commit), and the batch's events are inserted
+    /// together just before its commit: every upload of a burst has its event, exactly once.
+    /// </summary>
+    [Fact]
+    public async Task Uploads_recorded_together_each_have_exactly_one_event()
+    {
+        await Server.CreateProjectAsync("hk", "burst");
+        await using var receiver = await HookReceiver.StartedAsync();
+        const string hooks = "/api/v4/projects/hk%2Fburst/hooks";
+        var hook = await CreateHookAsync(receiver.Url, hooksUrl: hooks, as_: RegistryServer.RootToken);
+        var names = Enumerable.Range(0, 32).Select(i => $"f{i:D2}.txt").ToList();
+        await Task.WhenAll(names.Select(n => Server.PublishAsync("hk/burst", "burst", "1.0.0", n, n)));
+        await WaitForAsync(receiver, b => b.GetProperty("package").GetProperty("name").GetString() == "burst", names.Count, "an event per upload");
+        await Task.Delay(TimeSpan.FromSeconds(1)); // an event recorded twice would come by now
+        var files = receiver.Received.Select(r => JsonDocument.Parse(r.Body).RootElement)
+            .Where(b => b.GetProperty("package").GetProperty("name").GetString() == "burst")
+            .Select(b => b.GetProperty("package_file").GetProperty("file_name").GetString()!).Order().ToList();
+        Assert.Equal(names, files);
+        await DeleteHookAsync(hook, hooks);
+    }
+
     [Fact]
     public async Task GraphQL_creates_lists_tests_resends_updates_and_deletes_a_hook()
     {
