@@ -87,12 +87,7 @@ start_other() {
         --Registry:RootToken="$token" --Registry:MaxFileSize=0 --Logging:LogLevel:Default=Warning \
         --Logging:LogLevel:Microsoft.Hosting.Lifetime=Information "${args[@]}" ${SERVER_ARGS:-} >>"$work/$name.log" 2>&1 &
     other_pid=$!
-    for _ in $(seq 1 600); do
-        grep -q 'Now listening on' "$work/$name.log" 2>/dev/null && return 0
-        kill -0 "$other_pid" 2>/dev/null || { cat "$work/$name.log"; echo "the $name server exited during start-up" >&2; exit 1; }
-        sleep 0.1
-    done
-    cat "$work/$name.log"; echo "the $name server did not start" >&2; exit 1
+    wait_listening "$other_pid" "$work/$name.log" "$name server"
 }
 
 ensure_tools

@@ -115,12 +115,19 @@ start_server() {
         "${backend_args[@]}" ${SERVER_ARGS:-} \
         >>"$work/server.log" 2>&1 &
     server_pid=$!
+    wait_listening "$server_pid" "$work/server.log" "server (port $port)"
+}
+
+# wait_listening PID LOG WHAT: returns once the server PID says in LOG that it listens; exits with its log if it
+# stops or is not listening within a minute.
+wait_listening() {
+    local pid=$1 log=$2 what=$3
     for _ in $(seq 1 600); do
-        grep -q 'Now listening on' "$work/server.log" 2>/dev/null && return 0
-        kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; echo "server exited during start-up (port $port taken?)" >&2; exit 1; }
+        grep -q 'Now listening on' "$log" 2>/dev/null && return 0
+        kill -0 "$pid" 2>/dev/null || { cat "$log"; echo "the $what exited during start-up (port taken?)" >&2; exit 1; }
         sleep 0.1
     done
-    cat "$work/server.log"; echo "server did not start" >&2; exit 1
+    cat "$log"; echo "the $what did not start" >&2; exit 1
 }
 
 stop_server() {
