@@ -23,10 +23,6 @@ public sealed class PackageEventRecorder(RegistryDbContext db, Storage.IBlobStor
 {
     private readonly Dictionary<long, bool> _wanted = new();
 
-    /// <param name="package">the package, with its id assigned</param>
-    public Task FilePublishedAsync(Actor actor, Project project, Package package, PackageFile file, CancellationToken ct) =>
-        AddAsync(PackageEventKind.FilePublished, actor, project, package, () => PackageFileRecord.From(file, package, blobs.FileStore), ct);
-
     /// <param name="package">the package with its project loaded</param>
     public Task PackageDeletedAsync(Actor actor, Package package, CancellationToken ct) =>
         AddAsync(PackageEventKind.PackageDeleted, actor, package.Project, package, null, ct);
@@ -37,7 +33,7 @@ public sealed class PackageEventRecorder(RegistryDbContext db, Storage.IBlobStor
             () => PackageFileRecord.From(file, file.Package, blobs.FileStore), ct);
 
     /// <summary>
-    /// The publish batch's form of <see cref="FilePublishedAsync"/>: the event is built but not added, and
+    /// A published file's event, built but not added: every publish goes through the batch's single writer, and
     /// <see cref="Packages.PublishRecorder"/> inserts the batch's events together (<see cref="InsertAsync"/>) before its
     /// commit, each only once its upload's savepoint is released. Null where no hook wants it.
     /// </summary>
