@@ -18,7 +18,8 @@ namespace Registry.Server.Hooks;
 /// Everything waits in the database, never in memory: a receiver down for hours costs rows, not RAM.
 /// Uploads come first (issue 24: "publishing never waits on a receiver", and deliveries do not slow it either): while
 /// uploads are in flight, rounds come at the poll interval, sends go at <see cref="DeliveryPacer"/>'s pace, and a round
-/// fans out only the events that pace can use.
+/// fans out only the events that pace can use. All of it runs on a <see cref="DispatcherThread"/>, not the thread pool,
+/// and its writes commit without a flush (<see cref="NonDurableCommit"/>): what a crash loses of them is done again.
 /// </summary>
 public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sender, HookSignal signal, RegistryEndpoints endpoints,
     DeliveryPacer pacer, IOptions<HookOptions> options, TimeProvider clock, ILogger<HookDispatcher> log) : BackgroundService
@@ -44,8 +45,8 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await Task.Yield();
-        try { await RunAsync(stoppingToken); }
+        using var thread = new DispatcherThread(log);
+        try { await thread.RunAsync(() => RunAsync(stoppingToken)); }
         finally
         {
             // Stop cleanly: the sends in flight see the cancellation, record or let go of what they claimed, and end.
@@ -104,8 +105,9 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
         if (candidates.Count == 0) return 0;
         var token = Guid.NewGuid();
         var until = now.AddMinutes(1);
-        await db.PackageEvents.Where(e => candidates.Contains(e.Id) && e.FannedOutAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.ClaimedUntil, until).SetProperty(e => e.ClaimToken, token), ct);
+        await db.WithoutDurableCommitAsync(c => db.PackageEvents
+            .Where(e => candidates.Contains(e.Id) && e.FannedOutAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.ClaimedUntil, until).SetProperty(e => e.ClaimToken, token), c), ct);
         // By id, with the token: the token alone has no index, and a look by it alone reads every event.
         var events = await db.PackageEvents.AsNoTracking().Where(e => candidates.Contains(e.Id) && e.ClaimToken == token).OrderBy(e => e.Id).ToListAsync(ct);
         var root = endpoints.Root;
@@ -125,28 +127,30 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
             fanned.Add((ev, hooks));
         }
         // One transaction for the batch. The claim token in the condition makes fan-out happen once even if this
-        // instance's lease ran out and another took an event (which then has the other's token).
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var ids = events.Select(e => e.Id).ToList();
-        var updated = await db.PackageEvents.Where(e => ids.Contains(e.Id) && e.ClaimToken == token && e.FannedOutAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.FannedOutAt, now).SetProperty(e => e.ClaimedUntil, (DateTime?)null), ct);
-        var mine = updated == ids.Count ? null
-            : (await db.PackageEvents.Where(e => ids.Contains(e.Id) && e.ClaimToken == token).Select(e => e.Id).ToListAsync(ct)).ToHashSet();
-        foreach (var (ev, hooks) in fanned)
+        // instance's lease ran out and another took an event (which then has the other's token). Lost in a power cut,
+        // the whole transaction is: the events are fanned out again, and no delivery is written twice.
+        return await db.InTransactionWithoutDurableCommitAsync(async c =>
         {
-            if ((mine is not null && !mine.Contains(ev.Id)) || hooks.Count == 0) continue;
-            var data = JsonSerializer.Deserialize(ev.Data, PackageEventJsonContext.Default.PackageEventData)!;
-            var body = PackageEventBody.Build(ev.Kind, ev.Uuid, ev.CreatedAt, data, root);
-            foreach (var hookId in hooks)
-                db.WebHookDeliveries.Add(new WebHookDelivery
-                {
-                    HookId = hookId, EventId = ev.Id, Uuid = Guid.NewGuid(), EventUuid = ev.Uuid, RequestBody = body,
-                    NextAttemptAt = now, CreatedAt = now, UpdatedAt = now,
-                });
-        }
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return events.Count;
+            var ids = events.Select(e => e.Id).ToList();
+            var updated = await db.PackageEvents.Where(e => ids.Contains(e.Id) && e.ClaimToken == token && e.FannedOutAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.FannedOutAt, now).SetProperty(e => e.ClaimedUntil, (DateTime?)null), c);
+            var mine = updated == ids.Count ? null
+                : (await db.PackageEvents.Where(e => ids.Contains(e.Id) && e.ClaimToken == token).Select(e => e.Id).ToListAsync(c)).ToHashSet();
+            foreach (var (ev, hooks) in fanned)
+            {
+                if ((mine is not null && !mine.Contains(ev.Id)) || hooks.Count == 0) continue;
+                var data = JsonSerializer.Deserialize(ev.Data, PackageEventJsonContext.Default.PackageEventData)!;
+                var body = PackageEventBody.Build(ev.Kind, ev.Uuid, ev.CreatedAt, data, root);
+                foreach (var hookId in hooks)
+                    db.WebHookDeliveries.Add(new WebHookDelivery
+                    {
+                        HookId = hookId, EventId = ev.Id, Uuid = Guid.NewGuid(), EventUuid = ev.Uuid, RequestBody = body,
+                        NextAttemptAt = now, CreatedAt = now, UpdatedAt = now,
+                    });
+            }
+            await db.SaveChangesAsync(c);
+            return events.Count;
+        }, ct);
     }
 
     /// <summary>
@@ -181,8 +185,11 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _inFlight[hookId] = done.Task;
             started++;
-            _ = Task.Run(async () =>
+            _ = SendThenLetGoAsync();
+
+            async Task SendThenLetGoAsync()
             {
+                await Task.Yield(); // the round goes on to the next hook; this one's sends go on beside it, on the same thread
                 try { await SendHookAsync(hookId, claim.Value, ct); }
                 finally
                 {
@@ -190,7 +197,7 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
                     done.SetResult();
                     signal.Raise(); // the hook may have more due (a failure ended its task), and the loop may be idle
                 }
-            }, CancellationToken.None);
+            }
         }
         return started;
     }
@@ -209,9 +216,9 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
         var token = Guid.NewGuid();
         // Long enough for the claim, each attempt at its full timeout and its longest wait behind uploads.
         var until = now + (O.Timeout + DeliveryPacer.MaxWait) * (PerClaim + 1) + TimeSpan.FromSeconds(10);
-        var claimed = await db.WebHookDeliveries
+        var claimed = await db.WithoutDurableCommitAsync(c => db.WebHookDeliveries
             .Where(d => ids.Contains(d.Id) && d.State == DeliveryState.Pending && (d.ClaimedUntil == null || d.ClaimedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedUntil, until).SetProperty(d => d.ClaimToken, token), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedUntil, until).SetProperty(d => d.ClaimToken, token), c), ct);
         return claimed == 0 ? null : (token, ids);
     }
 
@@ -293,8 +300,8 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
                 try
                 {
                     using var release = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                    await db.WebHookDeliveries.Where(HeldBy(left))
-                        .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedUntil, (DateTime?)null), release.Token);
+                    await db.WithoutDurableCommitAsync(c => db.WebHookDeliveries.Where(HeldBy(left))
+                        .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedUntil, (DateTime?)null), c), release.Token);
                 }
                 catch (Exception e)
                 {
@@ -312,41 +319,41 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
         List<(WebHookDelivery Delivery, DeliveryOutcome Outcome)> attempts, bool claimNext, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // Writes first: on SQLite a transaction that read before its first write may not be let to write at all. The
-        // hook's row before its deliveries', the order in which deleting the hook, its project or its group takes them
-        // (the cascade): on PostgreSQL the other order deadlocks with a deletion.
-        await db.WebHooks.Where(h => h.Id == hookId).ExecuteUpdateAsync(s => s.SetProperty(h => h.RecentFailures, h => h.RecentFailures), ct);
-        foreach (var (delivery, outcome) in attempts)
+        return await db.InTransactionWithoutDurableCommitAsync(async c =>
         {
-            var (state, next) = NextState(delivery, outcome, now);
-            var tries = delivery.Attempts + 1;
-            await db.WebHookDeliveries.Where(d => d.Id == delivery.Id && d.ClaimToken == claim.Token).ExecuteUpdateAsync(s => s
-                .SetProperty(d => d.State, state).SetProperty(d => d.Attempts, tries).SetProperty(d => d.NextAttemptAt, next)
-                .SetProperty(d => d.ClaimedUntil, (DateTime?)null).SetProperty(d => d.ResponseStatus, outcome.Status)
-                .SetProperty(d => d.RequestHeaders, outcome.RequestHeaders).SetProperty(d => d.ResponseHeaders, outcome.ResponseHeaders)
-                .SetProperty(d => d.ResponseBody, outcome.ResponseBody).SetProperty(d => d.ExecutionDuration, outcome.DurationSeconds)
-                .SetProperty(d => d.InternalError, outcome.Error).SetProperty(d => d.UpdatedAt, now), ct);
-            if (!outcome.Success)
-                log.LogInformation("Webhook {HookId} delivery {DeliveryId} failed ({Reason}); {Next}", hookId, delivery.Id,
-                    outcome.Error, state == DeliveryState.Pending ? $"retrying at {next:O}" : "not retried");
-        }
-        await db.WebHookDeliveries.Where(HeldBy(claim))
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedUntil, (DateTime?)null), ct);
-        var counted = attempts.Where(a => !a.Outcome.SecretsUnreadable).Select(a => a.Outcome.Success).ToList();
-        if (counted.Count > 0) await UpdateHookAsync(db, hookId, counted, now, ct);
-        if (attempts.Any(a => a.Outcome.SecretsUnreadable) && now >= _nextSecretsWarning)
-        {
-            // A misconfiguration of this instance, not a failing receiver: the hook is not disabled for it, and one
-            // warning a few minutes says what to fix while the deliveries wait.
-            _nextSecretsWarning = now + SecretsWarningInterval;
-            log.LogWarning("Webhook deliveries are waiting: the hooks' secrets cannot be decrypted. {HookOptionsSection}:KeyRingSecret is missing "
-                + "or is not the one the Data Protection key ring in the database was written with; restart with the right secret "
-                + "and the waiting deliveries are sent", HookOptions.Section);
-        }
-        var nextClaim = claimNext ? await ClaimAsync(db, hookId, ct) : null;
-        await tx.CommitAsync(ct);
-        return nextClaim;
+            // Writes first: on SQLite a transaction that read before its first write may not be let to write at all. The
+            // hook's row before its deliveries', the order in which deleting the hook, its project or its group takes them
+            // (the cascade): on PostgreSQL the other order deadlocks with a deletion.
+            await db.WebHooks.Where(h => h.Id == hookId).ExecuteUpdateAsync(s => s.SetProperty(h => h.RecentFailures, h => h.RecentFailures), c);
+            foreach (var (delivery, outcome) in attempts)
+            {
+                var (state, next) = NextState(delivery, outcome, now);
+                var tries = delivery.Attempts + 1;
+                await db.WebHookDeliveries.Where(d => d.Id == delivery.Id && d.ClaimToken == claim.Token).ExecuteUpdateAsync(s => s
+                    .SetProperty(d => d.State, state).SetProperty(d => d.Attempts, tries).SetProperty(d => d.NextAttemptAt, next)
+                    .SetProperty(d => d.ClaimedUntil, (DateTime?)null).SetProperty(d => d.ResponseStatus, outcome.Status)
+                    .SetProperty(d => d.RequestHeaders, outcome.RequestHeaders).SetProperty(d => d.ResponseHeaders, outcome.ResponseHeaders)
+                    .SetProperty(d => d.ResponseBody, outcome.ResponseBody).SetProperty(d => d.ExecutionDuration, outcome.DurationSeconds)
+                    .SetProperty(d => d.InternalError, outcome.Error).SetProperty(d => d.UpdatedAt, now), c);
+                if (!outcome.Success)
+                    log.LogInformation("Webhook {HookId} delivery {DeliveryId} failed ({Reason}); {Next}", hookId, delivery.Id,
+                        outcome.Error, state == DeliveryState.Pending ? $"retrying at {next:O}" : "not retried");
+            }
+            await db.WebHookDeliveries.Where(HeldBy(claim))
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedUntil, (DateTime?)null), c);
+            var counted = attempts.Where(a => !a.Outcome.SecretsUnreadable).Select(a => a.Outcome.Success).ToList();
+            if (counted.Count > 0) await UpdateHookAsync(db, hookId, counted, now, c);
+            if (attempts.Any(a => a.Outcome.SecretsUnreadable) && now >= _nextSecretsWarning)
+            {
+                // A misconfiguration of this instance, not a failing receiver: the hook is not disabled for it, and one
+                // warning a few minutes says what to fix while the deliveries wait.
+                _nextSecretsWarning = now + SecretsWarningInterval;
+                log.LogWarning("Webhook deliveries are waiting: the hooks' secrets cannot be decrypted. {HookOptionsSection}:KeyRingSecret is missing "
+                    + "or is not the one the Data Protection key ring in the database was written with; restart with the right secret "
+                    + "and the waiting deliveries are sent", HookOptions.Section);
+            }
+            return claimNext ? await ClaimAsync(db, hookId, c) : null;
+        }, ct);
     }
 
     /// <summary>What an attempt leaves the delivery at: delivered, failed for good, or pending with its next try.</summary>
@@ -408,7 +415,7 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
         var before = now - O.KeepFor;
-        await db.WebHookDeliveries.Where(d => d.CreatedAt < before && d.State != DeliveryState.Pending).ExecuteDeleteAsync(ct);
-        await db.PackageEvents.Where(e => e.CreatedAt < before && e.FannedOutAt != null).ExecuteDeleteAsync(ct);
+        await db.WithoutDurableCommitAsync(c => db.WebHookDeliveries.Where(d => d.CreatedAt < before && d.State != DeliveryState.Pending).ExecuteDeleteAsync(c), ct);
+        await db.WithoutDurableCommitAsync(c => db.PackageEvents.Where(e => e.CreatedAt < before && e.FannedOutAt != null).ExecuteDeleteAsync(c), ct);
     }
 }

@@ -65,20 +65,12 @@ public sealed class PackageFileDigestsTests
         var body = RandomNumberGenerator.GetBytes(Size);
         var project = await server.CreateUniqueProjectAsync("dg-tus");
         using var root = server.Client(RegistryServer.RootToken);
-        var create = new HttpRequestMessage(HttpMethod.Post, Publishing.Url(project, "tus", "1.0.0", "f.bin"));
-        create.Headers.Add("Tus-Resumable", "1.0.0");
-        create.Headers.Add("Upload-Length", body.Length.ToString());
-        using var created = await root.SendAsync(create);
+        using var created = await root.SendAsync(TusRequests.Create(Publishing.Url(project, "tus", "1.0.0", "f.bin"), body.Length));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         // Two PATCHes: the running digests carry over from one to the next.
         foreach (var (offset, length) in new[] { (0, Size / 2), (Size / 2, Size - Size / 2) })
         {
-            var patch = new HttpRequestMessage(HttpMethod.Patch, created.Headers.Location!.PathAndQuery);
-            patch.Headers.Add("Tus-Resumable", "1.0.0");
-            patch.Headers.Add("Upload-Offset", offset.ToString());
-            patch.Content = new ByteArrayContent(body, offset, length);
-            patch.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/offset+octet-stream");
-            using var patched = await root.SendAsync(patch);
+            using var patched = await root.SendAsync(TusRequests.Patch(created.Headers.Location!.PathAndQuery, offset, body, offset, length));
             Assert.Equal(HttpStatusCode.NoContent, patched.StatusCode);
         }
 

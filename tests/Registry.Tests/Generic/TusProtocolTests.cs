@@ -51,14 +51,6 @@ public sealed class TusProtocolTests(TusFixture fixture) : IClassFixture<TusFixt
     /// <summary>A client with <paramref name="token"/> (the developer's when null; anonymous when empty).</summary>
     private HttpClient Client(string? token = null) => token == "" ? Server.Client() : Server.Client(token ?? fixture.Developer);
 
-    private static HttpRequestMessage Tus(HttpMethod method, string url, Action<HttpRequestMessage>? configure = null)
-    {
-        var request = new HttpRequestMessage(method, url);
-        request.Headers.Add("Tus-Resumable", "1.0.0");
-        configure?.Invoke(request);
-        return request;
-    }
-
     private static string Meta(params (string Key, string Value)[] pairs) =>
         string.Join(",", pairs.Select(p => p.Key + " " + Convert.ToBase64String(Encoding.UTF8.GetBytes(p.Value))));
 
@@ -66,7 +58,7 @@ public sealed class TusProtocolTests(TusFixture fixture) : IClassFixture<TusFixt
         string? token = null)
     {
         using var client = Client(token);
-        using var response = await client.SendAsync(Tus(HttpMethod.Post, url, r =>
+        using var response = await client.SendAsync(TusRequests.Request(HttpMethod.Post, url, r =>
         {
             r.Headers.Add("Upload-Length", length.ToString());
             if (metadata is not null) r.Headers.Add("Upload-Metadata", metadata);
@@ -85,7 +77,7 @@ public sealed class TusProtocolTests(TusFixture fixture) : IClassFixture<TusFixt
     private static async Task<HttpResponseMessage> PatchAsync(HttpClient client, string location, long offset, byte[] bytes,
         string contentType = "application/offset+octet-stream", string? checksum = null)
     {
-        var request = Tus(HttpMethod.Patch, location, r =>
+        var request = TusRequests.Request(HttpMethod.Patch, location, r =>
         {
             r.Headers.Add("Upload-Offset", offset.ToString());
             if (checksum is not null) r.Headers.Add("Upload-Checksum", checksum);
@@ -97,7 +89,7 @@ public sealed class TusProtocolTests(TusFixture fixture) : IClassFixture<TusFixt
 
     private static async Task<long> OffsetAsync(HttpClient client, string location)
     {
-        using var head = await client.SendAsync(Tus(HttpMethod.Head, location));
+        using var head = await client.SendAsync(TusRequests.Request(HttpMethod.Head, location));
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
         Assert.Equal("no-store", head.Headers.CacheControl!.ToString());
         return long.Parse(head.Headers.GetValues("Upload-Offset").Single());
@@ -106,7 +98,7 @@ public sealed class TusProtocolTests(TusFixture fixture) : IClassFixture<TusFixt
     private async Task TerminateAsync(string location)
     {
         using var client = Client();
-        using var delete = await client.SendAsync(Tus(HttpMethod.Delete, location));
+        using var delete = await client.SendAsync(TusRequests.Request(HttpMethod.Delete, location));
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
     }
 
@@ -154,7 +146,7 @@ public sealed class TusProtocolTests(TusFixture fixture) : IClassFixture<TusFixt
         Assert.Equal(Convert.ToHexStringLower(SHA1.HashData(bytes)), record.GetProperty("file_sha1").GetString());
         Assert.Equal(Convert.ToHexStringLower(MD5.HashData(bytes)), record.GetProperty("file_md5").GetString());
         Assert.Equal(bytes.Length, record.GetProperty("size").GetInt64());
-        using (var head = await client.SendAsync(Tus(HttpMethod.Head, location)))
+        using (var head = await client.SendAsync(TusRequests.Request(HttpMethod.Head, location)))
             Assert.Equal(record.GetProperty("id").GetInt64().ToString(), head.Headers.GetValues("X-Package-File-Id").Single());
         Assert.Equal(bytes, await client.GetByteArrayAsync(Url("tus-many", "many.bin")));
 
@@ -168,7 +160,7 @@ public sealed class TusProtocolTests(TusFixture fixture) : IClassFixture<TusFixt
     {
         var bytes = Bytes(5000, 2);
         using var client = Client();
-        var request = Tus(HttpMethod.Post, Url("tus-one", "one.bin"), r => r.Headers.Add("Upload-Length", bytes.Length.ToString()));
+        var request = TusRequests.Request(HttpMethod.Post, Url("tus-one", "one.bin"), r => r.Headers.Add("Upload-Length", bytes.Length.ToString()));
         request.Content = new ByteArrayContent(bytes);
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/offset+octet-stream");
         using var response = await client.SendAsync(request);
@@ -240,7 +232,7 @@ public sealed class TusProtocolTests(TusFixture fixture) : IClassFixture<TusFixt
         using var slow = new HttpClient(handler) { BaseAddress = Server.BaseAddress };
         slow.DefaultRequestHeaders.Add("PRIVATE-TOKEN", fixture.Developer);
         var held = new HeldContent(bytes[..600], 100);
-        var request = Tus(HttpMethod.Patch, location, r =>
+        var request = TusRequests.Request(HttpMethod.Patch, location, r =>
         {
             r.Headers.Add("Upload-Offset", "0");
             r.Headers.ExpectContinue = true;
@@ -255,7 +247,7 @@ public sealed class TusProtocolTests(TusFixture fixture) : IClassFixture<TusFixt
             Assert.Equal(HttpStatusCode.Locked, r.StatusCode);
             Assert.Equal("""{"message":"423 Locked - Another request is writing to this upload"}""", await r.Content.ReadAsStringAsync());
         }
-        using (var r = await client.SendAsync(Tus(HttpMethod.Delete, location))) Assert.Equal(HttpStatusCode.Locked, r.StatusCode);
+        using (var r = await client.SendAsync(TusRequests.Request(HttpMethod.Delete, location))) Assert.Equal(HttpStatusCode.Locked, r.StatusCode);
 
         held.Release();
         using (var done = await first) Assert.Equal(HttpStatusCode.NoContent, done.StatusCode);
@@ -320,7 +312,7 @@ public sealed class TusProtocolTests(TusFixture fixture) : IClassFixture<TusFixt
     public async Task Unknown_uploads_are_404()
     {
         using var client = Client();
-        using var head = await client.SendAsync(Tus(HttpMethod.Head, $"/api/v4/projects/{fixture.ProjectId}/packages/tus/{new string('a', 32)}"));
+        using var head = await client.SendAsync(TusRequests.Request(HttpMethod.Head, $"/api/v4/projects/{fixture.ProjectId}/packages/tus/{new string('a', 32)}"));
         Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
         using var patch = await PatchAsync(client, $"/api/v4/projects/{fixture.ProjectId}/packages/tus/nonsense", 0, [1]);
         Assert.Equal(HttpStatusCode.NotFound, patch.StatusCode);
@@ -393,7 +385,7 @@ public sealed class TusProtocolTests(TusFixture fixture) : IClassFixture<TusFixt
         // No package, no file, no blob, and the partial bytes are gone.
         Assert.Equal(before, await StoreSnapshot.TakeAsync(Server));
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(Url("tus-sha", "s.bin"))).StatusCode);
-        using var head = await client.SendAsync(Tus(HttpMethod.Head, location));
+        using var head = await client.SendAsync(TusRequests.Request(HttpMethod.Head, location));
         Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
     }
 
@@ -402,11 +394,11 @@ public sealed class TusProtocolTests(TusFixture fixture) : IClassFixture<TusFixt
     {
         var location = await CreatedAsync(Url("tus-own", "o.bin"), 10);
         using var other = Client(fixture.OtherDeveloper);
-        using (var head = await other.SendAsync(Tus(HttpMethod.Head, location))) Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
+        using (var head = await other.SendAsync(TusRequests.Request(HttpMethod.Head, location))) Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
         using (var patch = await PatchAsync(other, location, 0, [1, 2])) Assert.Equal(HttpStatusCode.NotFound, patch.StatusCode);
-        using (var delete = await other.SendAsync(Tus(HttpMethod.Delete, location))) Assert.Equal(HttpStatusCode.NotFound, delete.StatusCode);
+        using (var delete = await other.SendAsync(TusRequests.Request(HttpMethod.Delete, location))) Assert.Equal(HttpStatusCode.NotFound, delete.StatusCode);
         using (var root = Server.Client(RegistryServer.RootToken))
-        using (var head = await root.SendAsync(Tus(HttpMethod.Head, location))) Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
+        using (var head = await root.SendAsync(TusRequests.Request(HttpMethod.Head, location))) Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
 
         using var basic = Server.Client(h => h.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes("anyone:" + fixture.Developer))));
@@ -430,9 +422,9 @@ public sealed class TusProtocolTests(TusFixture fixture) : IClassFixture<TusFixt
         using var client = Server.Client(user);
         using (var patch = await PatchAsync(client, locations[0], 0, Bytes(50, 7))) Assert.Equal(HttpStatusCode.NoContent, patch.StatusCode);
         var before = await StoreSnapshot.TakeAsync(Server);
-        using (var delete = await client.SendAsync(Tus(HttpMethod.Delete, locations[0]))) Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        using (var delete = await client.SendAsync(TusRequests.Request(HttpMethod.Delete, locations[0]))) Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
         Assert.Equal(before.Blobs - 1, (await StoreSnapshot.TakeAsync(Server)).Blobs);
-        using (var head = await client.SendAsync(Tus(HttpMethod.Head, locations[0]))) Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
+        using (var head = await client.SendAsync(TusRequests.Request(HttpMethod.Head, locations[0]))) Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await CreateAsync(Url("tus-limit", "x.bin"), 100, token: user)).Status);
     }
 }
@@ -440,24 +432,9 @@ public sealed class TusProtocolTests(TusFixture fixture) : IClassFixture<TusFixt
 /// <summary>Expiry and restarts need a server of their own (a short expiry, a restart in the middle).</summary>
 public sealed class TusLifetimeTests
 {
-    private static HttpRequestMessage Tus(HttpMethod method, string url, long? offset = null, byte[]? body = null)
-    {
-        var request = new HttpRequestMessage(method, url);
-        request.Headers.Add("Tus-Resumable", "1.0.0");
-        if (offset is { } o) request.Headers.Add("Upload-Offset", o.ToString());
-        if (body is not null)
-        {
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/offset+octet-stream");
-        }
-        return request;
-    }
-
     private static async Task<string> CreateAsync(HttpClient client, string url, long length)
     {
-        var request = Tus(HttpMethod.Post, url);
-        request.Headers.Add("Upload-Length", length.ToString());
-        using var response = await client.SendAsync(request);
+        using var response = await client.SendAsync(TusRequests.Create(url, length));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return response.Headers.Location!.PathAndQuery;
     }
@@ -480,14 +457,14 @@ public sealed class TusLifetimeTests
         var project = await server.CreateProjectAsync("tusx", "app");
         using var client = server.Client(RegistryServer.RootToken);
         var location = await CreateAsync(client, Publishing.Url(project, "exp", "1.0.0", "e.bin"), 10);
-        using (var patch = await client.SendAsync(Tus(HttpMethod.Patch, location, 0, [1, 2, 3]))) Assert.Equal(HttpStatusCode.NoContent, patch.StatusCode);
-        using (var head = await client.SendAsync(Tus(HttpMethod.Head, location)))
+        using (var patch = await client.SendAsync(TusRequests.Patch(location, 0, [1, 2, 3]))) Assert.Equal(HttpStatusCode.NoContent, patch.StatusCode);
+        using (var head = await client.SendAsync(TusRequests.Request(HttpMethod.Head, location)))
             Assert.True(DateTime.Parse(head.Headers.GetValues("Upload-Expires").Single()).ToUniversalTime() > DateTime.UtcNow.AddSeconds(-1));
         Assert.Equal(1, await PartialUploadsAsync(server));
 
         await Task.Delay(TimeSpan.FromSeconds(2.5));
-        using (var head = await client.SendAsync(Tus(HttpMethod.Head, location))) Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
-        using (var patch = await client.SendAsync(Tus(HttpMethod.Patch, location, 3, [4]))) Assert.Equal(HttpStatusCode.NotFound, patch.StatusCode);
+        using (var head = await client.SendAsync(TusRequests.Request(HttpMethod.Head, location))) Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
+        using (var patch = await client.SendAsync(TusRequests.Patch(location, 3, [4]))) Assert.Equal(HttpStatusCode.NotFound, patch.StatusCode);
 
         var sweeper = server.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Registry.Server.Operations.OperationsSweeper>().Single();
         await sweeper.SweepPartialUploadsAsync(CancellationToken.None);
@@ -513,13 +490,13 @@ public sealed class TusLifetimeTests
             using (var client = server.Client(RegistryServer.RootToken))
             {
                 location = await CreateAsync(client, url, bytes.Length);
-                using var first = await client.SendAsync(Tus(HttpMethod.Patch, location, 0, bytes[..(6 * 1024 * 1024)]));
+                using var first = await client.SendAsync(TusRequests.Patch(location, 0, bytes[..(6 * 1024 * 1024)]));
                 Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
             }
             await server.StopKeepingDataAsync();
             await using var again = await RegistryServer.StartAsync(restartOf: server);
             using var resumed = again.Client(RegistryServer.RootToken);
-            using var rest = await resumed.SendAsync(Tus(HttpMethod.Patch, location, 6 * 1024 * 1024, bytes[(6 * 1024 * 1024)..]));
+            using var rest = await resumed.SendAsync(TusRequests.Patch(location, 6 * 1024 * 1024, bytes[(6 * 1024 * 1024)..]));
             Assert.Equal(HttpStatusCode.NoContent, rest.StatusCode);
             using var described = await resumed.GetAsync(location);
             var record = JsonDocument.Parse(await described.Content.ReadAsStringAsync()).RootElement;
