@@ -54,6 +54,24 @@ public sealed class WebUiServingTests(ServerFixture fixture) : IClassFixture<Ser
         await Server.CreateProjectAsync("acme", "hidden", "PRIVATE");
     }
 
+    /// <summary>
+    /// Routes are matched by the linear-time engine with no wall-clock limit: under a 100 ms limit a loaded CI machine
+    /// answered a reload of /groups/acme/-/audit_events with 500.
+    /// </summary>
+    [Fact]
+    public void The_app_routes_match_in_linear_time_without_a_clock_limit()
+    {
+        var routes = Registry.Server.Web.WebUiRoutes.Load(Path.Combine(AppContext.BaseDirectory, "WebUi", "routes.json")).Routes;
+        Assert.NotEmpty(routes);
+        Assert.All(routes, r =>
+        {
+            Assert.True(r.Regex.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.NonBacktracking), r.Path);
+            Assert.Equal(System.Text.RegularExpressions.Regex.InfiniteMatchTimeout, r.Regex.MatchTimeout);
+        });
+        Assert.Equal(Registry.Server.Web.WebUiMatch.Page, Registry.Server.Web.WebUiRoutes.Load(
+            Path.Combine(AppContext.BaseDirectory, "WebUi", "routes.json")).Match("/groups/acme/-/audit_events").Match);
+    }
+
     /// <summary>The route table the app's router is built from, as its build wrote it beside the server.</summary>
     public static IReadOnlyList<JsonElement> AppRoutes()
     {
