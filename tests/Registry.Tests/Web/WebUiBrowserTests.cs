@@ -24,9 +24,19 @@ public sealed class WebUiBrowserTests(WebUiFixture fixture, ITestOutputHelper ou
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(HeadlessChromium.Deadline);
         page.SetDefaultNavigationTimeout(HeadlessChromium.Deadline);
-        page.PageError += (_, e) => output.WriteLine("page error: " + e);
-        page.Console += (_, m) => { if (m.Type == "error") output.WriteLine("console error: " + m.Text); };
+        page.PageError += (_, e) => Log("page error: " + e);
+        page.Console += (_, m) => { if (m.Type == "error") Log("console error: " + m.Text); };
         return page;
+    }
+
+    /// <summary>
+    /// Writes to the test's output. A page left open may log after its test ended; the output then throws, and an
+    /// exception in a Playwright event handler closes the browser that the class's later tests share.
+    /// </summary>
+    private void Log(string line)
+    {
+        try { output.WriteLine(line); }
+        catch (InvalidOperationException) { }
     }
 
     private async Task ScreenshotAsync(IPage page, string name)
