@@ -125,6 +125,11 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         // HeadBucket, not a one-key listing: a listing that stops short makes a continuation token, which s3rver makes
         // with a cipher OpenSSL 3 refuses (500 once the bucket has two objects, so readiness never came back).
         try { await _client.HeadBucketAsync(new HeadBucketRequest { BucketName = _options.Bucket }, cancellationToken); }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            // A HEAD's 404 has no body, so no NoSuchBucket code for S3Faults to see.
+            throw new StorageUnavailableException($"The S3 bucket {_options.Bucket} does not exist", e);
+        }
         catch (Exception e) when (S3Faults.Translate(e) is { } translated) { throw translated; }
     }
 

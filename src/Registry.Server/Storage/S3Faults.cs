@@ -8,7 +8,7 @@ namespace Registry.Server.Storage;
 
 /// <summary>
 /// S3's failures in the registry's terms: a full or over-quota bucket is <see cref="InsufficientStorageException"/>
-/// (507, as a full disk), a bucket that cannot be reached or answers 5xx is <see cref="StorageUnavailableException"/>
+/// (507, as a full disk), a bucket that cannot be reached, answers 5xx or does not exist is <see cref="StorageUnavailableException"/>
 /// (503). Anything else (a missing object, a bad request, a cancellation) stays as it is.
 /// </summary>
 public static class S3Faults
@@ -19,7 +19,10 @@ public static class S3Faults
         if (e is AmazonS3Exception { ErrorCode: "QuotaExceeded" or "EntityTooLarge" or "InsufficientStorage" }
             || e is AmazonServiceException { StatusCode: HttpStatusCode.InsufficientStorage })
             return new InsufficientStorageException("The S3 bucket is full: " + e.Message, e);
-        if (e is AmazonServiceException { StatusCode: >= HttpStatusCode.InternalServerError } || Unreachable(e))
+        // A bucket that is gone is an outage of the store, not a fault of the request (s3rver said 404 NoSuchBucket to
+        // every upload, which came out as 500s).
+        if (e is AmazonServiceException { StatusCode: >= HttpStatusCode.InternalServerError } or AmazonS3Exception { ErrorCode: "NoSuchBucket" }
+            || Unreachable(e))
             return new StorageUnavailableException("The S3 storage is unavailable: " + e.GetBaseException().Message, e);
         return null;
     }

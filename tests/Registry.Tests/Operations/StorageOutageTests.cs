@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Registry.Tests.Infrastructure;
 
@@ -13,7 +15,7 @@ namespace Registry.Tests.Operations;
 /// A blob store that goes away: uploads and downloads answer 503 with Retry-After (never 500), readiness fails, the
 /// log has one warning rather than an error per request, and everything works again once the store is back.
 /// </summary>
-public sealed class StorageOutageTests
+public sealed partial class StorageOutageTests
 {
     private const string ServiceUnavailable = """{"message":"503 Service Unavailable"}""";
 
@@ -26,16 +28,7 @@ public sealed class StorageOutageTests
         try
         {
             var logs = new LogCapture();
-            await using var server = await RegistryServer.StartAsync(new Dictionary<string, string>
-            {
-                ["Registry:Storage:Provider"] = "S3",
-                ["Registry:Storage:S3:ServiceUrl"] = $"http://127.0.0.1:{port}",
-                ["Registry:Storage:S3:AccessKey"] = TestBackend.S3AccessKey,
-                ["Registry:Storage:S3:SecretKey"] = TestBackend.S3SecretKey,
-                ["Registry:Storage:S3:Bucket"] = "outage",
-                ["Registry:Storage:S3:Prefix"] = "",
-                ["Registry:Storage:S3:CreateBucket"] = "true",
-            }, configureServices: logs.AddTo);
+            await using var server = await StartOnS3Async(port, logs);
             await server.CreateGroupAsync("outage");
             await server.CreateProjectAsync("outage", "app");
             using var client = server.Client(RegistryServer.RootToken);
@@ -95,7 +88,7 @@ public sealed class StorageOutageTests
                 using var readiness = await server.Client().GetAsync("/-/readiness");
                 return readiness.IsSuccessStatusCode ? "" : $"{(int)readiness.StatusCode} {await readiness.Content.ReadAsStringAsync()}; log: "
                     + string.Join(" | ", logs.Entries.Skip(restarted).Where(e => e.Level >= LogLevel.Information).TakeLast(5)
-                        .Select(e => $"{e} {e.Exception?.GetBaseException().Message}"));
+                        .Select(e => $"{e} {Causes(e.Exception)}")) + "; s3rver: " + S3rverOutput(s3);
             }, answer => answer == "", "readiness after s3rver's restart");
             await AssertReadinessAsync(server, storageOk: true);
             // Uploads of its own, not the traffic loop's: one of the loop's requests may have been cut off with s3rver and
@@ -122,6 +115,47 @@ public sealed class StorageOutageTests
             // One warning a minute: the outage lasts seconds, unless a loaded machine stretches it past the minute.
             Assert.InRange(logs.Entries.Count(e => e.Level == LogLevel.Warning && e.Message.StartsWith("Storage unavailable", StringComparison.Ordinal)), 1, 2);
             Assert.DoesNotContain(logs.Entries, e => e.Level == LogLevel.Warning && e.Category.Contains("HealthChecks", StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (!s3.HasExited) s3.Kill();
+            await s3.WaitForExitAsync();
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_bucket_that_is_gone_answers_uploads_with_503_fails_readiness_and_recovers_when_it_is_back()
+    {
+        var port = FreePort();
+        var folder = Directory.CreateTempSubdirectory("registry-outage-s3-");
+        var s3 = await StartS3rverAsync(folder.FullName, port);
+        try
+        {
+            var logs = new LogCapture();
+            await using var server = await StartOnS3Async(port, logs);
+            await server.CreateGroupAsync("outage");
+            await server.CreateProjectAsync("outage", "app");
+            using var client = server.Client(RegistryServer.RootToken);
+            var kept = RandomNumberGenerator.GetBytes(10_000);
+            var keptUrl = Publishing.Url("outage/app", "pkg", "1.0.0", "kept.bin");
+            Assert.Equal(HttpStatusCode.Created, (await client.PutAsync(keptUrl, new ByteArrayContent(kept))).StatusCode);
+
+            // s3rver keeps a bucket as a folder: moved away, the bucket is gone (NoSuchBucket, a HEAD's bare 404).
+            var bucket = Path.Combine(folder.FullName, "outage");
+            Directory.Move(bucket, bucket + "-away");
+            for (var i = 0; i < 3; i++)
+                using (var upload = await client.PutAsync(Publishing.Url("outage/app", "pkg", "2.0.0", $"f{i}.bin"), new ByteArrayContent(Content(i))))
+                    await AssertUnavailableAsync(upload);
+            await AssertReadinessAsync(server, storageOk: false);
+
+            Directory.Move(bucket + "-away", bucket);
+            await AssertReadinessAsync(server, storageOk: true);
+            Assert.Equal(HttpStatusCode.Created,
+                (await client.PutAsync(Publishing.Url("outage/app", "pkg", "2.0.0", "f.bin"), new ByteArrayContent(Content(3)))).StatusCode);
+            Assert.Equal(kept, await client.GetByteArrayAsync(keptUrl));
+            Assert.Empty(logs.AtLeast(LogLevel.Error));
+            Assert.InRange(logs.Entries.Count(e => e.Level == LogLevel.Warning && e.Message.StartsWith("Storage unavailable", StringComparison.Ordinal)), 1, 2);
         }
         finally
         {
@@ -175,6 +209,18 @@ public sealed class StorageOutageTests
         }
     }
 
+    /// <summary>A registry storing its blobs in bucket "outage" of the s3rver on <paramref name="port"/>.</summary>
+    private static Task<RegistryServer> StartOnS3Async(int port, LogCapture logs) => RegistryServer.StartAsync(new Dictionary<string, string>
+    {
+        ["Registry:Storage:Provider"] = "S3",
+        ["Registry:Storage:S3:ServiceUrl"] = $"http://127.0.0.1:{port}",
+        ["Registry:Storage:S3:AccessKey"] = TestBackend.S3AccessKey,
+        ["Registry:Storage:S3:SecretKey"] = TestBackend.S3SecretKey,
+        ["Registry:Storage:S3:Bucket"] = "outage",
+        ["Registry:Storage:S3:Prefix"] = "",
+        ["Registry:Storage:S3:CreateBucket"] = "true",
+    }, configureServices: logs.AddTo);
+
     /// <summary>Upload <paramref name="i"/>'s bytes: each file its own, so a mix-up shows.</summary>
     private static byte[] Content(int i) => Encoding.UTF8.GetBytes($"upload {i} ".PadRight(2000, '.'));
 
@@ -209,17 +255,49 @@ public sealed class StorageOutageTests
         return port;
     }
 
+    private static readonly ConditionalWeakTable<Process, Queue<string>> Output = new();
+
+    /// <summary>The last lines s3rver printed (it logs each request and each error it answers).</summary>
+    private static string S3rverOutput(Process s3rver)
+    {
+        if (!Output.TryGetValue(s3rver, out var output)) return "";
+        lock (output) return AnsiColour().Replace(string.Join(" / ", output), "");
+    }
+
+    [GeneratedRegex(@"\x1b\[[0-9;]*m")]
+    private static partial Regex AnsiColour();
+
+    /// <summary>Each exception of the chain with its type: an S3 error's status code is in the SDK's outer one.</summary>
+    private static string Causes(Exception? e)
+    {
+        var causes = new List<string>();
+        for (; e is not null; e = e.InnerException)
+            causes.Add($"{e.GetType().Name}: {e.Message}{(e is Amazon.Runtime.AmazonServiceException s ? $" ({(int)s.StatusCode} {s.ErrorCode})" : "")}");
+        return string.Join(" <- ", causes);
+    }
+
     /// <summary>The repository's s3rver on <paramref name="port"/>, serving <paramref name="folder"/>; returns once it answers.</summary>
     private static async Task<Process> StartS3rverAsync(string folder, int port)
     {
         var s3rver = Path.Combine(RepositoryRoot.Path, "node_modules", ".bin", "s3rver");
-        var process = Process.Start(new ProcessStartInfo(s3rver, ["--directory", folder, "--address", "127.0.0.1", "--port", port.ToString(), "--silent"])
+        var process = Process.Start(new ProcessStartInfo(s3rver, ["--directory", folder, "--address", "127.0.0.1", "--port", port.ToString()])
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
         })!;
-        // Read what it prints: a full pipe would stall it.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // Read what it prints (a full pipe would stall it), keeping its last lines for a failure's message.
+        var output = new Queue<string>();
+        void Keep(string? line)
+        {
+            if (line is null) return;
+            lock (output)
+            {
+                output.Enqueue(line);
+                if (output.Count > 20) output.Dequeue();
+            }
+        }
+        Output.Add(process, output);
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
