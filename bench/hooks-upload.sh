@@ -11,15 +11,17 @@
 #
 # Prints, per server: PUT rate, server CPU per upload (all the server's CPU during the measured rounds, its dispatcher's
 # work in the background included, divided by its uploads) and peak RSS; per round the ratios and the CPU the runtime's
-# tiering thread used (the JIT compiling hot methods again, optimised: near 0 once a server is warm); for the hooked
+# tiering thread used (the JIT compiling hot methods again, optimised: near 0 once a server is warm) and the hooked
+# server's dispatcher thread used in its round (the CPU its deliveries took from the uploads); for the hooked
 # one what its receivers got and how many deliveries wait in the database; and whether it is within noise.
 # FREEZE_HOOKED=1 (the default) stops the hooked server (SIGSTOP) while another server is measured: its
 # dispatcher works through a backlog it cannot finish (10 deliveries per upload) and would otherwise take the machine
 # from the server without hooks, flattering the ratio; FREEZE_HOOKED=0 lets it run (the figures before 2026-12-06 11:00).
-# Warm-up: PUT_WARMUP (default 20s) of uploads to each server, then WARMUP_ROUNDS (default 1) rounds as measured ones,
+# Warm-up: PUT_WARMUP (default 20s) of uploads to each server, then WARMUP_ROUNDS (default 2) rounds as measured ones,
 # not counted. The rounds matter: between its rounds the hooked server's dispatcher runs at full speed (uploads paused)
 # and compiles code the uploads alone never reach, and with 15 s of uploads alone its first measured round still spent
-# 13-24 % of its samples in the JIT (docs/performance.md); the tiering column shows whether it was done.
+# 13-24 % of its samples in the JIT; after one warm-up round its tiering thread still took 460 ms in the first counted
+# round against 50-90 ms in the next (docs/performance.md). The tiering column shows whether it was done.
 # Environment: BACKEND=postgres-s3, DURATION (wrk -d, default 10s), CONNECTIONS (default 32), HOOKS (default 10: a
 # third slow, a third down, the rest answering), SLOW_SECONDS (default 15), BENCH_BIN, and bench/lib.sh's ports; the
 # hooked server takes BENCH_PORT+10, the receivers BENCH_PORT+11 and +12, the closed port is +13, the reference +14.
@@ -27,7 +29,7 @@
 # <folder>/<server>-<round>.data (give SERVER_ENV="DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0" for symbols).
 source "$(dirname "$0")/lib.sh"
 rounds=${ROUNDS:-3}
-warmup_rounds=${WARMUP_ROUNDS:-1}
+warmup_rounds=${WARMUP_ROUNDS:-2}
 duration=${DURATION:-10s}
 connections=${CONNECTIONS:-32}
 hooks=${HOOKS:-10}
@@ -128,12 +130,14 @@ declare -A url_of=([plain]=$plain_base [reference]=$reference_base [hooked]=$hoo
 declare -A token_of=([plain]=$plain_token [reference]=$reference_token [hooked]=$hooked_token)
 declare -A pid_of=([plain]=$plain_pid [reference]=$reference_pid [hooked]=$hooked_pid)
 
-# The CPU of each server's tiering thread (the runtime's background JIT), summed into $work/tiering four times a second
-# as "pid=ticks ...": the thread ends when it has been idle a few seconds and a new one starts when work comes.
-python3 - "$work/tiering" "$plain_pid" "$reference_pid" "$hooked_pid" <<'PY' &
+# The CPU of each server's tiering thread (the runtime's background JIT) and of its webhook dispatcher's thread, summed
+# into $work/threads four times a second as "pid=tiering,dispatcher ...": the tiering thread ends when it has been idle
+# a few seconds and a new one starts when work comes.
+python3 - "$work/threads" "$plain_pid" "$reference_pid" "$hooked_pid" <<'PY' &
 import os, sys, time
 out, pids = sys.argv[1], sys.argv[2:]
-seen, total = {}, {p: 0 for p in pids}
+kinds = (".NET Tiered", "Webhook dispatc")  # thread names as Linux keeps them (15 characters)
+seen, total = {}, {(p, k): 0 for p in pids for k in kinds}
 while True:
     for p in pids:
         try: tasks = os.listdir(f"/proc/{p}/task")
@@ -141,17 +145,20 @@ while True:
         for t in tasks:
             try: stat = open(f"/proc/{p}/task/{t}/stat").read()
             except OSError: continue
-            if not stat[stat.index("(") + 1:].startswith(".NET Tiered"): continue
+            name = stat[stat.index("(") + 1:]
+            kind = next((k for k in kinds if name.startswith(k)), None)
+            if kind is None: continue
             fields = stat[stat.rindex(")") + 2:].split()
             ticks = int(fields[11]) + int(fields[12])  # utime, stime
-            total[p] += ticks - seen.get((p, t), 0)
+            total[(p, kind)] += ticks - seen.get((p, t), 0)
             seen[(p, t)] = ticks
-    with open(out + ".tmp", "w") as f: f.write(" ".join(f"{p}={total[p]}" for p in pids))
+    with open(out + ".tmp", "w") as f: f.write(" ".join(f"{p}=" + ",".join(str(total[(p, k)]) for k in kinds) for p in pids))
     os.replace(out + ".tmp", out)
     time.sleep(0.25)
 PY
 sampler_pid=$!
-tiering_ticks() { sleep 0.3; tr ' ' '\n' <"$work/tiering" | awk -F= -v p="$1" '$1 == p { print $2 }'; }
+# thread_ticks PID: "tiering dispatcher", the ticks of those threads so far.
+thread_ticks() { sleep 0.3; tr ' ' '\n' <"$work/threads" | awk -F= -v p="$1" '$1 == p { split($2, t, ","); print t[1], t[2] }'; }
 
 head -c 1024 /dev/urandom >"$work/small.bin"
 lua=bench/wrk
@@ -168,13 +175,13 @@ put() {
     requests=$(awk '/requests in/ { print $1 }' "$work/$name.out")
 }
 
-# measure WHICH ROUND: one server's round, the hooked one stopped while another is measured; sets $rate, $requests
-# and $tiering (ms of the tiering thread's CPU in the round).
+# measure WHICH ROUND: one server's round, the hooked one stopped while another is measured; sets $rate, $requests,
+# $tiering and $dispatcher (ms of CPU of the tiering thread and of the webhook dispatcher's thread in the round).
 measure() {
-    local which=$1 round=$2 freeze="" before
+    local which=$1 round=$2 freeze="" before after
     [[ "$which" != hooked && "${FREEZE_HOOKED:-1}" == 1 ]] && freeze=1
     [[ -n "$freeze" ]] && kill -STOP "$hooked_pid"
-    before=$(tiering_ticks "${pid_of[$which]}")
+    read -ra before < <(thread_ticks "${pid_of[$which]}")
     if [[ -n "${PERF:-}" && "$round" != w* ]]; then
         mkdir -p "$PERF"
         perf record -q -F 499 -g -p "${pid_of[$which]}" -o "$PERF/$which-$round.data" >/dev/null 2>&1 &
@@ -182,7 +189,8 @@ measure() {
     fi
     put "$which-$round" "$which" "1.0.$round" "$duration"
     if [[ -n "$perf_pid" ]]; then kill -INT "$perf_pid" 2>/dev/null || true; wait "$perf_pid" || true; perf_pid=""; fi
-    tiering=$(( ($(tiering_ticks "${pid_of[$which]}") - before) * 1000 / clk_tck ))
+    read -ra after < <(thread_ticks "${pid_of[$which]}")
+    tiering=$(( (after[0] - before[0]) * 1000 / clk_tck )) dispatcher=$(( (after[1] - before[1]) * 1000 / clk_tck ))
     [[ -n "$freeze" ]] && kill -CONT "$hooked_pid"
     return 0
 }
@@ -201,12 +209,13 @@ for round in $(seq $(( 1 - warmup_rounds )) "$rounds"); do
     for which in "${order[@]:turn}" "${order[@]:0:turn}"; do
         measure "$which" "$label"
         rate_of[$which]=$rate tiering_of[$which]=$tiering
+        [[ "$which" == hooked ]] && hooked_dispatcher=$dispatcher
         (( round >= 1 )) && uploads[$which]=$(( ${uploads[$which]} + requests ))
     done
     aa=$(ratio "${rate_of[reference]}" "${rate_of[plain]}") hr=$(ratio "${rate_of[hooked]}" "${rate_of[plain]}")
-    printf '   round %-3s PUT no hooks %s, reference %s (%s), %s hooks %s req/s (%s); tiering ms %s / %s / %s\n' "$label" \
+    printf '   round %-3s PUT no hooks %s, reference %s (%s), %s hooks %s req/s (%s); tiering ms %s / %s / %s; dispatcher ms %s\n' "$label" \
         "${rate_of[plain]}" "${rate_of[reference]}" "$aa" "$hooks" "${rate_of[hooked]}" "$hr" \
-        "${tiering_of[plain]}" "${tiering_of[reference]}" "${tiering_of[hooked]}"
+        "${tiering_of[plain]}" "${tiering_of[reference]}" "${tiering_of[hooked]}" "$hooked_dispatcher"
     (( round >= 1 )) || continue
     rate_plain+=("${rate_of[plain]}") rate_reference+=("${rate_of[reference]}") rate_hooked+=("${rate_of[hooked]}")
     ratios+=("$hr") noise+=("$aa")
