@@ -22,147 +22,110 @@ public sealed partial class StorageOutageTests
     [Fact]
     public async Task S3_stopped_in_the_middle_of_traffic_answers_503_fails_readiness_warns_once_and_recovers_when_it_returns()
     {
-        var port = FreePort();
-        var folder = Directory.CreateTempSubdirectory("registry-outage-s3-");
-        var s3 = await StartS3rverAsync(folder.FullName, port);
-        try
-        {
-            var logs = new LogCapture();
-            await using var server = await StartOnS3Async(port, logs);
-            await server.CreateGroupAsync("outage");
-            await server.CreateProjectAsync("outage", "app");
-            using var client = server.Client(RegistryServer.RootToken);
-            var kept = RandomNumberGenerator.GetBytes(10_000);
-            var keptUrl = Publishing.Url("outage/app", "pkg", "1.0.0", "kept.bin");
-            Assert.Equal(HttpStatusCode.Created, (await client.PutAsync(keptUrl, new ByteArrayContent(kept))).StatusCode);
+        await using var scene = await S3Scene.StartAsync();
+        var (server, client, logs, kept, keptUrl) = scene;
 
-            // Traffic: uploads and downloads one after the other, through the outage and after it. What was acknowledged
-            // (201) must be there afterwards.
-            using var stop = new CancellationTokenSource();
-            var statuses = new List<int>();
-            var acknowledged = new List<string>();
-            var traffic = Task.Run(async () =>
+        // Traffic: uploads and downloads one after the other, through the outage and after it. What was acknowledged
+        // (201) must be there afterwards.
+        using var stop = new CancellationTokenSource();
+        var statuses = new List<int>();
+        var acknowledged = new List<string>();
+        var traffic = Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
             {
-                for (var i = 0; !stop.IsCancellationRequested; i++)
+                var url = Publishing.Url("outage/app", "pkg", "2.0.0", $"f{i}.bin");
+                // A request in flight when s3rver dies can be cut off (a download's headers went out before its body
+                // broke): nothing was acknowledged by it, so it is left out.
+                try
                 {
-                    var url = Publishing.Url("outage/app", "pkg", "2.0.0", $"f{i}.bin");
-                    // A request in flight when s3rver dies can be cut off (a download's headers went out before its body
-                    // broke): nothing was acknowledged by it, so it is left out.
-                    try
+                    using var put = await client.PutAsync(url, new ByteArrayContent(Content(i)));
+                    lock (statuses)
                     {
-                        using var put = await client.PutAsync(url, new ByteArrayContent(Content(i)));
-                        lock (statuses)
-                        {
-                            statuses.Add((int)put.StatusCode);
-                            if (put.StatusCode == HttpStatusCode.Created) acknowledged.Add(url);
-                        }
+                        statuses.Add((int)put.StatusCode);
+                        if (put.StatusCode == HttpStatusCode.Created) acknowledged.Add(url);
                     }
-                    catch (HttpRequestException) { }
-                    try
-                    {
-                        using var get = await client.GetAsync(keptUrl);
-                        lock (statuses) statuses.Add((int)get.StatusCode);
-                    }
-                    catch (HttpRequestException) { }
-                    await Task.Delay(20);
                 }
-            });
-            await Eventually.HoldsAsync(() => { lock (statuses) return statuses.Count >= 10; }, "traffic before the outage");
-            s3.Kill();
-            await s3.WaitForExitAsync();
+                catch (HttpRequestException) { }
+                try
+                {
+                    using var get = await client.GetAsync(keptUrl);
+                    lock (statuses) statuses.Add((int)get.StatusCode);
+                }
+                catch (HttpRequestException) { }
+                await Task.Delay(20);
+            }
+        });
+        await Eventually.HoldsAsync(() => { lock (statuses) return statuses.Count >= 10; }, "traffic before the outage");
+        await scene.StopS3Async();
 
-            using (var upload = await client.PutAsync(Publishing.Url("outage/app", "pkg", "3.0.0", "down.bin"), new ByteArrayContent(new byte[100])))
-                await AssertUnavailableAsync(upload);
-            using (var download = await client.GetAsync(keptUrl))
-                await AssertUnavailableAsync(download);
-            await AssertReadinessAsync(server, storageOk: false);
-            for (var i = 0; i < 10; i++)
-                using (var again = await client.GetAsync(keptUrl)) Assert.Equal(HttpStatusCode.ServiceUnavailable, again.StatusCode);
+        using (var upload = await client.PutAsync(Publishing.Url("outage/app", "pkg", "3.0.0", "down.bin"), new ByteArrayContent(new byte[100])))
+            await AssertUnavailableAsync(upload);
+        using (var download = await client.GetAsync(keptUrl))
+            await AssertUnavailableAsync(download);
+        await AssertReadinessAsync(server, storageOk: false);
+        for (var i = 0; i < 10; i++)
+            using (var again = await client.GetAsync(keptUrl)) Assert.Equal(HttpStatusCode.ServiceUnavailable, again.StatusCode);
 
-            // The same s3rver comes back on the same port and folder: readiness and traffic recover by themselves.
-            s3 = await StartS3rverAsync(folder.FullName, port);
-            // The last answer and what the server logged since the restart name the failing check and its cause.
-            var restarted = logs.Entries.Count;
-            await Eventually.ReturnsAsync(async () =>
-            {
-                using var readiness = await server.Client().GetAsync("/-/readiness");
-                return readiness.IsSuccessStatusCode ? "" : $"{(int)readiness.StatusCode} {await readiness.Content.ReadAsStringAsync()}; log: "
-                    + string.Join(" | ", logs.Entries.Skip(restarted).Where(e => e.Level >= LogLevel.Information).TakeLast(5)
-                        .Select(e => $"{e} {Causes(e.Exception)}")) + "; s3rver: " + S3rverOutput(s3);
-            }, answer => answer == "", "readiness after s3rver's restart");
-            await AssertReadinessAsync(server, storageOk: true);
-            // Uploads of its own, not the traffic loop's: one of the loop's requests may have been cut off with s3rver and
-            // wait out its client's timeout (a full run saw no 201 from the loop within 60 s while readiness had recovered).
-            var after = 0;
-            await Eventually.HoldsAsync(async () =>
-            {
-                after++;
-                using var put = await client.PutAsync(Publishing.Url("outage/app", "pkg", "4.0.0", $"after{after}.bin"),
-                    new ByteArrayContent(Content(100_000 + after)));
-                return put.StatusCode == HttpStatusCode.Created;
-            }, "an upload after s3rver's restart");
-            stop.Cancel();
-            await traffic;
-
-            List<int> seen;
-            lock (statuses) seen = [.. statuses];
-            Assert.Contains(503, seen);
-            Assert.All(seen, s => Assert.Contains(s, new[] { 200, 201, 503 }));
-            Assert.Equal(kept, await client.GetByteArrayAsync(keptUrl));
-            foreach (var url in acknowledged)
-                Assert.Equal(Content(int.Parse(url[(url.LastIndexOf("/f", StringComparison.Ordinal) + 2)..^4])), await client.GetByteArrayAsync(url));
-            Assert.Empty(logs.AtLeast(LogLevel.Error));
-            // One warning a minute: the outage lasts seconds, unless a loaded machine stretches it past the minute.
-            Assert.InRange(logs.Entries.Count(e => e.Level == LogLevel.Warning && e.Message.StartsWith("Storage unavailable", StringComparison.Ordinal)), 1, 2);
-            Assert.DoesNotContain(logs.Entries, e => e.Level == LogLevel.Warning && e.Category.Contains("HealthChecks", StringComparison.Ordinal));
-        }
-        finally
+        // The same s3rver comes back on the same port and folder: readiness and traffic recover by themselves.
+        await scene.StartS3Async();
+        // The last answer and what the server logged since the restart name the failing check and its cause.
+        var restarted = logs.Entries.Count;
+        await Eventually.ReturnsAsync(async () =>
         {
-            if (!s3.HasExited) s3.Kill();
-            await s3.WaitForExitAsync();
-            folder.Delete(recursive: true);
-        }
+            using var readiness = await server.Client().GetAsync("/-/readiness");
+            return readiness.IsSuccessStatusCode ? "" : $"{(int)readiness.StatusCode} {await readiness.Content.ReadAsStringAsync()}; log: "
+                + string.Join(" | ", logs.Entries.Skip(restarted).Where(e => e.Level >= LogLevel.Information).TakeLast(5)
+                    .Select(e => $"{e} {Causes(e.Exception)}")) + "; s3rver: " + S3rverOutput(scene.S3);
+        }, answer => answer == "", "readiness after s3rver's restart");
+        await AssertReadinessAsync(server, storageOk: true);
+        // Uploads of its own, not the traffic loop's: one of the loop's requests may have been cut off with s3rver and
+        // wait out its client's timeout (a full run saw no 201 from the loop within 60 s while readiness had recovered).
+        var after = 0;
+        await Eventually.HoldsAsync(async () =>
+        {
+            after++;
+            using var put = await client.PutAsync(Publishing.Url("outage/app", "pkg", "4.0.0", $"after{after}.bin"),
+                new ByteArrayContent(Content(100_000 + after)));
+            return put.StatusCode == HttpStatusCode.Created;
+        }, "an upload after s3rver's restart");
+        stop.Cancel();
+        await traffic;
+
+        List<int> seen;
+        lock (statuses) seen = [.. statuses];
+        Assert.Contains(503, seen);
+        Assert.All(seen, s => Assert.Contains(s, new[] { 200, 201, 503 }));
+        Assert.Equal(kept, await client.GetByteArrayAsync(keptUrl));
+        foreach (var url in acknowledged)
+            Assert.Equal(Content(int.Parse(url[(url.LastIndexOf("/f", StringComparison.Ordinal) + 2)..^4])), await client.GetByteArrayAsync(url));
+        Assert.Empty(logs.AtLeast(LogLevel.Error));
+        // One warning a minute: the outage lasts seconds, unless a loaded machine stretches it past the minute.
+        Assert.InRange(logs.Entries.Count(e => e.Level == LogLevel.Warning && e.Message.StartsWith("Storage unavailable", StringComparison.Ordinal)), 1, 2);
+        Assert.DoesNotContain(logs.Entries, e => e.Level == LogLevel.Warning && e.Category.Contains("HealthChecks", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_bucket_that_is_gone_answers_uploads_with_503_fails_readiness_and_recovers_when_it_is_back()
     {
-        var port = FreePort();
-        var folder = Directory.CreateTempSubdirectory("registry-outage-s3-");
-        var s3 = await StartS3rverAsync(folder.FullName, port);
-        try
-        {
-            var logs = new LogCapture();
-            await using var server = await StartOnS3Async(port, logs);
-            await server.CreateGroupAsync("outage");
-            await server.CreateProjectAsync("outage", "app");
-            using var client = server.Client(RegistryServer.RootToken);
-            var kept = RandomNumberGenerator.GetBytes(10_000);
-            var keptUrl = Publishing.Url("outage/app", "pkg", "1.0.0", "kept.bin");
-            Assert.Equal(HttpStatusCode.Created, (await client.PutAsync(keptUrl, new ByteArrayContent(kept))).StatusCode);
+        await using var scene = await S3Scene.StartAsync();
+        var (server, client, logs, kept, keptUrl) = scene;
 
-            // s3rver keeps a bucket as a folder: moved away, the bucket is gone (NoSuchBucket, a HEAD's bare 404).
-            var bucket = Path.Combine(folder.FullName, "outage");
-            Directory.Move(bucket, bucket + "-away");
-            for (var i = 0; i < 3; i++)
-                using (var upload = await client.PutAsync(Publishing.Url("outage/app", "pkg", "2.0.0", $"f{i}.bin"), new ByteArrayContent(Content(i))))
-                    await AssertUnavailableAsync(upload);
-            await AssertReadinessAsync(server, storageOk: false);
+        // s3rver keeps a bucket as a folder: moved away, the bucket is gone (NoSuchBucket, a HEAD's bare 404).
+        var bucket = Path.Combine(scene.Folder.FullName, "outage");
+        Directory.Move(bucket, bucket + "-away");
+        for (var i = 0; i < 3; i++)
+            using (var upload = await client.PutAsync(Publishing.Url("outage/app", "pkg", "2.0.0", $"f{i}.bin"), new ByteArrayContent(Content(i))))
+                await AssertUnavailableAsync(upload);
+        await AssertReadinessAsync(server, storageOk: false);
 
-            Directory.Move(bucket + "-away", bucket);
-            await AssertReadinessAsync(server, storageOk: true);
-            Assert.Equal(HttpStatusCode.Created,
-                (await client.PutAsync(Publishing.Url("outage/app", "pkg", "2.0.0", "f.bin"), new ByteArrayContent(Content(3)))).StatusCode);
-            Assert.Equal(kept, await client.GetByteArrayAsync(keptUrl));
-            Assert.Empty(logs.AtLeast(LogLevel.Error));
-            Assert.InRange(logs.Entries.Count(e => e.Level == LogLevel.Warning && e.Message.StartsWith("Storage unavailable", StringComparison.Ordinal)), 1, 2);
-        }
-        finally
-        {
-            if (!s3.HasExited) s3.Kill();
-            await s3.WaitForExitAsync();
-            folder.Delete(recursive: true);
-        }
+        Directory.Move(bucket + "-away", bucket);
+        await AssertReadinessAsync(server, storageOk: true);
+        Assert.Equal(HttpStatusCode.Created,
+            (await client.PutAsync(Publishing.Url("outage/app", "pkg", "2.0.0", "f.bin"), new ByteArrayContent(Content(3)))).StatusCode);
+        Assert.Equal(kept, await client.GetByteArrayAsync(keptUrl));
+        Assert.Empty(logs.AtLeast(LogLevel.Error));
+        Assert.InRange(logs.Entries.Count(e => e.Level == LogLevel.Warning && e.Message.StartsWith("Storage unavailable", StringComparison.Ordinal)), 1, 2);
     }
 
     [SkippableFact]
@@ -209,17 +172,70 @@ public sealed partial class StorageOutageTests
         }
     }
 
-    /// <summary>A registry storing its blobs in bucket "outage" of the s3rver on <paramref name="port"/>.</summary>
-    private static Task<RegistryServer> StartOnS3Async(int port, LogCapture logs) => RegistryServer.StartAsync(new Dictionary<string, string>
+    /// <summary>
+    /// An s3rver of the test's own on a fixed port and folder, a registry storing its blobs in its bucket "outage", a
+    /// project and one file stored before anything goes wrong.
+    /// </summary>
+    private sealed class S3Scene : IAsyncDisposable
     {
-        ["Registry:Storage:Provider"] = "S3",
-        ["Registry:Storage:S3:ServiceUrl"] = $"http://127.0.0.1:{port}",
-        ["Registry:Storage:S3:AccessKey"] = TestBackend.S3AccessKey,
-        ["Registry:Storage:S3:SecretKey"] = TestBackend.S3SecretKey,
-        ["Registry:Storage:S3:Bucket"] = "outage",
-        ["Registry:Storage:S3:Prefix"] = "",
-        ["Registry:Storage:S3:CreateBucket"] = "true",
-    }, configureServices: logs.AddTo);
+        private readonly int _port = FreePort();
+        public DirectoryInfo Folder { get; } = Directory.CreateTempSubdirectory("registry-outage-s3-");
+        public Process S3 { get; private set; } = null!;
+        public LogCapture Logs { get; } = new();
+        public RegistryServer Server { get; private set; } = null!;
+        public HttpClient Client { get; private set; } = null!;
+        public byte[] Kept { get; } = RandomNumberGenerator.GetBytes(10_000);
+        public string KeptUrl { get; } = Publishing.Url("outage/app", "pkg", "1.0.0", "kept.bin");
+
+        public static async Task<S3Scene> StartAsync()
+        {
+            var scene = new S3Scene();
+            try
+            {
+                await scene.StartS3Async();
+                scene.Server = await RegistryServer.StartAsync(new Dictionary<string, string>
+                {
+                    ["Registry:Storage:Provider"] = "S3",
+                    ["Registry:Storage:S3:ServiceUrl"] = $"http://127.0.0.1:{scene._port}",
+                    ["Registry:Storage:S3:AccessKey"] = TestBackend.S3AccessKey,
+                    ["Registry:Storage:S3:SecretKey"] = TestBackend.S3SecretKey,
+                    ["Registry:Storage:S3:Bucket"] = "outage",
+                    ["Registry:Storage:S3:Prefix"] = "",
+                    ["Registry:Storage:S3:CreateBucket"] = "true",
+                }, configureServices: scene.Logs.AddTo);
+                await scene.Server.CreateGroupAsync("outage");
+                await scene.Server.CreateProjectAsync("outage", "app");
+                scene.Client = scene.Server.Client(RegistryServer.RootToken);
+                Assert.Equal(HttpStatusCode.Created, (await scene.Client.PutAsync(scene.KeptUrl, new ByteArrayContent(scene.Kept))).StatusCode);
+                return scene;
+            }
+            catch
+            {
+                await scene.DisposeAsync();
+                throw;
+            }
+        }
+
+        public void Deconstruct(out RegistryServer server, out HttpClient client, out LogCapture logs, out byte[] kept, out string keptUrl) =>
+            (server, client, logs, kept, keptUrl) = (Server, Client, Logs, Kept, KeptUrl);
+
+        /// <summary>s3rver (again) on the same port and folder.</summary>
+        public async Task StartS3Async() => S3 = await StartS3rverAsync(Folder.FullName, _port);
+
+        public async Task StopS3Async()
+        {
+            if (!S3.HasExited) S3.Kill();
+            await S3.WaitForExitAsync();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Client?.Dispose();
+            if (Server is not null) await Server.DisposeAsync();
+            if (S3 is not null) await StopS3Async();
+            Folder.Delete(recursive: true);
+        }
+    }
 
     /// <summary>Upload <paramref name="i"/>'s bytes: each file its own, so a mix-up shows.</summary>
     private static byte[] Content(int i) => Encoding.UTF8.GetBytes($"upload {i} ".PadRight(2000, '.'));
