@@ -1,10 +1,5 @@
-using System.Data.Common;
-using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 using Registry.Schema.Data;
 using Registry.Schema.Identity;
 using Registry.Schema.Packages;
@@ -43,35 +38,10 @@ public sealed class PackageEventRecorder(RegistryDbContext db, Storage.IBlobStor
             : null;
 
     /// <summary>
-    /// Inserts <paramref name="events"/> in one statement, in the caller's transaction: EF's SaveChanges would track each
-    /// and send an INSERT apiece, inside the publish batch's single writer. The parameters come from EF's own type
-    /// mappings, so each value is stored as SaveChanges stores it.
+    /// Inserts <paramref name="events"/> in one statement, in the caller's transaction (<see cref="MultiRowInsert"/>):
+    /// EF's SaveChanges would track each and send an INSERT apiece, inside the publish batch's single writer.
     /// </summary>
-    public async Task InsertAsync(IReadOnlyList<PackageEvent> events, CancellationToken ct)
-    {
-        if (events.Count == 0) return;
-        var entity = db.Model.FindEntityType(typeof(PackageEvent))!;
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var properties = InsertedColumns.Select(name => entity.FindProperty(name)!).ToArray();
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var text = new StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
-            .AppendJoin(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!))).Append(") VALUES ");
-        var parameters = new List<DbParameter>(events.Count * properties.Length);
-        await using var factory = db.Database.GetDbConnection().CreateCommand();
-        for (var i = 0; i < events.Count; i++)
-        {
-            text.Append(i == 0 ? "(" : ", (");
-            for (var j = 0; j < properties.Length; j++)
-            {
-                var name = "e" + parameters.Count;
-                text.Append(j == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(name));
-                parameters.Add(properties[j].GetRelationalTypeMapping()
-                    .CreateParameter(factory, name, properties[j].GetGetter().GetClrValue(events[i]), properties[j].IsNullable));
-            }
-            text.Append(')');
-        }
-        await db.Database.ExecuteSqlRawAsync(text.ToString(), parameters, ct);
-    }
+    public Task InsertAsync(IReadOnlyList<PackageEvent> events, CancellationToken ct) => db.InsertAsync(events, InsertedColumns, ct);
 
     /// <summary>What a new event sets; the rest (the id, the fan-out's columns) start as the database's defaults.</summary>
     private static readonly string[] InsertedColumns =

@@ -59,9 +59,10 @@ public sealed class PublishRecorder(
         var outcomes = await db.RetryAsync(async _ =>
         {
             var results = new Outcome[batch.Count];
-            // The events of the uploads recorded so far: one INSERT for the batch, just before its commit. An upload rolled
-            // back to its savepoint never adds its own, and a batch run again starts with none.
+            // The package events and audit rows of the uploads recorded so far: one INSERT each for the batch, just before
+            // its commit. An upload rolled back to its savepoint never adds its own, and a batch run again starts with none.
             var events = new List<Hooks.PackageEvent>();
+            var audits = new List<AuditEvent>(batch.Count);
             await using var transaction = strict.Contains(true)
                 ? await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct)
                 : await db.Database.BeginTransactionAsync(ct);
@@ -70,10 +71,11 @@ public sealed class PublishRecorder(
                 if (several) await transaction.CreateSavepointAsync(Savepoint, ct);
                 try
                 {
-                    var (recording, recorded) = await RecordOneAsync(batch[i], strict[i], ct);
+                    var (recording, recorded, audited) = await RecordOneAsync(batch[i], strict[i], ct);
                     if (several) await transaction.ReleaseSavepointAsync(Savepoint, ct);
                     results[i] = new Outcome(recording, null);
                     if (recorded is not null) events.Add(recorded);
+                    audits.AddRange(audited);
                 }
                 catch (Exception e) when (several && !RacingInsert.IsLostRace(e))
                 {
@@ -86,6 +88,7 @@ public sealed class PublishRecorder(
                 }
             }
             await eventRecorder.InsertAsync(events, ct);
+            await audit.InsertAsync(audits, ct);
             await transaction.CommitAsync(ct);
             return results;
         }, ct, log);
@@ -108,8 +111,8 @@ public sealed class PublishRecorder(
         Settings(db, namespaceId, ct);
 
     /// <returns>the result, whether the bytes stored under the upload's key are now referenced, and the upload's package
-    /// event for the batch to insert (null where no hook wants one)</returns>
-    private async Task<(PublishRecording Recording, Hooks.PackageEvent? Event)> RecordOneAsync(PendingPublish pending, bool strict, CancellationToken ct)
+    /// event (null where no hook wants one) and audit rows for the batch to insert</returns>
+    private async Task<(PublishRecording Recording, Hooks.PackageEvent? Event, IReadOnlyList<AuditEvent> Audits)> RecordOneAsync(PendingPublish pending, bool strict, CancellationToken ct)
     {
         var (cmd, digests) = (pending.Command, pending.Digests);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -130,7 +133,7 @@ public sealed class PublishRecorder(
             if (strict && await finder.FindNewestAsync(cmd.Project.Id, cmd.Name, cmd.Version, cmd.FileName, ct) is { Record: var existing })
             {
                 if (existing.FileSha256 != digests.Sha256) throw metrics.Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
-                return (new PublishRecording(new PublishResult(existing, Created: false), OwnBytesKept: false), null);
+                return (new PublishRecording(new PublishResult(existing, Created: false), OwnBytesKept: false), null, []);
             }
             if (package.Status == PackageStatus.PendingDestruction) package.Status = cmd.Status ?? PackageStatus.Default;
             else if (cmd.Status is { } status) package.Status = status;
@@ -146,13 +149,12 @@ public sealed class PublishRecorder(
         db.PackageFiles.Add(file);
         await db.SaveChangesAsync(ct);
         auditContext.IpAddress = pending.IpAddress;
-        Audit(cmd, package, file, hidden: !wasHidden && package.Status == PackageStatus.Hidden);
+        var audits = Audit(cmd, package, file, hidden: !wasHidden && package.Status == PackageStatus.Hidden);
         var published = await eventRecorder.FilePublishedEventAsync(cmd.Actor, cmd.Project, package, file, ct);
-        await db.SaveChangesAsync(ct);
-        return (new PublishRecording(new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true), adopted), published);
+        return (new PublishRecording(new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true), adopted), published, audits);
     }
 
-    private void Audit(PublishCommand cmd, Package package, PackageFile file, bool hidden)
+    private List<AuditEvent> Audit(PublishCommand cmd, Package package, PackageFile file, bool hidden)
     {
         var entity = AuditEntity.For(cmd.Project);
         var details = new Dictionary<string, object?>
@@ -160,10 +162,11 @@ public sealed class PublishRecorder(
             ["package_name"] = package.Name, ["package_version"] = package.Version, ["file_name"] = file.FileName,
             ["size"] = file.Size, ["file_sha256"] = file.FileSha256,
         };
-        audit.Add(cmd.Actor, entity, AuditEventNames.PackagePublished,
-            new AuditTarget("Packages::PackageFile", file.Id, $"{package.Name}/{package.Version}/{file.FileName}"), details);
+        List<AuditEvent> events = [audit.Build(cmd.Actor, entity, AuditEventNames.PackagePublished,
+            new AuditTarget("Packages::PackageFile", file.Id, $"{package.Name}/{package.Version}/{file.FileName}"), details)];
         if (hidden)
-            audit.Add(cmd.Actor, entity, AuditEventNames.PackageHidden,
-                new AuditTarget("Packages::Package", package.Id, $"{package.Name}/{package.Version}"), details);
+            events.Add(audit.Build(cmd.Actor, entity, AuditEventNames.PackageHidden,
+                new AuditTarget("Packages::Package", package.Id, $"{package.Name}/{package.Version}"), details));
+        return events;
     }
 }
