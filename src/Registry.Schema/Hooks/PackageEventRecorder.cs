@@ -69,6 +69,14 @@ public sealed class PackageEventRecorder(RegistryDbContext db, Storage.IBlobStor
         };
     }
 
+    // Compiled: every publish batch asks it, and EF Core otherwise rebuilds and hashes the query's expression each time.
+    // A group is above the project where its path is the project's namespace's or a prefix of it (AncestorIdsAsync's rule).
+    private static readonly Func<RegistryDbContext, long, long, CancellationToken, Task<bool>> AnyHookWantsEvents =
+        EF.CompileAsyncQuery((RegistryDbContext db, long projectId, long namespaceId, CancellationToken ct) =>
+            db.WebHooks.Any(h => h.PackageEvents && (h.ProjectId == projectId
+                || (h.GroupId != null && db.Namespaces.Any(g => g.Id == h.GroupId && db.Namespaces.Any(n => n.Id == namespaceId
+                    && (n.FullPathKey == g.FullPathKey || n.FullPathKey.StartsWith(g.FullPathKey + "/"))))))));
+
     /// <summary>
     /// Whether a hook of the project or of a group above it takes package events: once per project per scope, and a yes
     /// is kept for the instance a moment (<see cref="Caching.HotPathCache"/>; each batch of uploads asked again). Only a
@@ -81,11 +89,7 @@ public sealed class PackageEventRecorder(RegistryDbContext db, Storage.IBlobStor
         if (_wanted.TryGetValue(project.Id, out var known)) return known;
         var wanted = await cache.GetOrLoadAsync(("hook-wants-package-events", project.Id), Caching.CacheScope.Identity, async () =>
         {
-            var (projectId, namespaceId) = (project.Id, project.NamespaceId);
-            // A group is above the project where its path is the project's namespace's or a prefix of it (AncestorIdsAsync's rule).
-            var any = await db.WebHooks.AnyAsync(h => h.PackageEvents && (h.ProjectId == projectId
-                || (h.GroupId != null && db.Namespaces.Any(g => g.Id == h.GroupId && db.Namespaces.Any(n => n.Id == namespaceId
-                    && (n.FullPathKey == g.FullPathKey || n.FullPathKey.StartsWith(g.FullPathKey + "/")))))), ct);
+            var any = await AnyHookWantsEvents(db, project.Id, project.NamespaceId, ct);
             return (any, any, (DateTime?)null);
         });
         _wanted[project.Id] = wanted;

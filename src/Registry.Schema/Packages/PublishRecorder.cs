@@ -16,7 +16,8 @@ namespace Registry.Schema.Packages;
 /// </summary>
 public sealed class PublishRecorder(
     RegistryDbContext db, IBlobStore blobs, PackageFinder finder, ContentStore contents, AuditLog audit, AuditContext auditContext,
-    TimeProvider clock, ILogger<PublishRecorder> log, RegistryMetrics metrics, Hooks.PackageEventRecorder eventRecorder)
+    TimeProvider clock, ILogger<PublishRecorder> log, RegistryMetrics metrics, Hooks.PackageEventRecorder eventRecorder,
+    Caching.HotPathCache cache) : IAsyncDisposable
 {
     private const string Savepoint = "publish";
 
@@ -24,11 +25,15 @@ public sealed class PublishRecorder(
     // query's expression on every call, which the single writer pays for every upload (docs/performance.md).
     private static readonly Func<RegistryDbContext, long, string, string, CancellationToken, Task<Package?>> GenericPackage =
         EF.CompileAsyncQuery((RegistryDbContext db, long projectId, string name, string version, CancellationToken ct) =>
-            db.Packages.FirstOrDefault(p => p.ProjectId == projectId && p.PackageType == PackageType.Generic && p.Name == name && p.Version == version));
+            db.Packages.AsNoTracking().FirstOrDefault(p => p.ProjectId == projectId && p.PackageType == PackageType.Generic && p.Name == name && p.Version == version));
 
     private static readonly Func<RegistryDbContext, long, CancellationToken, Task<NamespacePackageSettings?>> Settings =
         EF.CompileAsyncQuery((RegistryDbContext db, long namespaceId, CancellationToken ct) =>
             db.NamespacePackageSettings.AsNoTracking().FirstOrDefault(s => s.NamespaceId == namespaceId));
+
+    // Every upload of a batch writes its file's row and its package's UpdatedAt: plain commands, each prepared once for
+    // the batch: SaveChanges was the largest part of the single writer's time (docs/performance.md).
+    private PreparedCommand? _insertFile, _touchPackage, _restatePackage;
 
     /// <summary>What became of one upload of a batch: its recording, or the failure it alone answers with.</summary>
     public readonly record struct Outcome(PublishRecording? Recording, Exception? Failure);
@@ -90,6 +95,8 @@ public sealed class PublishRecorder(
             await eventRecorder.InsertAsync(events, ct);
             await audit.InsertAsync(audits, ct);
             await transaction.CommitAsync(ct);
+            // The file and package rows went past EF's command interceptor (PreparedCommand).
+            cache.PackagesChanged();
             return results;
         }, ct, log);
         foreach (var outcome in outcomes)
@@ -118,6 +125,7 @@ public sealed class PublishRecorder(
         var now = clock.GetUtcNow().UtcDateTime;
         var package = await GenericPackage(db, cmd.Project.Id, cmd.Name, cmd.Version, ct);
         var wasHidden = package?.Status == PackageStatus.Hidden;
+        var status = package?.Status;
         if (package is null)
         {
             package = new Package
@@ -126,6 +134,7 @@ public sealed class PublishRecorder(
                 Status = cmd.Status ?? PackageStatus.Default, CreatedAt = now, UpdatedAt = now,
             };
             db.Packages.Add(package);
+            await db.SaveChangesAsync(ct); // the package's id, for its file; once per version
         }
         else
         {
@@ -136,22 +145,59 @@ public sealed class PublishRecorder(
                 return (new PublishRecording(new PublishResult(existing, Created: false), OwnBytesKept: false), null, []);
             }
             if (package.Status == PackageStatus.PendingDestruction) package.Status = cmd.Status ?? PackageStatus.Default;
-            else if (cmd.Status is { } status) package.Status = status;
+            else if (cmd.Status is { } given) package.Status = given;
             package.UpdatedAt = now;
+            if (package.Status == status)
+            {
+                _touchPackage ??= new PreparedCommand(db, """UPDATE "Packages" SET "UpdatedAt" = {0} WHERE "Id" = {1}""",
+                    PreparedCommand.Property<Package>(db, nameof(Package.UpdatedAt)), PreparedCommand.Property<Package>(db, nameof(Package.Id)));
+                await _touchPackage.NonQueryAsync(ct, now, package.Id);
+            }
+            else
+            {
+                // Only when the status changes: the package counts' trigger fires on any write of the column.
+                _restatePackage ??= new PreparedCommand(db, """UPDATE "Packages" SET "Status" = {0}, "UpdatedAt" = {1} WHERE "Id" = {2}""",
+                    PreparedCommand.Property<Package>(db, nameof(Package.Status)), PreparedCommand.Property<Package>(db, nameof(Package.UpdatedAt)),
+                    PreparedCommand.Property<Package>(db, nameof(Package.Id)));
+                await _restatePackage.NonQueryAsync(ct, package.Status, now, package.Id);
+            }
         }
         var (content, adopted) = await contents.ClaimAsync(digests.Sha256, digests.Length, pending.BlobKey, ct);
         var file = new PackageFile
         {
-            Package = package, FileName = cmd.FileName, Size = digests.Length, FileSha256 = digests.Sha256,
+            PackageId = package.Id, Package = package, FileName = cmd.FileName, Size = digests.Length, FileSha256 = digests.Sha256,
             FileSha1 = digests.Sha1, FileMd5 = digests.Md5, BlobKey = content.StorageKey, ContentBlobId = content.Id,
-            CreatedAt = now, UpdatedAt = now,
+            Status = PackageFileStatus.Default, CreatedAt = now, UpdatedAt = now,
         };
-        db.PackageFiles.Add(file);
-        await db.SaveChangesAsync(ct);
+        file.Id = await InsertFileAsync(file, ct);
         auditContext.IpAddress = pending.IpAddress;
         var audits = Audit(cmd, package, file, hidden: !wasHidden && package.Status == PackageStatus.Hidden);
         var published = await eventRecorder.FilePublishedEventAsync(cmd.Actor, cmd.Project, package, file, ct);
         return (new PublishRecording(new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true), adopted), published, audits);
+    }
+
+    private async Task<long> InsertFileAsync(PackageFile file, CancellationToken ct)
+    {
+        _insertFile ??= new PreparedCommand(db, InsertFileSql, [.. FileColumns.Select(c => PreparedCommand.Property<PackageFile>(db, c))]);
+        return Convert.ToInt64(await _insertFile.ScalarAsync(ct,
+            file.PackageId, file.FileName, file.Size, file.FileSha256, file.FileSha1, file.FileMd5, file.BlobKey, file.ContentBlobId,
+            file.Status, file.CreatedAt, file.UpdatedAt));
+    }
+
+    private static readonly string[] FileColumns =
+    [
+        nameof(PackageFile.PackageId), nameof(PackageFile.FileName), nameof(PackageFile.Size), nameof(PackageFile.FileSha256),
+        nameof(PackageFile.FileSha1), nameof(PackageFile.FileMd5), nameof(PackageFile.BlobKey), nameof(PackageFile.ContentBlobId),
+        nameof(PackageFile.Status), nameof(PackageFile.CreatedAt), nameof(PackageFile.UpdatedAt),
+    ];
+
+    private static readonly string InsertFileSql =
+        $"""INSERT INTO "PackageFiles" ("{string.Join("\", \"", FileColumns)}") VALUES ({string.Join(", ", FileColumns.Select((_, i) => "{" + i + "}"))}) RETURNING "Id" """;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var command in new[] { _insertFile, _touchPackage, _restatePackage })
+            if (command is not null) await command.DisposeAsync();
     }
 
     private List<AuditEvent> Audit(PublishCommand cmd, Package package, PackageFile file, bool hidden)
