@@ -13,6 +13,9 @@ namespace Registry.Schema.Data;
 /// come from EF's type mappings of the given properties, so values are stored as SaveChanges stores them.
 /// It passes none of EF's command interceptors: a caller that writes tells the cache itself
 /// (<see cref="Caching.HotPathCache.PackagesChanged"/>).
+/// <para>The parameters are created once, with the command, and each run sets their values: Npgsql binds a prepared
+/// statement to the parameter objects it was prepared with, so parameters replaced after the first run were ignored
+/// and every later run of a batch stored the first run's values (PreparedCommandTests).</para>
 /// </summary>
 public sealed class PreparedCommand : IAsyncDisposable
 {
@@ -30,6 +33,8 @@ public sealed class PreparedCommand : IAsyncDisposable
         _parameters = parameters.Select((p, i) => ("p" + i, p.GetRelationalTypeMapping(), p.IsNullable)).ToArray();
         _command = db.Database.GetDbConnection().CreateCommand();
         _command.CommandText = string.Format(sql, _parameters.Select(p => (object)helper.GenerateParameterNamePlaceholder(p.Name)).ToArray());
+        foreach (var (name, mapping, nullable) in _parameters)
+            _command.Parameters.Add(mapping.CreateParameter(_command, name, null, nullable));
     }
 
     /// <summary>The property <paramref name="name"/> of <typeparamref name="T"/> in the context's model.</summary>
@@ -54,9 +59,14 @@ public sealed class PreparedCommand : IAsyncDisposable
     {
         if (values.Length != _parameters.Length) throw new ArgumentException($"{_parameters.Length} values expected, {values.Length} given");
         _command.Transaction = _db.Database.CurrentTransaction?.GetDbTransaction();
-        _command.Parameters.Clear();
         for (var i = 0; i < values.Length; i++)
-            _command.Parameters.Add(_parameters[i].Mapping.CreateParameter(_command, _parameters[i].Name, values[i], _parameters[i].Nullable));
+        {
+            // As RelationalTypeMapping.CreateParameter stores a value: through the mapping's converter (enums, ...).
+            var value = values[i];
+            if (_parameters[i].Mapping.Converter is { } converter) value = converter.ConvertToProvider(value);
+            else if (value is Enum) value = Convert.ChangeType(value, Enum.GetUnderlyingType(value.GetType()));
+            _command.Parameters[i].Value = value ?? DBNull.Value;
+        }
         if (_prepared) return;
         // PostgreSQL keeps a prepared statement per connection (Npgsql finds it again by its text); SQLite keeps it in
         // the command.
