@@ -16,6 +16,15 @@ public sealed class AuditLog(RegistryDbContext db, AuditContext context, TimePro
     public AuditEvent Add(Actor actor, AuditEntity entity, string eventName, AuditTarget? target = null,
         IReadOnlyDictionary<string, object?>? details = null, string? systemAuthor = null)
     {
+        var audit = Build(actor, entity, eventName, target, details, systemAuthor);
+        db.AuditEvents.Add(audit);
+        return audit;
+    }
+
+    /// <summary>The event, not added: for a writer that inserts many at once (<see cref="InsertAsync"/>).</summary>
+    public AuditEvent Build(Actor actor, AuditEntity entity, string eventName, AuditTarget? target = null,
+        IReadOnlyDictionary<string, object?>? details = null, string? systemAuthor = null)
+    {
         var (authorId, authorName, kind, tokenId) = Author(actor, systemAuthor);
         var all = new Dictionary<string, object?>
         {
@@ -38,16 +47,29 @@ public sealed class AuditLog(RegistryDbContext db, AuditContext context, TimePro
         all["entity_path"] = entity.Path;
         if (context.IpAddress is { } ip) all["ip_address"] = ip;
 
-        var audit = new AuditEvent
+        return new AuditEvent
         {
             CreatedAt = clock.GetUtcNow().UtcDateTime, AuthorId = authorId, AuthorName = authorName, TokenKind = kind, TokenId = tokenId,
             EntityType = entity.Type, EntityId = entity.Id, EntityPath = entity.Path, ProjectId = entity.ProjectId,
             NamespaceId = entity.NamespaceId, EventName = eventName, TargetType = target?.Type, TargetId = target?.Id,
             TargetDetails = target?.Details, Details = JsonSerializer.Serialize(all), IpAddress = context.IpAddress,
         };
-        db.AuditEvents.Add(audit);
-        return audit;
     }
+
+    /// <summary>
+    /// Inserts <paramref name="events"/> (from <see cref="Build"/>) in one statement, in the caller's transaction
+    /// (<see cref="MultiRowInsert"/>): the publish batch's single writer records its uploads' events together.
+    /// </summary>
+    public Task InsertAsync(IReadOnlyList<AuditEvent> events, CancellationToken ct) => db.InsertAsync(events, InsertedColumns, ct);
+
+    /// <summary>Every column but the generated id.</summary>
+    private static readonly string[] InsertedColumns =
+    [
+        nameof(AuditEvent.CreatedAt), nameof(AuditEvent.AuthorId), nameof(AuditEvent.AuthorName), nameof(AuditEvent.TokenKind),
+        nameof(AuditEvent.TokenId), nameof(AuditEvent.EntityType), nameof(AuditEvent.EntityId), nameof(AuditEvent.EntityPath),
+        nameof(AuditEvent.ProjectId), nameof(AuditEvent.NamespaceId), nameof(AuditEvent.EventName), nameof(AuditEvent.TargetType),
+        nameof(AuditEvent.TargetId), nameof(AuditEvent.TargetDetails), nameof(AuditEvent.Details), nameof(AuditEvent.IpAddress),
+    ];
 
     /// <summary>Adds the event and saves at once, for changes already written with bulk statements.</summary>
     public async Task RecordAsync(Actor actor, AuditEntity entity, string eventName, AuditTarget? target, CancellationToken ct,

@@ -1,10 +1,5 @@
-using System.Data.Common;
-using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 using Registry.Schema.Data;
 using Registry.Schema.Identity;
 using Registry.Schema.Packages;
@@ -43,35 +38,10 @@ public sealed class PackageEventRecorder(RegistryDbContext db, Storage.IBlobStor
             : null;
 
     /// <summary>
-    /// Inserts <paramref name="events"/> in one statement, in the caller's transaction: EF's SaveChanges would track each
-    /// and send an INSERT apiece, inside the publish batch's single writer. The parameters come from EF's own type
-    /// mappings, so each value is stored as SaveChanges stores it.
+    /// Inserts <paramref name="events"/> in one statement, in the caller's transaction (<see cref="MultiRowInsert"/>):
+    /// EF's SaveChanges would track each and send an INSERT apiece, inside the publish batch's single writer.
     /// </summary>
-    public async Task InsertAsync(IReadOnlyList<PackageEvent> events, CancellationToken ct)
-    {
-        if (events.Count == 0) return;
-        var entity = db.Model.FindEntityType(typeof(PackageEvent))!;
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var properties = InsertedColumns.Select(name => entity.FindProperty(name)!).ToArray();
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var text = new StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
-            .AppendJoin(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!))).Append(") VALUES ");
-        var parameters = new List<DbParameter>(events.Count * properties.Length);
-        await using var factory = db.Database.GetDbConnection().CreateCommand();
-        for (var i = 0; i < events.Count; i++)
-        {
-            text.Append(i == 0 ? "(" : ", (");
-            for (var j = 0; j < properties.Length; j++)
-            {
-                var name = "e" + parameters.Count;
-                text.Append(j == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(name));
-                parameters.Add(properties[j].GetRelationalTypeMapping()
-                    .CreateParameter(factory, name, properties[j].GetGetter().GetClrValue(events[i]), properties[j].IsNullable));
-            }
-            text.Append(')');
-        }
-        await db.Database.ExecuteSqlRawAsync(text.ToString(), parameters, ct);
-    }
+    public Task InsertAsync(IReadOnlyList<PackageEvent> events, CancellationToken ct) => db.InsertAsync(events, InsertedColumns, ct);
 
     /// <summary>What a new event sets; the rest (the id, the fan-out's columns) start as the database's defaults.</summary>
     private static readonly string[] InsertedColumns =
@@ -99,6 +69,14 @@ public sealed class PackageEventRecorder(RegistryDbContext db, Storage.IBlobStor
         };
     }
 
+    // Compiled: every publish batch asks it, and EF Core otherwise rebuilds and hashes the query's expression each time.
+    // A group is above the project where its path is the project's namespace's or a prefix of it (AncestorIdsAsync's rule).
+    private static readonly Func<RegistryDbContext, long, long, CancellationToken, Task<bool>> AnyHookWantsEvents =
+        EF.CompileAsyncQuery((RegistryDbContext db, long projectId, long namespaceId, CancellationToken ct) =>
+            db.WebHooks.Any(h => h.PackageEvents && (h.ProjectId == projectId
+                || (h.GroupId != null && db.Namespaces.Any(g => g.Id == h.GroupId && db.Namespaces.Any(n => n.Id == namespaceId
+                    && (n.FullPathKey == g.FullPathKey || n.FullPathKey.StartsWith(g.FullPathKey + "/"))))))));
+
     /// <summary>
     /// Whether a hook of the project or of a group above it takes package events: once per project per scope, and a yes
     /// is kept for the instance a moment (<see cref="Caching.HotPathCache"/>; each batch of uploads asked again). Only a
@@ -111,11 +89,7 @@ public sealed class PackageEventRecorder(RegistryDbContext db, Storage.IBlobStor
         if (_wanted.TryGetValue(project.Id, out var known)) return known;
         var wanted = await cache.GetOrLoadAsync(("hook-wants-package-events", project.Id), Caching.CacheScope.Identity, async () =>
         {
-            var (projectId, namespaceId) = (project.Id, project.NamespaceId);
-            // A group is above the project where its path is the project's namespace's or a prefix of it (AncestorIdsAsync's rule).
-            var any = await db.WebHooks.AnyAsync(h => h.PackageEvents && (h.ProjectId == projectId
-                || (h.GroupId != null && db.Namespaces.Any(g => g.Id == h.GroupId && db.Namespaces.Any(n => n.Id == namespaceId
-                    && (n.FullPathKey == g.FullPathKey || n.FullPathKey.StartsWith(g.FullPathKey + "/")))))), ct);
+            var any = await AnyHookWantsEvents(db, project.Id, project.NamespaceId, ct);
             return (any, any, (DateTime?)null);
         });
         _wanted[project.Id] = wanted;

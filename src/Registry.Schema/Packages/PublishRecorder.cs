@@ -16,7 +16,8 @@ namespace Registry.Schema.Packages;
 /// </summary>
 public sealed class PublishRecorder(
     RegistryDbContext db, IBlobStore blobs, PackageFinder finder, ContentStore contents, AuditLog audit, AuditContext auditContext,
-    TimeProvider clock, ILogger<PublishRecorder> log, RegistryMetrics metrics, Hooks.PackageEventRecorder eventRecorder)
+    TimeProvider clock, ILogger<PublishRecorder> log, RegistryMetrics metrics, Hooks.PackageEventRecorder eventRecorder,
+    Caching.HotPathCache cache) : IAsyncDisposable
 {
     private const string Savepoint = "publish";
 
@@ -24,11 +25,15 @@ public sealed class PublishRecorder(
     // query's expression on every call, which the single writer pays for every upload (docs/performance.md).
     private static readonly Func<RegistryDbContext, long, string, string, CancellationToken, Task<Package?>> GenericPackage =
         EF.CompileAsyncQuery((RegistryDbContext db, long projectId, string name, string version, CancellationToken ct) =>
-            db.Packages.FirstOrDefault(p => p.ProjectId == projectId && p.PackageType == PackageType.Generic && p.Name == name && p.Version == version));
+            db.Packages.AsNoTracking().FirstOrDefault(p => p.ProjectId == projectId && p.PackageType == PackageType.Generic && p.Name == name && p.Version == version));
 
     private static readonly Func<RegistryDbContext, long, CancellationToken, Task<NamespacePackageSettings?>> Settings =
         EF.CompileAsyncQuery((RegistryDbContext db, long namespaceId, CancellationToken ct) =>
             db.NamespacePackageSettings.AsNoTracking().FirstOrDefault(s => s.NamespaceId == namespaceId));
+
+    // Every upload of a batch writes its file's row and its package's UpdatedAt: plain commands, each prepared once for
+    // the batch: SaveChanges was the largest part of the single writer's time (docs/performance.md).
+    private PreparedCommand? _insertFile, _touchPackage, _restatePackage;
 
     /// <summary>What became of one upload of a batch: its recording, or the failure it alone answers with.</summary>
     public readonly record struct Outcome(PublishRecording? Recording, Exception? Failure);
@@ -59,9 +64,10 @@ public sealed class PublishRecorder(
         var outcomes = await db.RetryAsync(async _ =>
         {
             var results = new Outcome[batch.Count];
-            // The events of the uploads recorded so far: one INSERT for the batch, just before its commit. An upload rolled
-            // back to its savepoint never adds its own, and a batch run again starts with none.
+            // The package events and audit rows of the uploads recorded so far: one INSERT each for the batch, just before
+            // its commit. An upload rolled back to its savepoint never adds its own, and a batch run again starts with none.
             var events = new List<Hooks.PackageEvent>();
+            var audits = new List<AuditEvent>(batch.Count);
             await using var transaction = strict.Contains(true)
                 ? await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct)
                 : await db.Database.BeginTransactionAsync(ct);
@@ -70,10 +76,11 @@ public sealed class PublishRecorder(
                 if (several) await transaction.CreateSavepointAsync(Savepoint, ct);
                 try
                 {
-                    var (recording, recorded) = await RecordOneAsync(batch[i], strict[i], ct);
+                    var (recording, recorded, audited) = await RecordOneAsync(batch[i], strict[i], ct);
                     if (several) await transaction.ReleaseSavepointAsync(Savepoint, ct);
                     results[i] = new Outcome(recording, null);
                     if (recorded is not null) events.Add(recorded);
+                    audits.AddRange(audited);
                 }
                 catch (Exception e) when (several && !RacingInsert.IsLostRace(e))
                 {
@@ -86,7 +93,10 @@ public sealed class PublishRecorder(
                 }
             }
             await eventRecorder.InsertAsync(events, ct);
+            await audit.InsertAsync(audits, ct);
             await transaction.CommitAsync(ct);
+            // The file and package rows went past EF's command interceptor (PreparedCommand).
+            cache.PackagesChanged();
             return results;
         }, ct, log);
         foreach (var outcome in outcomes)
@@ -108,13 +118,14 @@ public sealed class PublishRecorder(
         Settings(db, namespaceId, ct);
 
     /// <returns>the result, whether the bytes stored under the upload's key are now referenced, and the upload's package
-    /// event for the batch to insert (null where no hook wants one)</returns>
-    private async Task<(PublishRecording Recording, Hooks.PackageEvent? Event)> RecordOneAsync(PendingPublish pending, bool strict, CancellationToken ct)
+    /// event (null where no hook wants one) and audit rows for the batch to insert</returns>
+    private async Task<(PublishRecording Recording, Hooks.PackageEvent? Event, IReadOnlyList<AuditEvent> Audits)> RecordOneAsync(PendingPublish pending, bool strict, CancellationToken ct)
     {
         var (cmd, digests) = (pending.Command, pending.Digests);
         var now = clock.GetUtcNow().UtcDateTime;
         var package = await GenericPackage(db, cmd.Project.Id, cmd.Name, cmd.Version, ct);
         var wasHidden = package?.Status == PackageStatus.Hidden;
+        var status = package?.Status;
         if (package is null)
         {
             package = new Package
@@ -123,6 +134,7 @@ public sealed class PublishRecorder(
                 Status = cmd.Status ?? PackageStatus.Default, CreatedAt = now, UpdatedAt = now,
             };
             db.Packages.Add(package);
+            await db.SaveChangesAsync(ct); // the package's id, for its file; once per version
         }
         else
         {
@@ -130,29 +142,65 @@ public sealed class PublishRecorder(
             if (strict && await finder.FindNewestAsync(cmd.Project.Id, cmd.Name, cmd.Version, cmd.FileName, ct) is { Record: var existing })
             {
                 if (existing.FileSha256 != digests.Sha256) throw metrics.Refused(UploadRefusal.Duplicate, RegistryError.DuplicateNotAllowed());
-                return (new PublishRecording(new PublishResult(existing, Created: false), OwnBytesKept: false), null);
+                return (new PublishRecording(new PublishResult(existing, Created: false), OwnBytesKept: false), null, []);
             }
             if (package.Status == PackageStatus.PendingDestruction) package.Status = cmd.Status ?? PackageStatus.Default;
-            else if (cmd.Status is { } status) package.Status = status;
+            else if (cmd.Status is { } given) package.Status = given;
             package.UpdatedAt = now;
+            if (package.Status == status)
+            {
+                _touchPackage ??= new PreparedCommand(db, """UPDATE "Packages" SET "UpdatedAt" = {0} WHERE "Id" = {1}""",
+                    PreparedCommand.Property<Package>(db, nameof(Package.UpdatedAt)), PreparedCommand.Property<Package>(db, nameof(Package.Id)));
+                await _touchPackage.NonQueryAsync(ct, now, package.Id);
+            }
+            else
+            {
+                // Only when the status changes: the package counts' trigger fires on any write of the column.
+                _restatePackage ??= new PreparedCommand(db, """UPDATE "Packages" SET "Status" = {0}, "UpdatedAt" = {1} WHERE "Id" = {2}""",
+                    PreparedCommand.Property<Package>(db, nameof(Package.Status)), PreparedCommand.Property<Package>(db, nameof(Package.UpdatedAt)),
+                    PreparedCommand.Property<Package>(db, nameof(Package.Id)));
+                await _restatePackage.NonQueryAsync(ct, package.Status, now, package.Id);
+            }
         }
         var (content, adopted) = await contents.ClaimAsync(digests.Sha256, digests.Length, pending.BlobKey, ct);
         var file = new PackageFile
         {
-            Package = package, FileName = cmd.FileName, Size = digests.Length, FileSha256 = digests.Sha256,
+            PackageId = package.Id, Package = package, FileName = cmd.FileName, Size = digests.Length, FileSha256 = digests.Sha256,
             FileSha1 = digests.Sha1, FileMd5 = digests.Md5, BlobKey = content.StorageKey, ContentBlobId = content.Id,
-            CreatedAt = now, UpdatedAt = now,
+            Status = PackageFileStatus.Default, CreatedAt = now, UpdatedAt = now,
         };
-        db.PackageFiles.Add(file);
-        await db.SaveChangesAsync(ct);
+        file.Id = await InsertFileAsync(file, ct);
         auditContext.IpAddress = pending.IpAddress;
-        Audit(cmd, package, file, hidden: !wasHidden && package.Status == PackageStatus.Hidden);
+        var audits = Audit(cmd, package, file, hidden: !wasHidden && package.Status == PackageStatus.Hidden);
         var published = await eventRecorder.FilePublishedEventAsync(cmd.Actor, cmd.Project, package, file, ct);
-        await db.SaveChangesAsync(ct);
-        return (new PublishRecording(new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true), adopted), published);
+        return (new PublishRecording(new PublishResult(PackageFileRecord.From(file, package, blobs.FileStore), Created: true), adopted), published, audits);
     }
 
-    private void Audit(PublishCommand cmd, Package package, PackageFile file, bool hidden)
+    private async Task<long> InsertFileAsync(PackageFile file, CancellationToken ct)
+    {
+        _insertFile ??= new PreparedCommand(db, InsertFileSql, [.. FileColumns.Select(c => PreparedCommand.Property<PackageFile>(db, c))]);
+        return Convert.ToInt64(await _insertFile.ScalarAsync(ct,
+            file.PackageId, file.FileName, file.Size, file.FileSha256, file.FileSha1, file.FileMd5, file.BlobKey, file.ContentBlobId,
+            file.Status, file.CreatedAt, file.UpdatedAt));
+    }
+
+    private static readonly string[] FileColumns =
+    [
+        nameof(PackageFile.PackageId), nameof(PackageFile.FileName), nameof(PackageFile.Size), nameof(PackageFile.FileSha256),
+        nameof(PackageFile.FileSha1), nameof(PackageFile.FileMd5), nameof(PackageFile.BlobKey), nameof(PackageFile.ContentBlobId),
+        nameof(PackageFile.Status), nameof(PackageFile.CreatedAt), nameof(PackageFile.UpdatedAt),
+    ];
+
+    private static readonly string InsertFileSql =
+        $"""INSERT INTO "PackageFiles" ("{string.Join("\", \"", FileColumns)}") VALUES ({string.Join(", ", FileColumns.Select((_, i) => "{" + i + "}"))}) RETURNING "Id" """;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var command in new[] { _insertFile, _touchPackage, _restatePackage })
+            if (command is not null) await command.DisposeAsync();
+    }
+
+    private List<AuditEvent> Audit(PublishCommand cmd, Package package, PackageFile file, bool hidden)
     {
         var entity = AuditEntity.For(cmd.Project);
         var details = new Dictionary<string, object?>
@@ -160,10 +208,11 @@ public sealed class PublishRecorder(
             ["package_name"] = package.Name, ["package_version"] = package.Version, ["file_name"] = file.FileName,
             ["size"] = file.Size, ["file_sha256"] = file.FileSha256,
         };
-        audit.Add(cmd.Actor, entity, AuditEventNames.PackagePublished,
-            new AuditTarget("Packages::PackageFile", file.Id, $"{package.Name}/{package.Version}/{file.FileName}"), details);
+        List<AuditEvent> events = [audit.Build(cmd.Actor, entity, AuditEventNames.PackagePublished,
+            new AuditTarget("Packages::PackageFile", file.Id, $"{package.Name}/{package.Version}/{file.FileName}"), details)];
         if (hidden)
-            audit.Add(cmd.Actor, entity, AuditEventNames.PackageHidden,
-                new AuditTarget("Packages::Package", package.Id, $"{package.Name}/{package.Version}"), details);
+            events.Add(audit.Build(cmd.Actor, entity, AuditEventNames.PackageHidden,
+                new AuditTarget("Packages::Package", package.Id, $"{package.Name}/{package.Version}"), details));
+        return events;
     }
 }

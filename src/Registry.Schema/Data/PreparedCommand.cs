@@ -1,0 +1,78 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Registry.Schema.Data;
+
+/// <summary>
+/// A statement run many times in one unit of work, as one plain ADO.NET command on the context's connection, prepared
+/// once and run again with new values: EF creates a new command for every statement, and Microsoft.Data.Sqlite parses
+/// each new command's SQL again (the publish batch's single writer ran its per-upload statements that way). Parameters
+/// come from EF's type mappings of the given properties, so values are stored as SaveChanges stores them.
+/// It passes none of EF's command interceptors: a caller that writes tells the cache itself
+/// (<see cref="Caching.HotPathCache.PackagesChanged"/>).
+/// <para>The parameters are created once, with the command, and each run sets their values: Npgsql binds a prepared
+/// statement to the parameter objects it was prepared with, so parameters replaced after the first run were ignored
+/// and every later run of a batch stored the first run's values (PreparedCommandTests).</para>
+/// </summary>
+public sealed class PreparedCommand : IAsyncDisposable
+{
+    private readonly RegistryDbContext _db;
+    private readonly DbCommand _command;
+    private readonly (string Name, RelationalTypeMapping Mapping, bool Nullable)[] _parameters;
+    private bool _prepared;
+
+    /// <param name="sql">the statement, with <c>{0}</c>, <c>{1}</c>... where the values of <paramref name="parameters"/> go</param>
+    /// <param name="parameters">the property each value is stored in, for its type mapping</param>
+    public PreparedCommand(RegistryDbContext db, string sql, params IProperty[] parameters)
+    {
+        _db = db;
+        var helper = db.GetService<ISqlGenerationHelper>();
+        _parameters = parameters.Select((p, i) => ("p" + i, p.GetRelationalTypeMapping(), p.IsNullable)).ToArray();
+        _command = db.Database.GetDbConnection().CreateCommand();
+        _command.CommandText = string.Format(sql, _parameters.Select(p => (object)helper.GenerateParameterNamePlaceholder(p.Name)).ToArray());
+        foreach (var (name, mapping, nullable) in _parameters)
+            _command.Parameters.Add(mapping.CreateParameter(_command, name, null, nullable));
+    }
+
+    /// <summary>The property <paramref name="name"/> of <typeparamref name="T"/> in the context's model.</summary>
+    public static IProperty Property<T>(RegistryDbContext db, string name) =>
+        db.Model.FindEntityType(typeof(T))?.FindProperty(name) ?? throw new ArgumentException($"{typeof(T)} has no {name}");
+
+    /// <summary>Runs the statement with <paramref name="values"/>; returns the first column of its first row.</summary>
+    public async Task<object?> ScalarAsync(CancellationToken ct, params object?[] values)
+    {
+        await BindAsync(values, ct);
+        return await _command.ExecuteScalarAsync(ct);
+    }
+
+    /// <summary>Runs the statement with <paramref name="values"/>; returns the number of rows it changed.</summary>
+    public async Task<int> NonQueryAsync(CancellationToken ct, params object?[] values)
+    {
+        await BindAsync(values, ct);
+        return await _command.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task BindAsync(object?[] values, CancellationToken ct)
+    {
+        if (values.Length != _parameters.Length) throw new ArgumentException($"{_parameters.Length} values expected, {values.Length} given");
+        _command.Transaction = _db.Database.CurrentTransaction?.GetDbTransaction();
+        for (var i = 0; i < values.Length; i++)
+        {
+            // As RelationalTypeMapping.CreateParameter stores a value: through the mapping's converter (enums, ...).
+            var value = values[i];
+            if (_parameters[i].Mapping.Converter is { } converter) value = converter.ConvertToProvider(value);
+            else if (value is Enum) value = Convert.ChangeType(value, Enum.GetUnderlyingType(value.GetType()));
+            _command.Parameters[i].Value = value ?? DBNull.Value;
+        }
+        if (_prepared) return;
+        // PostgreSQL keeps a prepared statement per connection (Npgsql finds it again by its text); SQLite keeps it in
+        // the command.
+        await _command.PrepareAsync(ct);
+        _prepared = true;
+    }
+
+    public ValueTask DisposeAsync() => _command.DisposeAsync();
+}
