@@ -181,24 +181,25 @@ public sealed class PackageQueries(RegistryDbContext db, Permissions permissions
     /// stops after <paramref name="take"/> rows, so a version with thousands of files costs a list no more than one
     /// with a few (every file of every listed package was read into objects for each list before).
     /// </summary>
-    public async Task<Dictionary<long, (List<PackageFileRecord> Newest, int Total)>> NewestFilesOfAsync(IReadOnlyCollection<long> packageIds,
+    /// <param name="packages">the packages, already read by the list that shows them: their files are read without them</param>
+    public async Task<Dictionary<long, (List<PackageFileRecord> Newest, int Total)>> NewestFilesOfAsync(IReadOnlyCollection<Package> packages,
         int take, int fileStore, CancellationToken ct)
     {
-        var ids = packageIds.Distinct().ToList();
+        var byId = ById(packages);
+        var ids = byId.Keys.ToList();
         var counts = await db.PackageFiles.AsNoTracking()
             .Where(f => ids.Contains(f.PackageId) && f.Status == PackageFileStatus.Default)
             .GroupBy(f => f.PackageId).Select(g => new { g.Key, Count = g.Count() })
             .ToDictionaryAsync(c => c.Key, c => c.Count, ct);
         var result = ids.ToDictionary(id => id, id => (Newest: new List<PackageFileRecord>(), Total: counts.GetValueOrDefault(id)));
-        var whole = ids.Where(id => result[id].Total is > 0 && result[id].Total <= take).ToList();
+        var whole = ids.Where(id => result[id].Total is > 0 && result[id].Total <= take).Select(id => byId[id]).ToList();
         if (whole.Count > 0)
             foreach (var (id, files) in await FilesOfAsync(whole, fileStore, ct))
                 result[id] = (files, result[id].Total);
         foreach (var id in ids.Where(id => result[id].Total > take))
         {
-            var newest = await VisibleFilesOf(id).OrderByDescending(f => f.Id).Take(take)
-                .Select(f => new { File = f, f.Package }).ToListAsync(ct);
-            result[id] = (newest.Select(r => PackageFileRecord.From(r.File, r.Package, fileStore)).ToList(), result[id].Total);
+            var newest = await Columns(VisibleFilesOf(id).OrderByDescending(f => f.Id).Take(take)).ToListAsync(ct);
+            result[id] = (newest.Select(f => PackageFileRecord.From(f, byId[id], fileStore)).ToList(), result[id].Total);
         }
         return result;
     }
@@ -211,15 +212,41 @@ public sealed class PackageQueries(RegistryDbContext db, Permissions permissions
     public string OrdinalCollation => db.Database.IsNpgsql() ? "C" : "BINARY";
 
     /// <summary>The visible files of each package, newest first.</summary>
-    public async Task<Dictionary<long, List<PackageFileRecord>>> FilesOfAsync(IReadOnlyCollection<long> packageIds, int fileStore, CancellationToken ct)
+    /// <param name="packages">the packages, already read by the list that shows them: their files are read without them</param>
+    public async Task<Dictionary<long, List<PackageFileRecord>>> FilesOfAsync(IReadOnlyCollection<Package> packages, int fileStore, CancellationToken ct)
     {
+        var byId = ById(packages);
+        var ids = byId.Keys.ToList();
         // Sorted here, not in SQL: asked to order by id, SQLite walks the whole (Status) index in id order instead
         // of seeking each package's files, which grows with the table rather than with the page.
-        var rows = await db.PackageFiles.AsNoTracking()
-            .Where(f => packageIds.Contains(f.PackageId) && f.Status == PackageFileStatus.Default)
-            .Select(f => new { File = f, f.Package })
+        var rows = await Columns(db.PackageFiles.AsNoTracking()
+            .Where(f => ids.Contains(f.PackageId) && f.Status == PackageFileStatus.Default))
             .ToListAsync(ct);
-        return rows.OrderByDescending(r => r.File.Id).GroupBy(r => r.File.PackageId)
-            .ToDictionary(g => g.Key, g => g.Select(r => PackageFileRecord.From(r.File, r.Package, fileStore)).ToList());
+        return rows.OrderByDescending(r => r.Id).GroupBy(r => r.PackageId)
+            .ToDictionary(g => g.Key, g => g.Select(f => PackageFileRecord.From(f, byId[g.Key], fileStore)).ToList());
     }
+
+    private static Dictionary<long, Package> ById(IReadOnlyCollection<Package> packages)
+    {
+        var byId = new Dictionary<long, Package>(packages.Count);
+        foreach (var package in packages) byId.TryAdd(package.Id, package);
+        return byId;
+    }
+
+    /// <summary>
+    /// Only the columns a <see cref="PackageFileRecord"/> takes from a file, and no package per row: a list's files
+    /// are most of what it reads, and each row's package (its name, version, dates) was read again for every file.
+    /// The blob key is not read (records never show it).
+    /// </summary>
+    private static IQueryable<PackageFile> Columns(IQueryable<PackageFile> files) =>
+        files.Select(f => FileOf(f.Id, f.PackageId, f.FileName, f.Size, f.FileSha256, f.FileMd5, f.FileSha1, f.CreatedAt, f.UpdatedAt));
+
+    // A method, not an initializer in the projection: EF would send a constant blob key to the database and read it back for every row.
+    private static PackageFile FileOf(long id, long packageId, string fileName, long size, string sha256, string? md5, string? sha1,
+        DateTime createdAt, DateTime updatedAt) =>
+        new()
+        {
+            Id = id, PackageId = packageId, FileName = fileName, Size = size, FileSha256 = sha256, FileMd5 = md5, FileSha1 = sha1,
+            CreatedAt = createdAt, UpdatedAt = updatedAt, BlobKey = "",
+        };
 }

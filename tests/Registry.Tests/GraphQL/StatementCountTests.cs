@@ -246,6 +246,46 @@ public sealed class StatementCountTests(StatementCountTests.Fixture fixture, ITe
         Assert.InRange(fixture.Counter.RowsRead, 1, 40);
     }
 
+    /// <summary>
+    /// A list's files are read without their packages (the list read those already) and without columns the answer
+    /// never shows: a package and a blob key for every file row were most of what a list with many files allocated.
+    /// Both reads are checked: the newest files of each package (a page from the start, a seek for the big version)
+    /// and every file (a page from the end).
+    /// </summary>
+    [Theory]
+    [InlineData("first: 2")]
+    [InlineData("")]
+    [InlineData("last: 2")]
+    public async Task A_lists_files_are_read_without_their_packages(string page)
+    {
+        var query = $$"""
+            { project(fullPath: "rows/app") { packages(first: 5) { nodes { name version
+                packageFiles{{(page == "" ? "" : $"({page})")}} { nodes { fileName downloadPath } } } } } }
+            """;
+        await fixture.Server.GraphQLAsync(query);
+        fixture.Counter.Reset();
+        fixture.Counter.Enabled = true;
+        JsonElement data;
+        try { data = await fixture.Server.GraphQLAsync(query); }
+        finally { fixture.Counter.Enabled = false; }
+
+        var fileReads = fixture.Counter.Commands.Where(sql => sql.Contains("FROM \"PackageFiles\"", StringComparison.Ordinal)).ToList();
+        foreach (var sql in fileReads) output.WriteLine(sql.ReplaceLineEndings(" "));
+        Assert.NotEmpty(fileReads);
+        Assert.All(fileReads, sql =>
+        {
+            Assert.DoesNotContain("\"Packages\"", sql, StringComparison.Ordinal);
+            Assert.DoesNotContain("\"BlobKey\"", sql, StringComparison.Ordinal);
+        });
+        // The records still carry their package's name and version.
+        var nodes = data.GetProperty("project").GetProperty("packages").GetProperty("nodes").EnumerateArray().ToList();
+        Assert.Equal(["big", "small"], nodes.Select(n => n.GetProperty("name").GetString()).Order());
+        Assert.All(nodes, n => Assert.All(n.GetProperty("packageFiles").GetProperty("nodes").EnumerateArray(), f =>
+            Assert.Equal($"/api/v4/projects/{fixture.RowsProjectId}/packages/generic/{n.GetProperty("name").GetString()}/1.0.0/{f.GetProperty("fileName").GetString()}",
+                f.GetProperty("downloadPath").GetString())));
+        Assert.Equal(page == "" ? 100 : 2, nodes.Single(n => n.GetProperty("name").GetString() == "big").GetProperty("packageFiles").GetProperty("nodes").GetArrayLength());
+    }
+
     /// <summary>Paging a package's files reaches every file once, from either end, with the reads bounded per page.</summary>
     [Fact]
     public async Task A_packages_files_page_forward_and_backward_through_every_file()

@@ -6,11 +6,13 @@ namespace Registry.Schema.GraphQL.Loading;
 /// A per-request batch loader on GraphQL.NET's <see cref="IDataLoaderResult"/>: resolvers queue keys while a level of
 /// the query executes, and the first result asked for fetches every queued key in one call.
 /// </summary>
-public sealed class BatchLoader<TKey, TValue>(Func<IReadOnlyCollection<TKey>, CancellationToken, Task<IDictionary<TKey, TValue>>> fetch)
+/// <param name="comparer">which keys are the same (keys that carry what the fetch needs, compared by their id)</param>
+public sealed class BatchLoader<TKey, TValue>(Func<IReadOnlyCollection<TKey>, CancellationToken, Task<IDictionary<TKey, TValue>>> fetch,
+    IEqualityComparer<TKey>? comparer = null)
     where TKey : notnull
 {
-    private readonly Dictionary<TKey, TValue?> _loaded = new();
-    private HashSet<TKey> _queued = new();
+    private readonly Dictionary<TKey, TValue?> _loaded = new(comparer);
+    private HashSet<TKey> _queued = new(comparer);
 
     public IDataLoaderResult<TValue?> Load(TKey key)
     {
@@ -23,7 +25,7 @@ public sealed class BatchLoader<TKey, TValue>(Func<IReadOnlyCollection<TKey>, Ca
         if (!_loaded.ContainsKey(key) && _queued.Count > 0)
         {
             var keys = _queued;
-            _queued = new HashSet<TKey>();
+            _queued = new HashSet<TKey>(comparer);
             var values = await fetch(keys, ct);
             foreach (var k in keys) _loaded[k] = values.TryGetValue(k, out var v) ? v : default;
         }

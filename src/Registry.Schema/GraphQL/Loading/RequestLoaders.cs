@@ -28,18 +28,21 @@ public sealed class RequestLoaders
             await db.Projects.AsNoTracking().Include(p => p.Namespace).Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct));
         Namespaces = new BatchLoader<long, Namespace>(async (ids, ct) =>
             await db.Namespaces.AsNoTracking().Where(n => ids.Contains(n.Id)).ToDictionaryAsync(n => n.Id, ct));
-        PackageFiles = new BatchLoader<long, List<PackageFileRecord>>(async (ids, ct) =>
-            await queries.FilesOfAsync(ids, blobs.FileStore, ct));
-        NewestPackageFiles = new BatchLoader<(long PackageId, int Take), (List<PackageFileRecord> Newest, int Total)>(async (keys, ct) =>
+        PackageFiles = new BatchLoader<Package, List<PackageFileRecord>>(async (packages, ct) =>
         {
-            var loaded = new Dictionary<(long, int), (List<PackageFileRecord>, int)>();
+            var files = await queries.FilesOfAsync(packages, blobs.FileStore, ct);
+            return packages.Where(p => files.ContainsKey(p.Id)).ToDictionary(p => p, p => files[p.Id], SamePackage.Instance);
+        }, SamePackage.Instance);
+        NewestPackageFiles = new BatchLoader<(Package Package, int Take), (List<PackageFileRecord> Newest, int Total)>(async (keys, ct) =>
+        {
+            var loaded = new Dictionary<(Package, int), (List<PackageFileRecord>, int)>(SamePackagePage.Instance);
             foreach (var byTake in keys.GroupBy(k => k.Take))
             {
-                var files = await queries.NewestFilesOfAsync(byTake.Select(k => k.PackageId).ToList(), byTake.Key, blobs.FileStore, ct);
-                foreach (var key in byTake) loaded[key] = files.TryGetValue(key.PackageId, out var found) ? found : ([], 0);
+                var files = await queries.NewestFilesOfAsync(byTake.Select(k => k.Package).ToList(), byTake.Key, blobs.FileStore, ct);
+                foreach (var key in byTake) loaded[key] = files.TryGetValue(key.Package.Id, out var found) ? found : ([], 0);
             }
             return loaded;
-        });
+        }, SamePackagePage.Instance);
         FullNames = new BatchLoader<string, string>(async (keys, ct) =>
         {
             var names = await directory.FullNamesAsync(keys, ct);
@@ -49,11 +52,29 @@ public sealed class RequestLoaders
 
     public BatchLoader<long, Project> Projects { get; }
     public BatchLoader<long, Namespace> Namespaces { get; }
-    /// <summary>Every visible file of each package, newest first (a page counted from the end needs them all).</summary>
-    public BatchLoader<long, List<PackageFileRecord>> PackageFiles { get; }
+    /// <summary>
+    /// Every visible file of each package, newest first (a page counted from the end needs them all). Keyed by the
+    /// package the list already read, so its files are read without it.
+    /// </summary>
+    public BatchLoader<Package, List<PackageFileRecord>> PackageFiles { get; }
 
     /// <summary>The newest <c>Take</c> visible files of each package and how many it has: a page counted from the start.</summary>
-    public BatchLoader<(long PackageId, int Take), (List<PackageFileRecord> Newest, int Total)> NewestPackageFiles { get; }
+    public BatchLoader<(Package Package, int Take), (List<PackageFileRecord> Newest, int Total)> NewestPackageFiles { get; }
+
+    /// <summary>Packages as loader keys: the same package whichever list read it.</summary>
+    private sealed class SamePackage : IEqualityComparer<Package>
+    {
+        public static readonly SamePackage Instance = new();
+        public bool Equals(Package? x, Package? y) => x?.Id == y?.Id;
+        public int GetHashCode(Package obj) => obj.Id.GetHashCode();
+    }
+
+    private sealed class SamePackagePage : IEqualityComparer<(Package Package, int Take)>
+    {
+        public static readonly SamePackagePage Instance = new();
+        public bool Equals((Package Package, int Take) x, (Package Package, int Take) y) => x.Package.Id == y.Package.Id && x.Take == y.Take;
+        public int GetHashCode((Package Package, int Take) obj) => HashCode.Combine(obj.Package.Id, obj.Take);
+    }
 
     /// <summary>Whether a protection rule matches (project, package name): one query for the rules of every project asked.</summary>
     public BatchLoader<(long ProjectId, string Name), bool> ProtectionRuleExists { get; }

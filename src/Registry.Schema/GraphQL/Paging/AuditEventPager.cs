@@ -30,7 +30,7 @@ public static class AuditEventPager
         rows = rows.Take(size).ToList();
         if (backwards) rows.Reverse();
         return Pager.Build<AuditEventNode, AuditEventEdge, AuditEventConnection>(
-            rows.Select(e => new AuditEventNode(e)).ToList(), rows.Select(e => Encode(e.Id)).ToList(), events.CountAsync,
+            rows.Select(e => new AuditEventNode(e)).ToList(), i => Encode(rows[i].Id), events.CountAsync,
             hasPreviousPage: backwards ? more : after is not null, hasNextPage: backwards ? before is not null : more);
     }
 

@@ -3,27 +3,47 @@ using GraphQL;
 
 namespace Registry.Schema.GraphQL.Paging;
 
+/// <remarks>The cursors are encoded only when a query asks for them (<see cref="Pager.Build{TNode, TEdge, TConnection}"/>).</remarks>
 public sealed class PageInfo
 {
     public bool HasNextPage { get; init; }
     public bool HasPreviousPage { get; init; }
-    public string? StartCursor { get; init; }
-    public string? EndCursor { get; init; }
+    public string? StartCursor => Count > 0 ? CursorAt!(0) : null;
+    public string? EndCursor => Count > 0 ? CursorAt!(Count - 1) : null;
+
+    internal int Count { get; init; }
+    internal Func<int, string>? CursorAt { get; init; }
 }
 
 public abstract class Edge<TNode>
 {
-    public string Cursor { get; init; } = "";
+    private string? _cursor;
+
+    public string Cursor => _cursor ??= CursorAt!(Index);
     public TNode Node { get; init; } = default!;
+
+    internal int Index { get; init; }
+    internal Func<int, string>? CursorAt { get; init; }
 }
 
-/// <summary>A Relay connection with GitLab's <c>count</c>, counted only when a query asks for it.</summary>
+/// <summary>
+/// A Relay connection with GitLab's <c>count</c>, counted only when a query asks for it. Edges and cursors are made
+/// only when asked for too: a list of packages with their files mostly asks for nodes alone, and would otherwise
+/// encode a cursor for every file.
+/// </summary>
 public abstract class Connection<TNode, TEdge> where TEdge : Edge<TNode>, new()
 {
+    private List<TEdge>? _edges;
+
     public List<TNode> Nodes { get; init; } = [];
-    public List<TEdge> Edges { get; init; } = [];
+    public List<TEdge> Edges => _edges ??= CursorAt is { } cursorAt
+        ? Nodes.Select((n, i) => new TEdge { Node = n, Index = i, CursorAt = cursorAt }).ToList()
+        : [];
     public PageInfo PageInfo { get; init; } = new();
     [Ignore] public Func<CancellationToken, Task<int>> Counter { get; init; } = _ => Task.FromResult(0);
+
+    /// <summary>The cursor of the page's i-th node.</summary>
+    internal Func<int, string>? CursorAt { get; init; }
 
     public Task<int> Count(CancellationToken cancellationToken) => Counter(cancellationToken);
 }
@@ -109,30 +129,28 @@ public static class Pager
     private static TConnection Build<TNode, TEdge, TConnection>(List<TNode> nodes, Window window)
         where TEdge : Edge<TNode>, new()
         where TConnection : Connection<TNode, TEdge>, new() =>
-        Build<TNode, TEdge, TConnection>(nodes, nodes.Select((_, i) => Encode(window.Start + i)).ToList(), _ => Task.FromResult(window.Total),
+        Build<TNode, TEdge, TConnection>(nodes, i => Encode(window.Start + i), _ => Task.FromResult(window.Total),
             hasPreviousPage: window.Start > 0, hasNextPage: window.End < window.Total);
 
     /// <summary>A connection from a page of nodes and their cursors, however the page was found.</summary>
-    public static TConnection Build<TNode, TEdge, TConnection>(List<TNode> nodes, List<string> cursors, Func<CancellationToken, Task<int>> count,
+    /// <param name="cursorAt">the cursor of the page's i-th node, called only for the cursors a query asks for</param>
+    public static TConnection Build<TNode, TEdge, TConnection>(List<TNode> nodes, Func<int, string> cursorAt, Func<CancellationToken, Task<int>> count,
         bool hasPreviousPage, bool hasNextPage)
         where TEdge : Edge<TNode>, new()
-        where TConnection : Connection<TNode, TEdge>, new()
-    {
-        var edges = nodes.Select((n, i) => new TEdge { Cursor = cursors[i], Node = n }).ToList();
-        return new TConnection
+        where TConnection : Connection<TNode, TEdge>, new() =>
+        new()
         {
             Nodes = nodes,
-            Edges = edges,
+            CursorAt = cursorAt,
             Counter = count,
             PageInfo = new PageInfo
             {
                 HasPreviousPage = hasPreviousPage,
                 HasNextPage = hasNextPage,
-                StartCursor = edges.FirstOrDefault()?.Cursor,
-                EndCursor = edges.LastOrDefault()?.Cursor,
+                Count = nodes.Count,
+                CursorAt = cursorAt,
             },
         };
-    }
 
     private static string Encode(int position) => Convert.ToBase64String(Encoding.UTF8.GetBytes($"{{\"offset\":{position}}}"));
 

@@ -50,7 +50,7 @@ public static class PackagePager
 
         return Pager.Build<PackageNode, PackageEdge, PackageConnection>(
             rows.Select(p => new PackageNode(p)).ToList(),
-            rows.Select(p => Encode(PackageKeyset.PositionOf(p, order))).ToList(),
+            i => Encode(PackageKeyset.PositionOf(rows[i], order)),
             list.CountAsync,
             hasPreviousPage: backwards ? more : after is not null,
             hasNextPage: backwards ? before is not null : more);

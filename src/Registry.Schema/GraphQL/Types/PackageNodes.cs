@@ -37,10 +37,10 @@ public partial class PackageNode(Package package)
         int? first = null, string? after = null, int? last = null, string? before = null)
     {
         if (Pager.LeadingNeeded(first, after, last, before) is not { } needed)
-            return loaders.PackageFiles.Load(package.Id).Select(files =>
+            return loaders.PackageFiles.Load(package).Select(files =>
                 Pager.PageInMemory<PackageFileNode, PackageFileEdge, PackageFileConnection>(
                     (files ?? []).Select(f => new PackageFileNode(f)).ToList(), first, after, last, before));
-        return loaders.NewestPackageFiles.Load((package.Id, needed)).Select(files =>
+        return loaders.NewestPackageFiles.Load((package, needed)).Select(files =>
             Pager.PageOfLeading<PackageFileNode, PackageFileEdge, PackageFileConnection>(
                 files.Newest.Select(f => new PackageFileNode(f)).ToList(), files.Total, first, after, last, before));
     }
