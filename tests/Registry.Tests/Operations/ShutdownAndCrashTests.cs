@@ -76,7 +76,9 @@ public sealed class ShutdownAndCrashTests
         // Instance A runs throughout; B, on the same data folder, takes an upload and is killed in the middle of it.
         await using var a = await RegistryServer.StartAsync(new Dictionary<string, string>
         {
-            ["Registry:UploadIdleTimeout"] = "00:00:02",
+            // Partial files idle for 10 s are swept: a full run on two cores once starved the sending test for the 4 s
+            // that a 2 s timeout allowed, and A swept B's live upload.
+            ["Registry:UploadIdleTimeout"] = "00:00:05",
             ["Registry:SweepInterval"] = "00:00:01",
         });
         await a.CreateGroupAsync("crash");
@@ -90,10 +92,10 @@ public sealed class ShutdownAndCrashTests
         var stream = tcp.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes($"PUT {Publishing.Url("crash/app", "pkg", "1.0.0", "big.bin")} HTTP/1.1\r\n" +
             $"Host: {b.BaseAddress.Authority}\r\nContent-Length: {200L * 1024 * 1024}\r\nPRIVATE-TOKEN: {RegistryServer.RootToken}\r\n\r\n"));
-        // 64 KiB/s, far below the server's 1 MiB chunk: B must still write what it has often enough that A, which
-        // sweeps a partial file nothing was written to for twice 2 s, leaves the growing upload alone.
+        // 64 KiB/s, below the server's 128 KiB chunk: B must still write what it has often enough that A, which sweeps
+        // a partial file nothing was written to for twice 5 s, leaves the growing upload alone for longer than that.
         var chunk = RandomNumberGenerator.GetBytes(16 * 1024);
-        var until = DateTime.UtcNow.AddSeconds(7);
+        var until = DateTime.UtcNow.AddSeconds(13);
         while (DateTime.UtcNow < until)
         {
             await stream.WriteAsync(chunk);
@@ -103,7 +105,7 @@ public sealed class ShutdownAndCrashTests
         Assert.True(new FileInfo(partial).Length > 0);
 
         await b.DisposeAsync(); // kill -9: the partial file stays behind
-        Assert.True(File.Exists(partial));
+        Assert.True(File.Exists(partial), "the partial file of an upload still in flight was swept");
         await Eventually.HoldsAsync(() => !File.Exists(partial), "the crashed upload's partial file is swept");
         Assert.Empty(Directory.GetFiles(tmp, "*.part"));
     }
