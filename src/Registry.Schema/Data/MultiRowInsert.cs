@@ -42,8 +42,10 @@ public static class MultiRowInsert
                 text.Append(i == start ? "(" : ", (");
                 for (var j = 0; j < properties.Length; j++)
                 {
-                    var name = "p" + parameters.Count;
-                    text.Append(j == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(name));
+                    // The parameter is named as the statement writes it ("@p0"): Microsoft.Data.Sqlite looks a bare "p0" up,
+                    // misses, then tries each of three prefixes, and each look-up scans the statement's parameters.
+                    var name = sql.GenerateParameterNamePlaceholder("p" + parameters.Count);
+                    text.Append(j == 0 ? "" : ", ").Append(name);
                     parameters.Add(properties[j].GetRelationalTypeMapping()
                         .CreateParameter(factory, name, properties[j].GetGetter().GetClrValue(rows[i]), properties[j].IsNullable));
                 }

@@ -30,9 +30,10 @@ public sealed class PreparedCommand : IAsyncDisposable
     {
         _db = db;
         var helper = db.GetService<ISqlGenerationHelper>();
-        _parameters = parameters.Select((p, i) => ("p" + i, p.GetRelationalTypeMapping(), p.IsNullable)).ToArray();
+        // Named as the statement writes them ("@p0"), so that Microsoft.Data.Sqlite finds each at its first look-up.
+        _parameters = parameters.Select((p, i) => (helper.GenerateParameterNamePlaceholder("p" + i), p.GetRelationalTypeMapping(), p.IsNullable)).ToArray();
         _command = db.Database.GetDbConnection().CreateCommand();
-        _command.CommandText = string.Format(sql, _parameters.Select(p => (object)helper.GenerateParameterNamePlaceholder(p.Name)).ToArray());
+        _command.CommandText = string.Format(sql, _parameters.Select(p => (object)p.Name).ToArray());
         foreach (var (name, mapping, nullable) in _parameters)
             _command.Parameters.Add(mapping.CreateParameter(_command, name, null, nullable));
     }
@@ -46,6 +47,13 @@ public sealed class PreparedCommand : IAsyncDisposable
     {
         await BindAsync(values, ct);
         return await _command.ExecuteScalarAsync(ct);
+    }
+
+    /// <summary>Runs the statement with <paramref name="values"/>; returns its rows (dispose the reader before the next run).</summary>
+    public async Task<DbDataReader> ReaderAsync(CancellationToken ct, params object?[] values)
+    {
+        await BindAsync(values, ct);
+        return await _command.ExecuteReaderAsync(ct);
     }
 
     /// <summary>Runs the statement with <paramref name="values"/>; returns the number of rows it changed.</summary>

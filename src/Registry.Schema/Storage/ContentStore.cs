@@ -19,12 +19,11 @@ namespace Registry.Schema.Storage;
 /// can never touch bytes that a later upload relies on.</item>
 /// </list>
 /// </summary>
-public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimeProvider clock, ILogger<ContentStore> log)
+public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimeProvider clock, ILogger<ContentStore> log) : IAsyncDisposable
 {
-    // Every upload looks up its digest: compiled, so EF Core does not rebuild and hash the query's expression each time.
-    private static readonly Func<RegistryDbContext, string, CancellationToken, Task<ContentBlob?>> LiveBlob =
-        EF.CompileAsyncQuery((RegistryDbContext db, string sha256, CancellationToken ct) =>
-            db.ContentBlobs.AsNoTracking().FirstOrDefault(b => b.Sha256 == sha256 && b.State == ContentBlobState.Live));
+    // Every upload claims its digest: the take is one statement, prepared once for the context's unit of work (the
+    // publish batch's single writer runs it for each upload), instead of a compiled look-up and then an EF statement.
+    private PreparedCommand? _take;
 
     private static readonly Func<RegistryDbContext, string, CancellationToken, Task<bool>> IsLive =
         EF.CompileAsyncQuery((RegistryDbContext db, string sha256, CancellationToken ct) =>
@@ -44,14 +43,8 @@ public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimePro
         // (marked for removal, or inserted by a racing claim), and the next attempt sees the new state.
         return db.RetryAsync(async _ =>
         {
-            var live = await LiveBlob(db, sha256, ct);
-            if (live is not null)
-            {
-                var taken = await db.Database.ExecuteSqlAsync(
-                    $"""UPDATE "ContentBlobs" SET "Version" = "Version" + 1 WHERE "Id" = {live.Id} AND "State" = 0""", ct);
-                if (taken == 1) return (live, false);
-                // Marked for removal since we looked: our own copy becomes the live blob of these bytes.
-            }
+            if (await TakeLiveAsync(sha256, ct) is { } live) return (live, false);
+            // No live blob (none yet, or marked for removal): our own copy becomes the live blob of these bytes.
             if (storageKey is null) throw new ContentNotStoredException(sha256);
             // Parallel first uploads of the same bytes are common (one build published as many versions): the insert
             // yields to a live blob another upload committed meanwhile, instead of failing on the unique index.
@@ -69,6 +62,26 @@ public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimePro
             }, true);
         }, ct, log, keepTracked: true, lostRace: e => e is BlobChangedUnderClaim); // inside the caller's transaction
     }
+
+    /// <summary>Bumps the version of the live blob of <paramref name="sha256"/>, which holds its row until the caller's
+    /// commit; null when there is no live blob. The version bump passes none of EF's interceptors: it changes no answer
+    /// a cache holds (the blob stays live).</summary>
+    private async Task<ContentBlob?> TakeLiveAsync(string sha256, CancellationToken ct)
+    {
+        _take ??= new PreparedCommand(db, """
+            UPDATE "ContentBlobs" SET "Version" = "Version" + 1 WHERE "Sha256" = {0} AND "State" = 0
+            RETURNING "Id", "Size", "StorageKey", "Version", "CreatedAt"
+            """, PreparedCommand.Property<ContentBlob>(db, nameof(ContentBlob.Sha256)));
+        await using var reader = await _take.ReaderAsync(ct, sha256);
+        if (!await reader.ReadAsync(ct)) return null;
+        return new ContentBlob
+        {
+            Id = reader.GetInt64(0), Sha256 = sha256, Size = reader.GetInt64(1), StorageKey = reader.GetString(2),
+            State = ContentBlobState.Live, Version = reader.GetInt64(3), CreatedAt = reader.GetDateTime(4),
+        };
+    }
+
+    public ValueTask DisposeAsync() => _take?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     /// <summary>The blob changed state between the look and the update (no statement failed: the transaction is intact).</summary>
     private sealed class BlobChangedUnderClaim(string sha256) : DbUpdateConcurrencyException($"The content blob of {sha256} changed under a claim");

@@ -72,6 +72,20 @@ public sealed class PreparedCommandTests
         Assert.Equal([PackageFileStatus.Default, PackageFileStatus.Error, PackageFileStatus.Default, PackageFileStatus.Default, PackageFileStatus.Default],
             rows.Select(r => r.Status));
         Assert.Equal(Enumerable.Range(0, 5).Select(n => now.AddSeconds(n)), rows.Select(r => r.CreatedAt), new CloseInTime());
+
+        // A statement that returns rows (the content claim's take) reads each run's own row.
+        await using var read = new PreparedCommand(db, """SELECT "FileName", "Size" FROM "PackageFiles" WHERE "Id" = {0}""",
+            PreparedCommand.Property<PackageFile>(db, nameof(PackageFile.Id)));
+        var read3 = new List<(string, long)>();
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            foreach (var id in new[] { ids[4], ids[1], ids[3] })
+            {
+                await using var reader = await read.ReaderAsync(CancellationToken.None, id);
+                while (await reader.ReadAsync()) read3.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+        }
+        Assert.Equal([("f4.bin", 104L), ("f1.bin", 101L), ("renamed-3.bin", 103L)], read3);
     }
 
     // PostgreSQL keeps microseconds, .NET ticks are a tenth of one.
