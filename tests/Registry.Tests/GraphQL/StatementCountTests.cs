@@ -126,21 +126,22 @@ public sealed class StatementCountTests(StatementCountTests.Fixture fixture, ITe
         }
         """;
 
-    private async Task<int> CountAsync(string query, string path, int first, string token, int expectedNodes)
+    /// <summary>
+    /// Runs <paramref name="request"/> once to warm up (first-use work such as model building and schema caches is not
+    /// counted), then again with the statements counted.
+    /// </summary>
+    private async Task<T> CountedAsync<T>(Func<Task<T>> request)
     {
-        // One warm-up run so that first-use work (model building, schema caches) is not counted.
-        await fixture.Server.GraphQLAsync(query, new { p = path, n = first }, token);
+        await request();
         fixture.Counter.Reset();
         fixture.Counter.Enabled = true;
-        JsonElement data;
-        try
-        {
-            data = await fixture.Server.GraphQLAsync(query, new { p = path, n = first }, token);
-        }
-        finally
-        {
-            fixture.Counter.Enabled = false;
-        }
+        try { return await request(); }
+        finally { fixture.Counter.Enabled = false; }
+    }
+
+    private async Task<int> CountAsync(string query, string path, int first, string token, int expectedNodes)
+    {
+        var data = await CountedAsync(() => fixture.Server.GraphQLAsync(query, new { p = path, n = first }, token));
         var root = data.EnumerateObject().Single().Value;
         var nodes = root.GetProperty("packages").GetProperty("nodes");
         Assert.Equal(expectedNodes, nodes.GetArrayLength());
@@ -179,12 +180,7 @@ public sealed class StatementCountTests(StatementCountTests.Fixture fixture, ITe
         async Task<int> Count(int first)
         {
             var variables = new { fullPath = groupPage ? "count" : "count/app", isGroupPage = groupPage, first };
-            await fixture.Server.GraphQLAsync(document, variables, token);
-            fixture.Counter.Reset();
-            fixture.Counter.Enabled = true;
-            JsonElement data;
-            try { data = await fixture.Server.GraphQLAsync(document, variables, token); }
-            finally { fixture.Counter.Enabled = false; }
+            var data = await CountedAsync(() => fixture.Server.GraphQLAsync(document, variables, token));
             var nodes = data.GetProperty(groupPage ? "group" : "project").GetProperty("packages").GetProperty("nodes");
             Assert.Equal(first, nodes.GetArrayLength());
             Assert.All(nodes.EnumerateArray(), n => Assert.Equal(asRoot, n.GetProperty("canDestroy").GetBoolean()));
@@ -222,12 +218,7 @@ public sealed class StatementCountTests(StatementCountTests.Fixture fixture, ITe
             { project(fullPath: "rows/app") { packages(first: 5) { nodes { name
                 packageFiles(first: 2) { count pageInfo { hasNextPage hasPreviousPage } nodes { fileName } } } } } }
             """;
-        await fixture.Server.GraphQLAsync(query);
-        fixture.Counter.Reset();
-        fixture.Counter.Enabled = true;
-        JsonElement data;
-        try { data = await fixture.Server.GraphQLAsync(query); }
-        finally { fixture.Counter.Enabled = false; }
+        var data = await CountedAsync(() => fixture.Server.GraphQLAsync(query));
         output.WriteLine($"{fixture.Counter.Count} statements, {fixture.Counter.RowsRead} rows read");
         foreach (var sql in fixture.Counter.Commands) output.WriteLine("  " + sql.ReplaceLineEndings(" "));
 
@@ -262,12 +253,7 @@ public sealed class StatementCountTests(StatementCountTests.Fixture fixture, ITe
             { project(fullPath: "rows/app") { packages(first: 5) { nodes { name version
                 packageFiles{{(page == "" ? "" : $"({page})")}} { nodes { fileName downloadPath } } } } } }
             """;
-        await fixture.Server.GraphQLAsync(query);
-        fixture.Counter.Reset();
-        fixture.Counter.Enabled = true;
-        JsonElement data;
-        try { data = await fixture.Server.GraphQLAsync(query); }
-        finally { fixture.Counter.Enabled = false; }
+        var data = await CountedAsync(() => fixture.Server.GraphQLAsync(query));
 
         var fileReads = fixture.Counter.Commands.Where(sql => sql.Contains("FROM \"PackageFiles\"", StringComparison.Ordinal)).ToList();
         foreach (var sql in fileReads) output.WriteLine(sql.ReplaceLineEndings(" "));
