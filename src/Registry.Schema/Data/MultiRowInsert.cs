@@ -24,12 +24,8 @@ public static class MultiRowInsert
         where T : class
     {
         if (rows.Count == 0) return;
-        var entity = db.Model.FindEntityType(typeof(T)) ?? throw new ArgumentException($"{typeof(T)} is not an entity of the model");
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var properties = columns.Select(name => entity.FindProperty(name) ?? throw new ArgumentException($"{typeof(T)} has no {name}")).ToArray();
+        var (head, properties) = Head<T>(db, columns);
         var sql = db.GetService<ISqlGenerationHelper>();
-        var head = new StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
-            .AppendJoin(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!))).Append(") VALUES ").ToString();
         var perStatement = Math.Max(1, MaxParameters / properties.Length);
         await using var factory = db.Database.GetDbConnection().CreateCommand();
         for (var start = 0; start < rows.Count; start += perStatement)
@@ -53,5 +49,20 @@ public static class MultiRowInsert
             }
             await db.Database.ExecuteSqlRawAsync(text.ToString(), parameters, ct);
         }
+    }
+
+    /// <summary>
+    /// The start of an INSERT of <typeparamref name="T"/>'s <paramref name="columns"/>, up to its values
+    /// (<c>INSERT INTO "Table" ("A", "B") VALUES </c>), with the names the model maps them to, and the columns' properties.
+    /// </summary>
+    public static (string Head, IProperty[] Properties) Head<T>(RegistryDbContext db, IReadOnlyList<string> columns) where T : class
+    {
+        var entity = db.Model.FindEntityType(typeof(T)) ?? throw new ArgumentException($"{typeof(T)} is not an entity of the model");
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var properties = columns.Select(name => entity.FindProperty(name) ?? throw new ArgumentException($"{typeof(T)} has no {name}")).ToArray();
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var head = new StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
+            .AppendJoin(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!))).Append(") VALUES ").ToString();
+        return (head, properties);
     }
 }

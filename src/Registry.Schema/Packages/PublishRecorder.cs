@@ -178,7 +178,12 @@ public sealed class PublishRecorder(
 
     private async Task<long> InsertFileAsync(PackageFile file, CancellationToken ct)
     {
-        _insertFile ??= new PreparedCommand(db, InsertFileSql, [.. FileColumns.Select(c => PreparedCommand.Property<PackageFile>(db, c))]);
+        if (_insertFile is null)
+        {
+            var (head, properties) = MultiRowInsert.Head<PackageFile>(db, FileColumns);
+            _insertFile = new PreparedCommand(db, head + "(" + string.Join(", ", properties.Select((_, i) => "{" + i + "}")) + """) RETURNING "Id" """,
+                properties);
+        }
         return Convert.ToInt64(await _insertFile.ScalarAsync(ct,
             file.PackageId, file.FileName, file.Size, file.FileSha256, file.FileSha1, file.FileMd5, file.BlobKey, file.ContentBlobId,
             file.Status, file.CreatedAt, file.UpdatedAt));
@@ -190,9 +195,6 @@ public sealed class PublishRecorder(
         nameof(PackageFile.FileSha1), nameof(PackageFile.FileMd5), nameof(PackageFile.BlobKey), nameof(PackageFile.ContentBlobId),
         nameof(PackageFile.Status), nameof(PackageFile.CreatedAt), nameof(PackageFile.UpdatedAt),
     ];
-
-    private static readonly string InsertFileSql =
-        $"""INSERT INTO "PackageFiles" ("{string.Join("\", \"", FileColumns)}") VALUES ({string.Join(", ", FileColumns.Select((_, i) => "{" + i + "}"))}) RETURNING "Id" """;
 
     public async ValueTask DisposeAsync()
     {
