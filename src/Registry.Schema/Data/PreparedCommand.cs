@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -16,12 +17,18 @@ namespace Registry.Schema.Data;
 /// <para>The parameters are created once, with the command, and each run sets their values: Npgsql binds a prepared
 /// statement to the parameter objects it was prepared with, so parameters replaced after the first run were ignored
 /// and every later run of a batch stored the first run's values (PreparedCommandTests).</para>
+/// <para>The command lives for one opening of the connection. Microsoft.Data.Sqlite finalizes a command's statements
+/// when the connection closes, but only the first time: a command prepared again is no longer tracked, so its statements
+/// stayed on the pooled SQLite handle the connection had given back, and a later run went to whichever connection held
+/// that handle now, outside the caller's transaction (the legacy-blob migration's claim waited on its own write lock).</para>
 /// </summary>
 public sealed class PreparedCommand : IAsyncDisposable
 {
     private readonly RegistryDbContext _db;
-    private readonly DbCommand _command;
+    private readonly DbConnection _connection;
+    private readonly string _sql;
     private readonly (string Name, RelationalTypeMapping Mapping, bool Nullable)[] _parameters;
+    private DbCommand? _command;
     private bool _prepared;
 
     /// <param name="sql">the statement, with <c>{0}</c>, <c>{1}</c>... where the values of <paramref name="parameters"/> go</param>
@@ -32,10 +39,26 @@ public sealed class PreparedCommand : IAsyncDisposable
         var helper = db.GetService<ISqlGenerationHelper>();
         // Named as the statement writes them ("@p0"), so that Microsoft.Data.Sqlite finds each at its first look-up.
         _parameters = parameters.Select((p, i) => (helper.GenerateParameterNamePlaceholder("p" + i), p.GetRelationalTypeMapping(), p.IsNullable)).ToArray();
-        _command = db.Database.GetDbConnection().CreateCommand();
-        _command.CommandText = string.Format(sql, _parameters.Select(p => (object)p.Name).ToArray());
+        _sql = string.Format(sql, _parameters.Select(p => (object)p.Name).ToArray());
+        _connection = db.Database.GetDbConnection();
+        _connection.StateChange += ForgetOnClose;
+    }
+
+    private void ForgetOnClose(object? sender, StateChangeEventArgs e)
+    {
+        if (e.CurrentState == ConnectionState.Open) return;
+        _command?.Dispose();
+        _command = null;
+    }
+
+    private DbCommand Create()
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = _sql;
         foreach (var (name, mapping, nullable) in _parameters)
-            _command.Parameters.Add(mapping.CreateParameter(_command, name, null, nullable));
+            command.Parameters.Add(mapping.CreateParameter(command, name, null, nullable));
+        _prepared = false;
+        return command;
     }
 
     /// <summary>The property <paramref name="name"/> of <typeparamref name="T"/> in the context's model.</summary>
@@ -43,44 +66,41 @@ public sealed class PreparedCommand : IAsyncDisposable
         db.Model.FindEntityType(typeof(T))?.FindProperty(name) ?? throw new ArgumentException($"{typeof(T)} has no {name}");
 
     /// <summary>Runs the statement with <paramref name="values"/>; returns the first column of its first row.</summary>
-    public async Task<object?> ScalarAsync(CancellationToken ct, params object?[] values)
-    {
-        await BindAsync(values, ct);
-        return await _command.ExecuteScalarAsync(ct);
-    }
+    public async Task<object?> ScalarAsync(CancellationToken ct, params object?[] values) =>
+        await (await BindAsync(values, ct)).ExecuteScalarAsync(ct);
 
     /// <summary>Runs the statement with <paramref name="values"/>; returns its rows (dispose the reader before the next run).</summary>
-    public async Task<DbDataReader> ReaderAsync(CancellationToken ct, params object?[] values)
-    {
-        await BindAsync(values, ct);
-        return await _command.ExecuteReaderAsync(ct);
-    }
+    public async Task<DbDataReader> ReaderAsync(CancellationToken ct, params object?[] values) =>
+        await (await BindAsync(values, ct)).ExecuteReaderAsync(ct);
 
     /// <summary>Runs the statement with <paramref name="values"/>; returns the number of rows it changed.</summary>
-    public async Task<int> NonQueryAsync(CancellationToken ct, params object?[] values)
-    {
-        await BindAsync(values, ct);
-        return await _command.ExecuteNonQueryAsync(ct);
-    }
+    public async Task<int> NonQueryAsync(CancellationToken ct, params object?[] values) =>
+        await (await BindAsync(values, ct)).ExecuteNonQueryAsync(ct);
 
-    private async Task BindAsync(object?[] values, CancellationToken ct)
+    private async Task<DbCommand> BindAsync(object?[] values, CancellationToken ct)
     {
         if (values.Length != _parameters.Length) throw new ArgumentException($"{_parameters.Length} values expected, {values.Length} given");
-        _command.Transaction = _db.Database.CurrentTransaction?.GetDbTransaction();
+        var command = _command ??= Create();
+        command.Transaction = _db.Database.CurrentTransaction?.GetDbTransaction();
         for (var i = 0; i < values.Length; i++)
         {
             // As RelationalTypeMapping.CreateParameter stores a value: through the mapping's converter (enums, ...).
             var value = values[i];
             if (_parameters[i].Mapping.Converter is { } converter) value = converter.ConvertToProvider(value);
             else if (value is Enum) value = Convert.ChangeType(value, Enum.GetUnderlyingType(value.GetType()));
-            _command.Parameters[i].Value = value ?? DBNull.Value;
+            command.Parameters[i].Value = value ?? DBNull.Value;
         }
-        if (_prepared) return;
+        if (_prepared) return command;
         // PostgreSQL keeps a prepared statement per connection (Npgsql finds it again by its text); SQLite keeps it in
         // the command.
-        await _command.PrepareAsync(ct);
+        await command.PrepareAsync(ct);
         _prepared = true;
+        return command;
     }
 
-    public ValueTask DisposeAsync() => _command.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _connection.StateChange -= ForgetOnClose;
+        return _command?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
 }

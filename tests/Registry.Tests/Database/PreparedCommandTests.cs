@@ -88,6 +88,53 @@ public sealed class PreparedCommandTests
         Assert.Equal([("f4.bin", 104L), ("f1.bin", 101L), ("renamed-3.bin", 103L)], read3);
     }
 
+    /// <summary>
+    /// Microsoft.Data.Sqlite finalizes a command's statements when its connection closes only the first time; the
+    /// statements prepared again stayed on the pooled handle given back, so a run after the second close went to
+    /// whichever connection held that handle then, outside the context's transaction.
+    /// </summary>
+    [Fact]
+    public async Task A_run_after_the_connection_was_closed_twice_runs_in_the_contexts_own_transaction()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        var project = await server.CreateUniqueProjectAsync("prep");
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+        await using var count = new PreparedCommand(db, """SELECT COUNT(*) FROM "Packages" WHERE "ProjectId" = {0}""",
+            PreparedCommand.Property<Package>(db, nameof(Package.ProjectId)));
+        for (var opening = 0; opening < 2; opening++)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            Assert.Equal(0L, Convert.ToInt64(await count.ScalarAsync(CancellationToken.None, project)));
+            await transaction.CommitAsync();
+        }
+
+        // Other contexts hold every idle pooled connection, the handle the command last ran on among them.
+        var others = new List<AsyncServiceScope>();
+        try
+        {
+            for (var i = 0; i < 16; i++)
+            {
+                var other = server.Services.CreateAsyncScope();
+                others.Add(other);
+                await other.ServiceProvider.GetRequiredService<RegistryDbContext>().Database.OpenConnectionAsync();
+            }
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var now = DateTime.UtcNow;
+            db.Packages.Add(new Package
+            {
+                ProjectId = project, PackageType = PackageType.Generic, Name = "uncommitted", Version = "1.0.0", CreatedAt = now, UpdatedAt = now,
+            });
+            await db.SaveChangesAsync();
+            Assert.Equal(1L, Convert.ToInt64(await count.ScalarAsync(CancellationToken.None, project)));
+            await transaction.RollbackAsync();
+        }
+        finally
+        {
+            foreach (var other in others) await other.DisposeAsync();
+        }
+    }
+
     // PostgreSQL keeps microseconds, .NET ticks are a tenth of one.
     private sealed class CloseInTime : IEqualityComparer<DateTime>
     {
