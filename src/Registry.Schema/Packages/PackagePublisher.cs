@@ -40,19 +40,32 @@ public sealed class PackagePublisher(
 
         var key = NewBlobKey();
         // A checksum mismatch throws: the writer discards the bytes.
-        var digests = await StoreAsync(cmd, key, cmd.DeclaredLength, writer => CopyAsync(cmd, body, writer.WriteAsync, ct), ct);
-        return await RecordBlobAsync(cmd, digests, key);
+        var (digests, stored) = await StoreAsync(cmd, key, cmd.DeclaredLength, async writer =>
+        {
+            var digests = await CopyAsync(cmd, body, writer.WriteAsync, ct);
+            // Bytes stored already (one build published under many versions): the file points at them, and this copy
+            // is discarded before its flush, rename and removal, which cost more than receiving it.
+            if (await contents.IsStoredAsync(digests.Sha256, ct))
+            {
+                try { return (digests, await RecordBlobAsync(cmd, digests, key: null)); }
+                catch (ContentNotStoredException) { } // removed since the look: this copy is committed after all
+            }
+            return (digests, (PublishResult?)null);
+        }, ct, commit: result => result.Item2 is null);
+        return stored ?? await RecordBlobAsync(cmd, digests, key);
     }
 
     /// <summary>Writes a new blob under <paramref name="key"/> through <paramref name="write"/> and commits it; a full
     /// disk answers 507 (the writer discarded what it had written).</summary>
-    private async Task<T> StoreAsync<T>(PublishCommand cmd, string key, long? length, Func<IBlobWriter, Task<T>> write, CancellationToken ct)
+    /// <param name="commit">whether to keep what <paramref name="write"/> wrote, given its result (by default, always)</param>
+    private async Task<T> StoreAsync<T>(PublishCommand cmd, string key, long? length, Func<IBlobWriter, Task<T>> write, CancellationToken ct,
+        Func<T, bool>? commit = null)
     {
         try
         {
             await using var writer = await blobs.CreateAsync(key, length, ct);
             var result = await write(writer);
-            await writer.CommitAsync(ct);
+            if (commit?.Invoke(result) ?? true) await writer.CommitAsync(ct);
             return result;
         }
         catch (Exception e) when (InsufficientStorage.Is(e))

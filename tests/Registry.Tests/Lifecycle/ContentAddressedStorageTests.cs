@@ -94,6 +94,67 @@ public sealed class ContentAddressedStorageTests
         Assert.Equal(0, (await StorageAsync(server)).GetProperty("storedSize").GetInt64());
     }
 
+    /// <summary>
+    /// A body too large to read into memory first is streamed into a blob writer; when its digest turns out stored
+    /// already, that copy is discarded before its flush and rename instead of committed and then removed.
+    /// </summary>
+    [Fact]
+    public async Task A_large_upload_of_bytes_stored_already_commits_no_copy_of_its_own()
+    {
+        var commits = new CommitCounter();
+        await using var server = await RegistryServer.StartAsync(configureServices: commits.AddTo);
+        var project = await server.CreateUniqueProjectAsync("dedup-large");
+        var content = RandomNumberGenerator.GetBytes(PackagePublisher.SmallBody * 4);
+        var other = RandomNumberGenerator.GetBytes(PackagePublisher.SmallBody * 4);
+
+        await server.PublishAsync(project, "tool", "1.0.0", "tool.bin", content);
+        Assert.Equal(1, commits.Count);
+        var again = await server.PublishAsync(project, "tool", "1.0.1", "tool.bin", content);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), again.GetProperty("file_sha256").GetString());
+        Assert.Equal(1, commits.Count);
+        Assert.Equal(content, (await server.DownloadAsync(project, "tool", "1.0.1", "tool.bin")).Body);
+        Assert.Single(await server.BlobsWithContentAsync(content));
+
+        await server.PublishAsync(project, "tool", "1.0.2", "tool.bin", other);
+        Assert.Equal(2, commits.Count);
+    }
+
+    /// <summary>The server's blob store, counting the writers that commit.</summary>
+    private sealed class CommitCounter
+    {
+        private int _count;
+        public int Count => Volatile.Read(ref _count);
+
+        public void AddTo(IServiceCollection services) => services.AddSingleton<IBlobStore>(sp => new Store(this, TestBackend.IsPostgresS3
+            ? sp.GetRequiredService<Registry.Server.Storage.S3BlobStore>()
+            : sp.GetRequiredService<Registry.Server.Storage.FileSystemBlobStore>()));
+
+        private sealed class Store(CommitCounter counter, IBlobStore inner) : IBlobStore
+        {
+            public int FileStore => inner.FileStore;
+            public async Task<IBlobWriter> CreateAsync(string key, long? expectedLength, CancellationToken ct) =>
+                new Writer(counter, await inner.CreateAsync(key, expectedLength, ct));
+            public Task<Stream?> OpenReadAsync(string key, CancellationToken ct) => inner.OpenReadAsync(key, ct);
+            public Task DeleteAsync(string key, CancellationToken ct) => inner.DeleteAsync(key, ct);
+            public Task<Uri?> GetDirectDownloadUrlAsync(string key, string fileName, CancellationToken ct) => inner.GetDirectDownloadUrlAsync(key, fileName, ct);
+            public string? LocalPathOf(string key) => inner.LocalPathOf(key);
+            public IAsyncEnumerable<StoredBlob> ListAsync(string prefix, CancellationToken ct) => inner.ListAsync(prefix, ct);
+            public Task ProbeAsync(CancellationToken ct) => inner.ProbeAsync(ct);
+            public Task<int> RemovePartialUploadsAsync(DateTime idleSinceUtc, CancellationToken ct) => inner.RemovePartialUploadsAsync(idleSinceUtc, ct);
+        }
+
+        private sealed class Writer(CommitCounter counter, IBlobWriter inner) : IBlobWriter
+        {
+            public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct) => inner.WriteAsync(data, ct);
+            public async Task CommitAsync(CancellationToken ct)
+            {
+                await inner.CommitAsync(ct);
+                Interlocked.Increment(ref counter._count);
+            }
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task Identical_bytes_in_two_projects_are_stored_once_and_outlive_either()
     {
