@@ -6,8 +6,11 @@
 #
 #   bench/table.sh                    ROUNDS=N (default 3), BIG (default 1G), DURATION (wrk -d, default 5s)
 #
-# Workloads: PUT and GET of one BIG file with curl; PUT 16 MiB from 4 clients (wrk -c4); PUT 1 KiB from 16 clients
-# (wrk -c16, new names, identical bodies; DISTINCT=1 makes every body differ). Environment: BACKEND=postgres-s3,
+# Workloads: PUT and GET of one BIG file with curl (its first bytes differ each round: a round that found its bytes
+# stored would skip the flush); PUT 16 MiB from 4 clients (4 curl processes, each uploading MEDIUM_UPLOADS (24) bodies
+# in a row on one connection, every body different), and again with one body for all (every upload after the first
+# finds its bytes stored: information); PUT 1 KiB from 16 clients (wrk -c16, new names, identical bodies; DISTINCT=1
+# makes every body differ). wrk is not used for 16 MiB: building each request in Lua took it most of the two cores. Environment: BACKEND=postgres-s3,
 # BENCH_BIN (a build to run), SERVER_ENV/SERVER_ARGS, BENCH_DIST_PORT (distribution, 28104) and bench/lib.sh's ports.
 source "$(dirname "$0")/lib.sh"
 rounds=${ROUNDS:-3}
@@ -35,13 +38,17 @@ http: { addr: 127.0.0.1:$dist_port }
 EOF
 docker-registry serve "$work/distribution.yml" >"$work/distribution.log" 2>&1 &
 dist_pid=$!
-trap 'kill "$dist_pid" 2>/dev/null || true; wait "$dist_pid" 2>/dev/null || true; bench_cleanup' EXIT INT TERM
+# The 16 MiB bodies live in memory (tmpfs), so that reading them costs the clients no disk.
+shm=$(mktemp -d /dev/shm/registry-bench.XXXXXX)
+trap 'kill "$dist_pid" 2>/dev/null || true; wait "$dist_pid" 2>/dev/null || true; rm -rf "$shm"; bench_cleanup' EXIT INT TERM
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$dist_port/v2/" && break; sleep 0.1; done
 curl -s -o /dev/null "http://127.0.0.1:$dist_port/v2/" || { cat "$work/distribution.log"; echo "distribution did not start" >&2; exit 1; }
 
 say "generating the bodies ($big_arg, 16 MiB, 1 KiB)"
 head -c "$big" /dev/urandom >"$work/big.bin"
 head -c 16M /dev/urandom >"$work/medium.bin"
+medium_uploads=${MEDIUM_UPLOADS:-24}
+for i in $(seq $(( 4 * medium_uploads ))); do cp "$work/medium.bin" "$shm/$i.bin"; done
 head -c 1024 /dev/urandom >"$work/small.bin"
 small_digest="sha256:$(sha256sum "$work/small.bin" | cut -d' ' -f1)"
 auth=(-H "PRIVATE-TOKEN: $dev_token")
@@ -56,6 +63,32 @@ curl_time() {
     read -r code t < <(curl -sS -o /dev/null -w '%{http_code} %{time_total}\n' "$@")
     [[ "$code" == 200 || "$code" == 201 ]] || { echo "HTTP $code from curl $*" >&2; exit 1; }
     echo "$t"
+}
+# run_curls NAME PID-OR-nginx URL-PREFIX distinct|same: 4 clients upload 4 x MEDIUM_UPLOADS bodies of 16 MiB under new
+# names; sets $rate (uploads/s) and $ticks like run_wrk.
+run_curls() {
+    local name=$1 who=$2 prefix=$3 mode=$4 before after t0 t1 c i file pids=()
+    local -a args
+    if [[ "$who" == nginx ]]; then before=$(nginx_cpu_ticks); else before=$(cpu_ticks "$who"); fi
+    t0=$(now)
+    for c in 1 2 3 4; do
+        args=()
+        for i in $(seq $(( (c - 1) * medium_uploads + 1 )) $(( c * medium_uploads ))); do
+            file="$shm/$i.bin"; [[ "$mode" == same ]] && file="$work/medium.bin"
+            args+=(-T "$file" -o /dev/null "$prefix$i.bin")
+        done
+        curl -sS -w '%{http_code}\n' "${medium_auth[@]}" "${args[@]}" >"$work/$name-$c.codes" 2>"$work/$name-$c.err" &
+        pids+=($!)
+    done
+    for c in "${pids[@]}"; do wait "$c" || true; done
+    t1=$(now)
+    if [[ "$who" == nginx ]]; then after=$(nginx_cpu_ticks); else after=$(cpu_ticks "$who"); fi
+    if [[ "$(cat "$work/$name"-?.codes | grep -c '^201$')" != $(( 4 * medium_uploads )) ]]; then
+        echo "$name: not every upload answered 201:" >&2; cat "$work/$name"-?.codes "$work/$name"-?.err | sort | uniq -c >&2; exit 1
+    fi
+    rate=$(awk -v n=$(( 4 * medium_uploads )) -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", n / (b - a) }')
+    requests=$(( 4 * medium_uploads ))
+    ticks=$(( after - before ))
 }
 # run_wrk NAME PID-OR-nginx wrk-args...: sets $rate and $ticks (server CPU ticks during the run), $requests.
 run_wrk() {
@@ -78,11 +111,12 @@ curl_time "${auth[@]}" --upload-file "$work/medium.bin" "$generic/warm/1.0.0/med
 BODY_FILE="$work/small.bin" PUT_PREFIX="/api/v4/projects/bench%2Fci/packages/generic/warm/1.0.0/" AUTH_HEADER="PRIVATE-TOKEN: $dev_token" \
     RUN=warm wrk -t2 -c16 -d"${PUT_WARMUP:-40s}" --timeout 30s -s bench/wrk/put-new.lua "$base" >/dev/null
 
-declare -a big_put big_nginx big_dd big_cpu big_get big_get_nginx med_put med_nginx med_cpu small_put small_nginx small_dist small_cpu loads
+declare -a big_put big_nginx big_dd big_cpu big_get big_get_nginx med_put med_nginx med_cpu med_same med_same_cpu small_put small_nginx small_dist small_cpu loads
 for round in $(seq 1 "$rounds"); do
     say "round $round of $rounds"
     loads+=("$(cut -d' ' -f1 /proc/loadavg)")
     # PUT BIG: registry, nginx, dd conv=fsync.
+    printf 'round %06d ' "$round" | dd of="$work/big.bin" conv=notrunc status=none
     c0=$(cpu_ticks "$server_pid")
     t=$(curl_time "${auth[@]}" --upload-file "$work/big.bin" "$generic/big/1.0.$round/big.bin")
     c1=$(cpu_ticks "$server_pid")
@@ -95,12 +129,15 @@ for round in $(seq 1 "$rounds"); do
     t=$(curl_time "$nginx_base/dav/big-$round.bin"); big_get_nginx+=("$(mbps "$big" "$t")")
     rm -f "$work/nginx/www/dav/big-$round.bin"
     # PUT 16 MiB from 4 clients.
-    BODY_FILE="$work/medium.bin" PUT_PREFIX="/api/v4/projects/bench%2Fci/packages/generic/medium/1.0.$round/" AUTH_HEADER="PRIVATE-TOKEN: $dev_token" \
-        RUN="$round" run_wrk medium-registry "$server_pid" -c4 -s bench/wrk/put-new.lua "$base"
+    for i in $(seq $(( 4 * medium_uploads ))); do printf 'round %03d body %05d ' "$round" "$i" | dd of="$shm/$i.bin" conv=notrunc status=none; done
+    medium_auth=("${auth[@]}"); run_curls medium-registry "$server_pid" "$generic/medium/1.0.$round/" distinct
     med_put+=("$(awk -v r="$rate" 'BEGIN { printf "%.0f", r * 16 * 1048576 / 1e6 }')")
     med_cpu+=("$(awk -v t="$ticks" -v n="$requests" -v hz="$clk_tck" 'BEGIN { printf "%.2f", (n > 0 ? t / hz / (n / 64) : 0) }')")
-    BODY_FILE="$work/medium.bin" PUT_PREFIX="/dav/medium-$round/" RUN="$round" run_wrk medium-nginx nginx -c4 -s bench/wrk/put-new.lua "$nginx_base"
+    medium_auth=(); run_curls medium-nginx nginx "$nginx_base/dav/medium-$round/" distinct
     med_nginx+=("$(awk -v r="$rate" 'BEGIN { printf "%.0f", r * 16 * 1048576 / 1e6 }')")
+    medium_auth=("${auth[@]}"); run_curls medium-same "$server_pid" "$generic/medium-same/1.0.$round/" same
+    med_same+=("$(awk -v r="$rate" 'BEGIN { printf "%.0f", r * 16 * 1048576 / 1e6 }')")
+    med_same_cpu+=("$(awk -v t="$ticks" -v n="$requests" -v hz="$clk_tck" 'BEGIN { printf "%.2f", (n > 0 ? t / hz / (n / 64) : 0) }')")
     rm -rf "$work/nginx/www/dav/medium-$round"
     # PUT 1 KiB from 16 clients: registry, nginx, distribution (two requests per upload).
     BODY_FILE="$work/small.bin" PUT_PREFIX="/api/v4/projects/bench%2Fci/packages/generic/small/1.0.$round/" AUTH_HEADER="PRIVATE-TOKEN: $dev_token" \
@@ -110,9 +147,9 @@ for round in $(seq 1 "$rounds"); do
     small_nginx+=("$(printf '%.0f' "$rate")")
     BODY_FILE="$work/small.bin" DIGEST="$small_digest" run_wrk small-distribution "$dist_pid" -c16 -s bench/wrk/distribution-put.lua "http://127.0.0.1:$dist_port"
     small_dist+=("$(awk -v r="$rate" 'BEGIN { printf "%.0f", r / 2 }')")
-    printf '   PUT %s %s MB/s (nginx %s, dd %s), %s CPU-s/GiB; GET %s (nginx %s); PUT 16 MiB x4 %s (nginx %s); PUT 1 KiB x16 %s/s (nginx %s, distribution %s), %s ms CPU\n' \
+    printf '   PUT %s %s MB/s (nginx %s, dd %s), %s CPU-s/GiB; GET %s (nginx %s); PUT 16 MiB x4 %s (nginx %s, one body %s); PUT 1 KiB x16 %s/s (nginx %s, distribution %s), %s ms CPU\n' \
         "$big_arg" "${big_put[-1]}" "${big_nginx[-1]}" "${big_dd[-1]}" "${big_cpu[-1]}" "${big_get[-1]}" "${big_get_nginx[-1]}" \
-        "${med_put[-1]}" "${med_nginx[-1]}" "${small_put[-1]}" "${small_nginx[-1]}" "${small_dist[-1]}" "${small_cpu[-1]}" >&2
+        "${med_put[-1]}" "${med_nginx[-1]}" "${med_same[-1]}" "${small_put[-1]}" "${small_nginx[-1]}" "${small_dist[-1]}" "${small_cpu[-1]}" >&2
 done
 
 # The registry's copy of the big file is byte-exact (and its checksum header says so).
@@ -129,6 +166,7 @@ echo "| workload | registry | nginx | other reference | ratio | server CPU |"
 echo "|---|---|---|---|---|---|"
 echo "| PUT $big_arg (curl) | $(m "${big_put[*]}") MB/s | $(m "${big_nginx[*]}") MB/s | dd conv=fsync $(m "${big_dd[*]}") MB/s | $(r "${big_put[*]}" "${big_nginx[*]}") of nginx, $(r "${big_put[*]}" "${big_dd[*]}") of dd | $(m "${big_cpu[*]}") s per GiB |"
 echo "| PUT 16 MiB, 4 clients | $(m "${med_put[*]}") MB/s | $(m "${med_nginx[*]}") MB/s | | $(r "${med_put[*]}" "${med_nginx[*]}") | $(m "${med_cpu[*]}") s per GiB |"
+echo "| PUT 16 MiB, 4 clients, one body for all | $(m "${med_same[*]}") MB/s | $(m "${med_nginx[*]}") MB/s | | $(r "${med_same[*]}" "${med_nginx[*]}") | $(m "${med_same_cpu[*]}") s per GiB |"
 echo "| PUT 1 KiB, 16 clients | $(m "${small_put[*]}")/s | $(m "${small_nginx[*]}")/s | distribution $(m "${small_dist[*]}")/s | $(r "${small_put[*]}" "${small_nginx[*]}") of nginx, $(r "${small_put[*]}" "${small_dist[*]}")x distribution | $(m "${small_cpu[*]}") ms per upload |"
 echo "| GET $big_arg (page cache) | $(m "${big_get[*]}") MB/s | $(m "${big_get_nginx[*]}") MB/s | | $(r "${big_get[*]}" "${big_get_nginx[*]}") | |"
 echo
