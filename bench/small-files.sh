@@ -6,12 +6,12 @@
 #
 #   bench/small-files.sh              ROUNDS=N (default 3) repeats every measurement and prints the median
 #
-# Environment: BACKEND=postgres-s3, DURATION (wrk -d, default 5s), PUT_WARMUP (default 40s: tiered compilation recompiles the upload path for about 30 s), CONNECTIONS (default 32), and bench/lib.sh's ports.
+# Environment: BACKEND=postgres-s3, DURATION (wrk -d, default 5s), PUT_WARMUP (default 40s: tiered compilation recompiles the upload path for about 30 s), CLIENTS (or CONNECTIONS, default 32: wrk's connections), and bench/lib.sh's ports.
 # DISTINCT=1 gives every PUT body its own bytes (by default all are identical and share one stored blob).
 source "$(dirname "$0")/lib.sh"
 rounds=${ROUNDS:-3}
 duration=${DURATION:-5s}
-connections=${CONNECTIONS:-32}
+connections=${CLIENTS:-${CONNECTIONS:-32}}
 wrk_args=(-t2 -c"$connections" -d"$duration" --timeout 20s)
 
 ensure_tools

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -55,7 +56,14 @@ public static class MultiRowInsert
     /// The start of an INSERT of <typeparamref name="T"/>'s <paramref name="columns"/>, up to its values
     /// (<c>INSERT INTO "Table" ("A", "B") VALUES </c>), with the names the model maps them to, and the columns' properties.
     /// </summary>
-    public static (string Head, IProperty[] Properties) Head<T>(RegistryDbContext db, IReadOnlyList<string> columns) where T : class
+    public static (string Head, IProperty[] Properties) Head<T>(RegistryDbContext db, IReadOnlyList<string> columns) where T : class =>
+        // Kept per model and list of columns (the callers' lists are static): the publish batch's single writer asks for
+        // three heads a batch, and the model's look-ups were a measurable part of it (docs/performance.md).
+        Heads.GetOrAdd((db.Model, typeof(T), columns), static (key, db) => BuildHead<T>(db, key.Columns), db);
+
+    private static readonly ConcurrentDictionary<(IModel Model, Type Entity, IReadOnlyList<string> Columns), (string, IProperty[])> Heads = new();
+
+    private static (string Head, IProperty[] Properties) BuildHead<T>(RegistryDbContext db, IReadOnlyList<string> columns) where T : class
     {
         var entity = db.Model.FindEntityType(typeof(T)) ?? throw new ArgumentException($"{typeof(T)} is not an entity of the model");
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());

@@ -68,6 +68,7 @@ public sealed class PublishRecorder(
             // its commit. An upload rolled back to its savepoint never adds its own, and a batch run again starts with none.
             var events = new List<Hooks.PackageEvent>();
             var audits = new List<AuditEvent>(batch.Count);
+            var packages = new Dictionary<(long ProjectId, string Name, string Version), Package>();
             await using var transaction = strict.Contains(true)
                 ? await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct)
                 : await db.Database.BeginTransactionAsync(ct);
@@ -76,7 +77,7 @@ public sealed class PublishRecorder(
                 if (several) await transaction.CreateSavepointAsync(Savepoint, ct);
                 try
                 {
-                    var (recording, recorded, audited) = await RecordOneAsync(batch[i], strict[i], ct);
+                    var (recording, recorded, audited) = await RecordOneAsync(batch[i], strict[i], packages, ct);
                     if (several) await transaction.ReleaseSavepointAsync(Savepoint, ct);
                     results[i] = new Outcome(recording, null);
                     if (recorded is not null) events.Add(recorded);
@@ -85,6 +86,7 @@ public sealed class PublishRecorder(
                 catch (Exception e) when (several && !RacingInsert.IsLostRace(e))
                 {
                     await transaction.RollbackToSavepointAsync(Savepoint, ct);
+                    packages.Clear(); // what the rolled-back upload did to its package is undone in the database only
                     results[i] = new Outcome(null, e);
                 }
                 finally
@@ -117,13 +119,21 @@ public sealed class PublishRecorder(
     public Task<NamespacePackageSettings?> SettingsAsync(long namespaceId, CancellationToken ct) =>
         Settings(db, namespaceId, ct);
 
+    /// <param name="packages">the packages the batch's uploads read or wrote so far, as they are in its transaction: the
+    /// uploads of a batch mostly go to one version, and its row, once written, is this transaction's until the commit</param>
     /// <returns>the result, whether the bytes stored under the upload's key are now referenced, and the upload's package
     /// event (null where no hook wants one) and audit rows for the batch to insert</returns>
-    private async Task<(PublishRecording Recording, Hooks.PackageEvent? Event, IReadOnlyList<AuditEvent> Audits)> RecordOneAsync(PendingPublish pending, bool strict, CancellationToken ct)
+    private async Task<(PublishRecording Recording, Hooks.PackageEvent? Event, IReadOnlyList<AuditEvent> Audits)> RecordOneAsync(PendingPublish pending, bool strict,
+        Dictionary<(long ProjectId, string Name, string Version), Package> packages, CancellationToken ct)
     {
         var (cmd, digests) = (pending.Command, pending.Digests);
         var now = clock.GetUtcNow().UtcDateTime;
-        var package = await GenericPackage(db, cmd.Project.Id, cmd.Name, cmd.Version, ct);
+        var key = (cmd.Project.Id, cmd.Name, cmd.Version);
+        if (!packages.TryGetValue(key, out var package))
+        {
+            package = await GenericPackage(db, cmd.Project.Id, cmd.Name, cmd.Version, ct);
+            if (package is not null) packages[key] = package;
+        }
         var wasHidden = package?.Status == PackageStatus.Hidden;
         var status = package?.Status;
         if (package is null)
@@ -135,6 +145,7 @@ public sealed class PublishRecorder(
             };
             db.Packages.Add(package);
             await db.SaveChangesAsync(ct); // the package's id, for its file; once per version
+            packages[key] = package;
         }
         else
         {

@@ -19,7 +19,8 @@ namespace Registry.Schema.Storage;
 /// can never touch bytes that a later upload relies on.</item>
 /// </list>
 /// </summary>
-public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimeProvider clock, ILogger<ContentStore> log) : IAsyncDisposable
+public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimeProvider clock, ILogger<ContentStore> log, Caching.HotPathCache cache)
+    : IAsyncDisposable
 {
     // Every upload claims its digest: the take is one statement, prepared once for the context's unit of work (the
     // publish batch's single writer runs it for each upload), instead of a compiled look-up and then an EF statement.
@@ -133,10 +134,17 @@ public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimePro
         return removed;
     }
 
-    /// <summary>Whether the bytes of <paramref name="sha256"/> are stored (a live blob): a small upload of them need not
-    /// store them again. The blob may still go before the upload's claim, which then says so.</summary>
+    /// <summary>Whether the bytes of <paramref name="sha256"/> are stored (a live blob): an upload of them need not store
+    /// them again. The blob may still go before the upload's claim, which then says so.</summary>
+    /// <remarks>A yes is kept for the hot-path cache's moment, through package writes too (every publish batch is one):
+    /// a yes gone stale costs nothing wrong, since the claim finds no live blob and the upload stores its bytes after
+    /// all. A no is asked again each time.</remarks>
     public Task<bool> IsStoredAsync(string sha256, CancellationToken ct) =>
-        IsLive(db, sha256, ct);
+        cache.GetOrLoadAsync(("content-stored", sha256), Caching.CacheScope.Identity, async () =>
+        {
+            var stored = await IsLive(db, sha256, ct);
+            return (stored, stored, (DateTime?)null);
+        });
 
     /// <summary>Whether a storage key belongs to a content blob (live or being removed).</summary>
     public Task<bool> IsContentKeyAsync(string key, CancellationToken ct) => db.ContentBlobs.AnyAsync(b => b.StorageKey == key, ct);

@@ -175,6 +175,36 @@ public sealed class ContentAddressedStorageTests
     }
 
     /// <summary>
+    /// An upload asks whether its bytes are stored (a small body before it is written, a large one before its flush), and
+    /// a yes is cached for a moment: when the bytes went since (the last file holding them destroyed and swept), the next
+    /// upload of them must store them again, not fail or point at nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(1024)]
+    [InlineData(256 * 1024)]
+    public async Task Bytes_removed_after_a_cached_yes_are_stored_again(int size)
+    {
+        await using var server = await RegistryServer.StartAsync(new Dictionary<string, string> { ["Registry:HotCacheTtl"] = "00:05:00" });
+        var project = await server.CreateUniqueProjectAsync("stale-yes");
+        var content = RandomNumberGenerator.GetBytes(size);
+        var first = await server.PublishAsync(project, "tool", "1.0", "f.bin", content);
+        var second = await server.PublishAsync(project, "tool", "2.0", "f.bin", content); // the look says yes: cached
+        foreach (var package in new[] { first, second })
+            Assert.Empty((await server.MutateAsync("destroyPackage", new { id = $"gid://gitlab/Packages::Package/{package.GetProperty("package_id").GetInt64()}" })).Errors());
+        await InScopeAsync(server, sp => sp.GetRequiredService<PackageDestroyer>().SweepAsync(CancellationToken.None));
+        await InScopeAsync(server, sp => sp.GetRequiredService<ContentStore>().CollectUnreferencedAsync(CancellationToken.None));
+        await server.AssertBlobsGoneAsync(content);
+        Assert.Equal(0, await CountAsync(server, db => db.ContentBlobs));
+
+        using var response = await server.UploadAsync(project, "tool", "3.0", "f.bin", content);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var (status, body) = await server.DownloadAsync(project, "tool", "3.0", "f.bin");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(content, body);
+        Assert.Single(await server.BlobsWithContentAsync(content));
+    }
+
+    /// <summary>
     /// The classic dedup/GC race: the last file holding some bytes is removed while the same bytes are uploaded again.
     /// The removal (the sweep, run directly and by the background sweeper at once) and the upload start together each
     /// round; whatever the interleaving, the new upload must stay downloadable, and nothing may leak.

@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Registry.Schema.Data;
+using Registry.Schema.Identity;
+using Registry.Schema.Packages;
+using Registry.Schema.Storage;
+using Registry.Tests.Infrastructure;
+
+namespace Registry.Tests.Generic;
+
+/// <summary>
+/// The uploads of one publish batch to one version share what they read of its package row
+/// (<see cref="PublishRecorder"/>). An upload refused after it wrote that row is rolled back to its savepoint, and the
+/// uploads after it in the batch must go on from the row as the database has it again, not as the refused one left it.
+/// </summary>
+public sealed class PublishBatchTests
+{
+    [Fact]
+    public async Task An_upload_refused_after_creating_its_version_leaves_the_next_one_of_the_batch_to_create_it()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        var projectId = await server.CreateUniqueProjectAsync("batch");
+        await using var scope = server.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<RegistryDbContext>();
+        var project = await db.Projects.AsNoTracking().SingleAsync(p => p.Id == projectId);
+        var root = await db.Users.AsNoTracking().SingleAsync(u => u.Username == "root");
+        var actor = new Actor(ActorKind.User, root, TokenScopes.Api);
+        PendingPublish Pending(string file, char digit, string? key) =>
+            new(new PublishCommand(actor, project, "batch", "1.0.0", file, null, 1), new ContentDigests(new string(digit, 64), null, null, 1), key, null);
+
+        // The first creates the version, then finds its bytes gone (it stored none, and no blob of its digest is live).
+        var outcomes = await services.GetRequiredService<PublishRecorder>().RecordAsync(
+            [Pending("gone.bin", 'a', key: null), Pending("kept.bin", 'b', key: PackagePublisher.NewBlobKey())], CancellationToken.None);
+
+        Assert.IsType<ContentNotStoredException>(outcomes[0].Failure);
+        Assert.Null(outcomes[1].Failure);
+        var recorded = outcomes[1].Recording!.Result.Record;
+        db.ChangeTracker.Clear();
+        var package = await db.Packages.AsNoTracking().SingleAsync(p => p.ProjectId == projectId);
+        Assert.Equal(package.Id, recorded.PackageId);
+        Assert.Equal(["kept.bin"], await db.PackageFiles.AsNoTracking().Where(f => f.PackageId == package.Id).Select(f => f.FileName).ToListAsync());
+    }
+}
