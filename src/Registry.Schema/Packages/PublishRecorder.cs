@@ -145,6 +145,9 @@ public sealed class PublishRecorder(
             };
             db.Packages.Add(package);
             await db.SaveChangesAsync(ct); // the package's id, for its file; once per version
+            // Kept untracked, like the packages read: a later upload of the batch changes it through PreparedCommand,
+            // and the batch's next SaveChanges (another new version) must not write those changes again.
+            db.Entry(package).State = EntityState.Detached;
             packages[key] = package;
         }
         else
