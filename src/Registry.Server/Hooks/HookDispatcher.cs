@@ -36,6 +36,12 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
     /// <summary>The shortest time between two rounds: a round fans out what gathered meanwhile, in one transaction.</summary>
     private static readonly TimeSpan RoundSpacing = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan SecretsWarningInterval = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How long an instance's claim on events it fans out keeps others off them. A fan-out that outlives it is still done
+    /// once (the claim token decides in its transaction), so it only has to cover a normal fan-out; it is how long a
+    /// killed instance's claimed events wait for another (a minute was as long as a test's whole deadline after a restart).
+    /// </summary>
+    private static readonly TimeSpan FanOutLease = TimeSpan.FromSeconds(15);
     /// <summary>The hooks this instance is sending to now, each by a task of its own; a hook gets one at a time.</summary>
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
     private DateTime _nextCleanup;
@@ -104,7 +110,7 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
             .OrderBy(e => e.Id).Select(e => e.Id).Take(batch).ToListAsync(ct);
         if (candidates.Count == 0) return 0;
         var token = Guid.NewGuid();
-        var until = now.AddMinutes(1);
+        var until = now + FanOutLease;
         await db.WithoutDurableCommitAsync(c => db.PackageEvents
             .Where(e => candidates.Contains(e.Id) && e.FannedOutAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.ClaimedUntil, until).SetProperty(e => e.ClaimToken, token), c), ct);
