@@ -54,6 +54,11 @@ public partial class RegistryDbContext
             e.HasIndex(x => x.StorageKey).IsUnique();
             e.HasIndex(x => x.State);
         });
+        b.Entity<ContentBody>(e =>
+        {
+            e.HasKey(x => x.StorageKey);
+            e.Property(x => x.StorageKey).HasMaxLength(1024);
+        });
         b.Entity<PackageFile>(e =>
         {
             // Restrict: the database itself refuses to drop a content blob that a file still points at.

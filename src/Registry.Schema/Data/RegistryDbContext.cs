@@ -32,6 +32,7 @@ public partial class RegistryDbContext : DbContext
     public DbSet<Lifecycle.PackageRetentionRule> PackageRetentionRules => Set<Lifecycle.PackageRetentionRule>();
     public DbSet<Lifecycle.DatabaseLease> DatabaseLeases => Set<Lifecycle.DatabaseLease>();
     public DbSet<Storage.ContentBlob> ContentBlobs => Set<Storage.ContentBlob>();
+    public DbSet<Storage.ContentBody> ContentBodies => Set<Storage.ContentBody>();
     public DbSet<Audit.AuditEvent> AuditEvents => Set<Audit.AuditEvent>();
     public DbSet<PackageCount> PackageCounts => Set<PackageCount>();
 

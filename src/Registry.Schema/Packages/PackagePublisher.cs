@@ -79,8 +79,8 @@ public sealed class PackagePublisher(
 
     /// <summary>
     /// A small body is read into memory and hashed first: where the same bytes are stored already (a build publishing
-    /// one file under many versions), the file points at them and nothing is written, flushed or removed again. Only
-    /// new bytes become a blob of their own.
+    /// one file under many versions), the file points at them and nothing is written, flushed or removed again. New
+    /// bytes go to the database with their file's row (<see cref="DatabaseBodyStore"/>): no blob of their own.
     /// </summary>
     private async Task<PublishResult> PublishSmallAsync(PublishCommand cmd, Stream body, int length, CancellationToken ct)
     {
@@ -95,13 +95,8 @@ public sealed class PackagePublisher(
             try { return await RecordBlobAsync(cmd, digests, key: null); }
             catch (ContentNotStoredException) { } // removed since the look: stored below after all
         }
-        var key = NewBlobKey();
-        await StoreAsync(cmd, key, length, async writer =>
-        {
-            await writer.WriteAsync(bytes.GetBuffer().AsMemory(0, (int)bytes.Length), ct);
-            return true;
-        }, ct);
-        return await RecordBlobAsync(cmd, digests, key);
+        var data = bytes.Length == bytes.Capacity ? bytes.GetBuffer() : bytes.ToArray();
+        return await RecordBlobAsync(cmd, digests, DatabaseBodyStore.NewKey(), data);
     }
 
     /// <summary>
@@ -145,7 +140,9 @@ public sealed class PackagePublisher(
     }
 
     /// <summary>Records a complete blob; removes it when recording fails or when the same bytes were stored already.</summary>
-    private async Task<PublishResult> RecordBlobAsync(PublishCommand cmd, ContentDigests digests, string? key)
+    /// <param name="body">the bytes of a small upload, to keep in the database under <paramref name="key"/> (nothing is
+    /// stored before the batch: there is nothing to remove)</param>
+    private async Task<PublishResult> RecordBlobAsync(PublishCommand cmd, ContentDigests digests, string? key, byte[]? body = null)
     {
         PublishResult result;
         bool ownBytesKept;
@@ -154,7 +151,7 @@ public sealed class PackagePublisher(
             // The body is complete and the blob in place: record it whatever the client does now (the batch ignores the
             // request's cancellation). Cancelling here could land between the commit and the return, and the catch below
             // would delete a recorded blob.
-            (result, ownBytesKept) = await batcher.RecordAsync(new PendingPublish(cmd, digests, key, auditContext.IpAddress));
+            (result, ownBytesKept) = await batcher.RecordAsync(new PendingPublish(cmd, digests, key, auditContext.IpAddress) { Body = body });
         }
         catch (Exception e) when (e is not ContentNotStoredException)
         {
@@ -244,7 +241,8 @@ public sealed class PackagePublisher(
 
     private async Task DeleteBlobQuietlyAsync(string? key)
     {
-        if (key is null) return;
+        // Bytes kept in the database are written only where the batch adopts them, and rolled back with it.
+        if (key is null || DatabaseBodyStore.Holds(key)) return;
         try { await blobs.DeleteAsync(key, CancellationToken.None); }
         catch (Exception ex) { log.LogWarning(ex, "Could not remove blob {Key} of a failed upload", key); }
     }

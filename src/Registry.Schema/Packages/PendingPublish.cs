@@ -7,6 +7,10 @@ namespace Registry.Schema.Packages;
 /// <param name="IpAddress">the client's address, for the audit event (the batch records it outside the request)</param>
 public sealed record PendingPublish(PublishCommand Command, ContentDigests Digests, string? BlobKey, string? IpAddress)
 {
+    /// <summary>The bytes of a small upload, kept in the database under <see cref="BlobKey"/> (a
+    /// <see cref="Storage.DatabaseBodyStore"/> key) if the batch's claim adopts them; null for bytes stored already.</summary>
+    public byte[]? Body { get; init; }
+
     internal TaskCompletionSource<PublishRecording> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 

@@ -33,7 +33,7 @@ public sealed class PublishRecorder(
 
     // Every upload of a batch writes its file's row and its package's UpdatedAt: plain commands, each prepared once for
     // the batch: SaveChanges was the largest part of the single writer's time (docs/performance.md).
-    private PreparedCommand? _insertFile, _touchPackage, _restatePackage;
+    private PreparedCommand? _insertFile, _touchPackage, _restatePackage, _insertBody;
 
     /// <summary>What became of one upload of a batch: its recording, or the failure it alone answers with.</summary>
     public readonly record struct Outcome(PublishRecording? Recording, Exception? Failure);
@@ -177,6 +177,9 @@ public sealed class PublishRecorder(
             }
         }
         var (content, adopted) = await contents.ClaimAsync(digests.Sha256, digests.Length, pending.BlobKey, ct);
+        // A small upload's bytes go in with the content blob that adopts them, in this transaction: its commit's one
+        // flush makes them durable with the row. Where the digest is stored already, nothing is written.
+        if (adopted && pending.Body is { } body) await InsertBodyAsync(content.StorageKey, body, ct);
         var file = new PackageFile
         {
             PackageId = package.Id, Package = package, FileName = cmd.FileName, Size = digests.Length, FileSha256 = digests.Sha256,
@@ -203,6 +206,13 @@ public sealed class PublishRecorder(
             file.Status, file.CreatedAt, file.UpdatedAt));
     }
 
+    private Task<int> InsertBodyAsync(string storageKey, byte[] data, CancellationToken ct)
+    {
+        _insertBody ??= new PreparedCommand(db, """INSERT INTO "ContentBodies" ("StorageKey", "Data") VALUES ({0}, {1})""",
+            PreparedCommand.Property<ContentBody>(db, nameof(ContentBody.StorageKey)), PreparedCommand.Property<ContentBody>(db, nameof(ContentBody.Data)));
+        return _insertBody.NonQueryAsync(ct, storageKey, data);
+    }
+
     private static readonly string[] FileColumns =
     [
         nameof(PackageFile.PackageId), nameof(PackageFile.FileName), nameof(PackageFile.Size), nameof(PackageFile.FileSha256),
@@ -212,7 +222,7 @@ public sealed class PublishRecorder(
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var command in new[] { _insertFile, _touchPackage, _restatePackage })
+        foreach (var command in new[] { _insertFile, _touchPackage, _restatePackage, _insertBody })
             if (command is not null) await command.DisposeAsync();
     }
 

@@ -99,7 +99,7 @@ public static class DatabaseSetup
             app.Logger.LogWarning("The root user's password for the web UI (shown only once; change it after signing in): {Password}", rootPassword);
 
         // Partial uploads a crash left are swept in the background, at start and on every sweep interval.
-        if (scope.ServiceProvider.GetRequiredService<Registry.Schema.Storage.IBlobStore>() is S3BlobStore s3)
+        if (scope.ServiceProvider.GetService<S3BlobStore>() is { } s3)
             await s3.EnsureBucketAsync(CancellationToken.None);
     }
 

@@ -4,7 +4,8 @@ namespace Registry.Server.Storage;
 
 public static class StorageSetup
 {
-    /// <summary><c>Registry:Storage:Provider</c>: <c>FileSystem</c> (default, under DataPath) or <c>S3</c>.</summary>
+    /// <summary><c>Registry:Storage:Provider</c>: <c>FileSystem</c> (default, under DataPath) or <c>S3</c>; small uploads'
+    /// bytes are kept in the database whichever it is (<see cref="DatabaseBodyStore"/>).</summary>
     public static IServiceCollection AddRegistryStorage(this IServiceCollection services, IConfiguration configuration)
     {
         var provider = configuration["Registry:Storage:Provider"] ?? "FileSystem";
@@ -13,13 +14,13 @@ public static class StorageSetup
         {
             services.AddOptions<S3StorageOptions>().Bind(configuration.GetSection(S3StorageOptions.Section));
             services.AddSingleton<S3BlobStore>();
-            services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<S3BlobStore>());
+            services.AddSingleton<IBlobStore>(sp => new DatabaseBodyStore(sp.GetRequiredService<S3BlobStore>(), sp.GetRequiredService<IServiceScopeFactory>()));
             services.AddSingleton<IResumableBlobStore, S3ResumableStore>();
         }
         else if (provider.Equals("FileSystem", StringComparison.OrdinalIgnoreCase))
         {
             services.AddSingleton<FileSystemBlobStore>();
-            services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<FileSystemBlobStore>());
+            services.AddSingleton<IBlobStore>(sp => new DatabaseBodyStore(sp.GetRequiredService<FileSystemBlobStore>(), sp.GetRequiredService<IServiceScopeFactory>()));
             services.AddSingleton<IResumableBlobStore, FileSystemResumableStore>();
         }
         else

@@ -2,6 +2,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Registry.Schema.Data;
 
@@ -137,8 +138,23 @@ public static class TestBackend
     public static AmazonS3Client S3Client() => new(new BasicAWSCredentials(S3AccessKey, S3SecretKey),
         new AmazonS3Config { ServiceURL = S3Url, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
 
-    /// <summary>The keys of stored blobs (temporary files excluded), whichever store the server uses.</summary>
+    /// <summary>The bytes the server keeps in its database (small uploads), by storage key.</summary>
+    public static async Task<List<Registry.Schema.Storage.ContentBody>> DatabaseBodiesAsync(RegistryServer server)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RegistryDbContext>().ContentBodies.AsNoTracking().ToListAsync();
+    }
+
+    /// <summary>The keys of stored blobs (temporary files excluded), whichever store the server uses, with the keys of
+    /// bytes kept in the database (<c>db:</c>...) last.</summary>
     public static async Task<List<string>> BlobKeysAsync(RegistryServer server)
+    {
+        var keys = await StoreKeysAsync(server);
+        keys.AddRange((await DatabaseBodiesAsync(server)).Select(b => b.StorageKey));
+        return keys;
+    }
+
+    private static async Task<List<string>> StoreKeysAsync(RegistryServer server)
     {
         if (!IsPostgresS3)
         {
@@ -163,6 +179,17 @@ public static class TestBackend
     /// <summary>Stores bytes under a blob key directly, bypassing the registry (as a crash before the row was written would leave them).</summary>
     public static async Task PutBlobDirectlyAsync(RegistryServer server, string key, byte[] content)
     {
+        if (Registry.Schema.Storage.DatabaseBodyStore.Holds(key))
+        {
+            await using var scope = server.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            if (await db.ContentBodies.Where(b => b.StorageKey == key).ExecuteUpdateAsync(s => s.SetProperty(b => b.Data, content)) == 0)
+            {
+                db.ContentBodies.Add(new Registry.Schema.Storage.ContentBody { StorageKey = key, Data = content });
+                await db.SaveChangesAsync();
+            }
+            return;
+        }
         if (!IsPostgresS3)
         {
             var path = Path.Combine(server.DataPath, "blobs", key);
@@ -180,14 +207,13 @@ public static class TestBackend
     /// <summary>Keys of stored blobs (temporary files excluded) whose bytes are exactly <paramref name="content"/>.</summary>
     public static async Task<string[]> BlobsWithContentAsync(RegistryServer server, byte[] content)
     {
-        var matches = new List<string>();
+        var matches = (await DatabaseBodiesAsync(server)).Where(b => b.Data.AsSpan().SequenceEqual(content)).Select(b => b.StorageKey).ToList();
         if (!IsPostgresS3)
         {
             var root = Path.Combine(server.DataPath, "blobs", "files");
-            if (!Directory.Exists(root)) return [];
-            return Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-                .Where(f => new FileInfo(f).Length == content.Length && File.ReadAllBytes(f).AsSpan().SequenceEqual(content))
-                .ToArray();
+            if (!Directory.Exists(root)) return [.. matches];
+            return [.. matches, .. Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+                .Where(f => new FileInfo(f).Length == content.Length && File.ReadAllBytes(f).AsSpan().SequenceEqual(content))];
         }
         using var s3 = S3Client();
         foreach (var key in await BlobKeysAsync(server))

@@ -125,9 +125,9 @@ public sealed class ContentAddressedStorageTests
         private int _count;
         public int Count => Volatile.Read(ref _count);
 
-        public void AddTo(IServiceCollection services) => services.AddSingleton<IBlobStore>(sp => new Store(this, TestBackend.IsPostgresS3
+        public void AddTo(IServiceCollection services) => services.AddSingleton<IBlobStore>(sp => new DatabaseBodyStore(new Store(this, TestBackend.IsPostgresS3
             ? sp.GetRequiredService<Registry.Server.Storage.S3BlobStore>()
-            : sp.GetRequiredService<Registry.Server.Storage.FileSystemBlobStore>()));
+            : sp.GetRequiredService<Registry.Server.Storage.FileSystemBlobStore>()), sp.GetRequiredService<IServiceScopeFactory>()));
 
         private sealed class Store(CommitCounter counter, IBlobStore inner) : IBlobStore
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using Amazon.S3.Model;
+using Microsoft.Extensions.DependencyInjection;
 using Registry.Server.Operations;
 using Registry.Tests.Infrastructure;
 
@@ -68,6 +69,8 @@ public sealed class BackupAndVerifyTests
         Directory.Delete(backupDir, recursive: true);
     }
 
+    /// <summary>Two small files (their bytes kept in the database) and two larger ones (blobs of their own): verify reads
+    /// both kinds back, and finds a corrupted body in the database as it finds a deleted blob.</summary>
     [Fact]
     public async Task Verify_finds_a_corrupted_and_a_deleted_blob_and_repair_only_marks_them()
     {
@@ -76,23 +79,25 @@ public sealed class BackupAndVerifyTests
         await server.CreateProjectAsync("vf", "app");
         using var client = server.Client(RegistryServer.RootToken);
         var urls = Enumerable.Range(0, 4).Select(i => Publishing.Url("vf/app", "pkg", "1.0.0", $"f{i}.bin")).ToList();
-        foreach (var url in urls)
-            Assert.Equal(HttpStatusCode.Created, (await client.PutAsync(url, new ByteArrayContent(RandomNumberGenerator.GetBytes(5000)))).StatusCode);
+        int[] sizes = [5000, 5000, 70_000, 70_000];
+        for (var i = 0; i < urls.Count; i++)
+            Assert.Equal(HttpStatusCode.Created, (await client.PutAsync(urls[i], new ByteArrayContent(RandomNumberGenerator.GetBytes(sizes[i])))).StatusCode);
         var clean = new StringWriter();
         Assert.Equal(0, await OperationsCommands.RunAsync(["verify", .. RegistryCommand.SettingsOf(server)], clean));
-        Assert.Contains("Checked 4 files (20000 bytes): 0 missing, 0 corrupt, 0 orphaned blobs.", clean.ToString());
+        Assert.Contains("Checked 4 files (150000 bytes): 0 missing, 0 corrupt, 0 orphaned blobs.", clean.ToString());
 
-        var keys = (await StoredKeysAsync(server)).Order().ToList();
+        var keys = (await StoredKeysAsync(server)).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(4, keys.Count);
+        Assert.Equal(2, keys.Count(Registry.Schema.Storage.DatabaseBodyStore.Holds)); // first in order: "db:" < "files/"
         await TestBackend.PutBlobDirectlyAsync(server, keys[0], RandomNumberGenerator.GetBytes(5000)); // same size, other bytes
-        await DeleteBlobAsync(server, keys[1]);
+        await DeleteBlobAsync(server, keys[3]);
         await TestBackend.PutBlobDirectlyAsync(server, "files/ff/ff/orphan", [1, 2, 3]);
 
         var found = new StringWriter();
         Assert.Equal(1, await OperationsCommands.RunAsync(["verify", .. RegistryCommand.SettingsOf(server)], found));
         var text = found.ToString();
         Assert.Contains($"corrupt: {keys[0]}", text);
-        Assert.Contains($"missing: {keys[1]}", text);
+        Assert.Contains($"missing: {keys[3]}", text);
         Assert.Contains("orphaned: files/ff/ff/orphan", text);
         Assert.Contains("1 missing, 1 corrupt, 1 orphaned blobs", text);
         // Without --repair nothing changes: every file is still listed.
@@ -113,7 +118,8 @@ public sealed class BackupAndVerifyTests
 
     /// <summary>Blob keys as the registry names them (<c>files/..</c>), whichever store holds them.</summary>
     private static async Task<List<string>> StoredKeysAsync(RegistryServer server) =>
-        (await TestBackend.BlobKeysAsync(server)).Select(k => TestBackend.IsPostgresS3 ? k[(server.Instance.Length + 1)..] : "files/" + k.Replace('\\', '/')).ToList();
+        (await TestBackend.BlobKeysAsync(server)).Select(k => Registry.Schema.Storage.DatabaseBodyStore.Holds(k) ? k
+            : TestBackend.IsPostgresS3 ? k[(server.Instance.Length + 1)..] : "files/" + k.Replace('\\', '/')).ToList();
 
     private static async Task<(int Exit, string Output)> RunVerifyAsync(RegistryServer server)
     {
@@ -131,6 +137,11 @@ public sealed class BackupAndVerifyTests
 
     private static async Task DeleteBlobAsync(RegistryServer server, string key)
     {
+        if (Registry.Schema.Storage.DatabaseBodyStore.Holds(key))
+        {
+            await server.Services.GetRequiredService<Registry.Schema.Storage.IBlobStore>().DeleteAsync(key, CancellationToken.None);
+            return;
+        }
         if (!TestBackend.IsPostgresS3)
         {
             File.Delete(Path.Combine(server.DataPath, "blobs", key));

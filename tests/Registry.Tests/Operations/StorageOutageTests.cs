@@ -59,7 +59,7 @@ public sealed partial class StorageOutageTests
         await Eventually.HoldsAsync(() => { lock (statuses) return statuses.Count >= 10; }, "traffic before the outage");
         await scene.StopS3Async();
 
-        using (var upload = await client.PutAsync(Publishing.Url("outage/app", "pkg", "3.0.0", "down.bin"), new ByteArrayContent(new byte[100])))
+        using (var upload = await client.PutAsync(Publishing.Url("outage/app", "pkg", "3.0.0", "down.bin"), new ByteArrayContent(new byte[Large])))
             await AssertUnavailableAsync(upload);
         using (var download = await client.GetAsync(keptUrl))
             await AssertUnavailableAsync(download);
@@ -146,13 +146,13 @@ public sealed partial class StorageOutageTests
             await server.CreateGroupAsync("ro");
             await server.CreateProjectAsync("ro", "app");
             using var client = server.Client(RegistryServer.RootToken);
-            var kept = RandomNumberGenerator.GetBytes(5000);
+            var kept = RandomNumberGenerator.GetBytes(Large);
             var keptUrl = Publishing.Url("ro/app", "pkg", "1.0.0", "kept.bin");
             Assert.Equal(HttpStatusCode.Created, (await client.PutAsync(keptUrl, new ByteArrayContent(kept))).StatusCode);
 
             await RunAsync("mount", "-o", "remount,ro", mount);
             for (var i = 0; i < 5; i++)
-                using (var upload = await client.PutAsync(Publishing.Url("ro/app", "pkg", "2.0.0", $"f{i}.bin"), new ByteArrayContent(new byte[100])))
+                using (var upload = await client.PutAsync(Publishing.Url("ro/app", "pkg", "2.0.0", $"f{i}.bin"), new ByteArrayContent(new byte[Large])))
                     await AssertUnavailableAsync(upload);
             Assert.Equal(kept, await client.GetByteArrayAsync(keptUrl));
             await AssertReadinessAsync(server, storageOk: false);
@@ -160,7 +160,7 @@ public sealed partial class StorageOutageTests
             await RunAsync("mount", "-o", "remount,rw", mount);
             await AssertReadinessAsync(server, storageOk: true);
             Assert.Equal(HttpStatusCode.Created,
-                (await client.PutAsync(Publishing.Url("ro/app", "pkg", "2.0.0", "f.bin"), new ByteArrayContent(new byte[100]))).StatusCode);
+                (await client.PutAsync(Publishing.Url("ro/app", "pkg", "2.0.0", "f.bin"), new ByteArrayContent(new byte[Large]))).StatusCode);
             Assert.Empty(logs.AtLeast(LogLevel.Error));
             Assert.InRange(logs.Entries.Count(e => e.Level == LogLevel.Warning && e.Message.StartsWith("Storage unavailable", StringComparison.Ordinal)), 1, 2);
             await server.StopKeepingDataAsync();
@@ -184,7 +184,7 @@ public sealed partial class StorageOutageTests
         public LogCapture Logs { get; } = new();
         public RegistryServer Server { get; private set; } = null!;
         public HttpClient Client { get; private set; } = null!;
-        public byte[] Kept { get; } = RandomNumberGenerator.GetBytes(10_000);
+        public byte[] Kept { get; } = RandomNumberGenerator.GetBytes(Large + 1);
         public string KeptUrl { get; } = Publishing.Url("outage/app", "pkg", "1.0.0", "kept.bin");
 
         public static async Task<S3Scene> StartAsync()
@@ -238,7 +238,10 @@ public sealed partial class StorageOutageTests
     }
 
     /// <summary>Upload <paramref name="i"/>'s bytes: each file its own, so a mix-up shows.</summary>
-    private static byte[] Content(int i) => Encoding.UTF8.GetBytes($"upload {i} ".PadRight(2000, '.'));
+    private static byte[] Content(int i) => Encoding.UTF8.GetBytes($"upload {i} ".PadRight(Large, '.'));
+
+    /// <summary>Larger than a small body, whose bytes the database keeps: these uploads and downloads need the store.</summary>
+    private const int Large = Registry.Schema.Packages.PackagePublisher.SmallBody + 1000;
 
     private static async Task AssertUnavailableAsync(HttpResponseMessage response)
     {

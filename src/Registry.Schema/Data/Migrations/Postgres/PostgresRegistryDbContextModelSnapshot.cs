@@ -1118,6 +1118,21 @@ namespace Registry.Schema.Data.Migrations.Postgres
                     b.ToTable("ContentBlobs");
                 });
 
+            modelBuilder.Entity("Registry.Schema.Storage.ContentBody", b =>
+                {
+                    b.Property<string>("StorageKey")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("StorageKey");
+
+                    b.ToTable("ContentBodies");
+                });
+
             modelBuilder.Entity("Registry.Schema.Uploads.ResumableUpload", b =>
                 {
                     b.Property<string>("Id")

@@ -1066,6 +1066,21 @@ namespace Registry.Schema.Data.Migrations.Sqlite
                     b.ToTable("ContentBlobs");
                 });
 
+            modelBuilder.Entity("Registry.Schema.Storage.ContentBody", b =>
+                {
+                    b.Property<string>("StorageKey")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("StorageKey");
+
+                    b.ToTable("ContentBodies");
+                });
+
             modelBuilder.Entity("Registry.Schema.Uploads.ResumableUpload", b =>
                 {
                     b.Property<string>("Id")
