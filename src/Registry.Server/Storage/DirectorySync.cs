@@ -10,7 +10,10 @@ namespace Registry.Server.Storage;
 internal static class DirectorySync
 {
     private const int ReadOnly = 0;
-    private const int Directory = 0x10000; // O_DIRECTORY on Linux
+
+    /// <summary>O_DIRECTORY, whose value differs between Linux's architectures: on arm and arm64 it is 0x4000, and
+    /// x86-64's 0x10000 there is O_DIRECT, which a directory refuses (every flush, and so every upload, would fail).</summary>
+    private static readonly int Directory = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
 
     public static void Flush(string path)
     {
