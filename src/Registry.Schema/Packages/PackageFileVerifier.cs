@@ -88,7 +88,9 @@ public sealed class PackageFileVerifier(RegistryDbContext db, IBlobStore blobs, 
         return new VerificationReport(checkedFiles, checkedBytes, findings, marked);
     }
 
-    private static async Task<(long Length, string Sha256)> HashAsync(Stream stream, byte[] buffer, CancellationToken ct)
+    /// <summary>The length and SHA-256 of <paramref name="stream"/>, read to its end: verify's check, and backup's of the
+    /// bytes it does not copy (those kept in the database).</summary>
+    public static async Task<(long Length, string Sha256)> HashAsync(Stream stream, byte[] buffer, CancellationToken ct)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long length = 0;

@@ -106,18 +106,7 @@ public static class BackupCommand
     /// reads); returns the length and SHA-256 read.</summary>
     internal static async Task<(long Length, string Sha256)> CopyAsync(Stream source, string? path, byte[] buffer, CancellationToken ct)
     {
-        if (path is null)
-        {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            long read = 0;
-            int n;
-            while ((n = await source.ReadAsync(buffer, ct)) > 0)
-            {
-                hash.AppendData(buffer, 0, n);
-                read += n;
-            }
-            return (read, Convert.ToHexStringLower(hash.GetHashAndReset()));
-        }
+        if (path is null) return await PackageFileVerifier.HashAsync(source, buffer, ct);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = path + ".partial";
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
