@@ -37,9 +37,6 @@ public sealed class DatabaseBodyStore(IBlobStore inner, IServiceScopeFactory sco
     private long _recentBytes;
     private const long RecentLimit = 8L * 1024 * 1024;
 
-    /// <summary>The store this one keeps the other blobs in.</summary>
-    public IBlobStore Inner => inner;
-
     public int FileStore => inner.FileStore;
 
     public Task<IBlobWriter> CreateAsync(string key, long? expectedLength, CancellationToken cancellationToken) =>

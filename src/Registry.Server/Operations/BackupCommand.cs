@@ -77,7 +77,7 @@ public static class BackupCommand
                 }
                 // Bytes kept in the database are in its copy already: they are only read back and checked.
                 var (length, sha256) = DatabaseBodyStore.Holds(row.BlobKey)
-                    ? await CopyAsync(stream, null, buffer, ct)
+                    ? await PackageFileVerifier.HashAsync(stream, buffer, ct)
                     : await CopyAsync(stream, Path.Combine(target, BlobFolder, row.BlobKey), buffer, ct);
                 files++;
                 bytes += length;
@@ -102,11 +102,9 @@ public static class BackupCommand
         return problems.Count == 0 ? 0 : 1;
     }
 
-    /// <summary>Copies into a temporary file, flushed and renamed into place (with no <paramref name="path"/>, only
-    /// reads); returns the length and SHA-256 read.</summary>
-    internal static async Task<(long Length, string Sha256)> CopyAsync(Stream source, string? path, byte[] buffer, CancellationToken ct)
+    /// <summary>Copies into a temporary file, flushed and renamed into place; returns the length and SHA-256 read.</summary>
+    internal static async Task<(long Length, string Sha256)> CopyAsync(Stream source, string path, byte[] buffer, CancellationToken ct)
     {
-        if (path is null) return await PackageFileVerifier.HashAsync(source, buffer, ct);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = path + ".partial";
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

@@ -10,23 +10,25 @@ public static class StorageSetup
     {
         var provider = configuration["Registry:Storage:Provider"] ?? "FileSystem";
         services.AddSingleton<StorageOutage>();
+        Func<IServiceProvider, IBlobStore> store;
         if (provider.Equals("S3", StringComparison.OrdinalIgnoreCase))
         {
             services.AddOptions<S3StorageOptions>().Bind(configuration.GetSection(S3StorageOptions.Section));
             services.AddSingleton<S3BlobStore>();
-            services.AddSingleton<IBlobStore>(sp => new DatabaseBodyStore(sp.GetRequiredService<S3BlobStore>(), sp.GetRequiredService<IServiceScopeFactory>()));
+            store = sp => sp.GetRequiredService<S3BlobStore>();
             services.AddSingleton<IResumableBlobStore, S3ResumableStore>();
         }
         else if (provider.Equals("FileSystem", StringComparison.OrdinalIgnoreCase))
         {
             services.AddSingleton<FileSystemBlobStore>();
-            services.AddSingleton<IBlobStore>(sp => new DatabaseBodyStore(sp.GetRequiredService<FileSystemBlobStore>(), sp.GetRequiredService<IServiceScopeFactory>()));
+            store = sp => sp.GetRequiredService<FileSystemBlobStore>();
             services.AddSingleton<IResumableBlobStore, FileSystemResumableStore>();
         }
         else
         {
             throw new InvalidOperationException($"Unknown Registry:Storage:Provider '{provider}' (FileSystem or S3)");
         }
+        services.AddSingleton<IBlobStore>(sp => new DatabaseBodyStore(store(sp), sp.GetRequiredService<IServiceScopeFactory>()));
         return services;
     }
 }
