@@ -78,9 +78,11 @@ public sealed class PackagePublisher(
     public const int SmallBody = 64 * 1024;
 
     /// <summary>
-    /// A small body is read into memory and hashed first: where the same bytes are stored already (a build publishing
-    /// one file under many versions), the file points at them and nothing is written, flushed or removed again. New
-    /// bytes go to the database with their file's row (<see cref="DatabaseBodyStore"/>): no blob of their own.
+    /// A small body is read into memory and hashed, and goes to the publish batch with its bytes: the batch's claim of
+    /// its digest points the file at the bytes where they are stored already (a build publishing one file under many
+    /// versions) and writes nothing, and otherwise stores them in the database with the file's row
+    /// (<see cref="DatabaseBodyStore"/>): no blob of their own. No "is it stored" look first: the claim answers it in
+    /// the transaction anyway, and for new bytes the look was a query of its own on every upload.
     /// </summary>
     private async Task<PublishResult> PublishSmallAsync(PublishCommand cmd, Stream body, int length, CancellationToken ct)
     {
@@ -90,11 +92,6 @@ public sealed class PackagePublisher(
             bytes.Write(chunk.Span);
             return ValueTask.CompletedTask;
         }, ct);
-        if (await contents.IsStoredAsync(digests.Sha256, ct))
-        {
-            try { return await RecordBlobAsync(cmd, digests, key: null); }
-            catch (ContentNotStoredException) { } // removed since the look: stored below after all
-        }
         var data = bytes.Length == bytes.Capacity ? bytes.GetBuffer() : bytes.ToArray();
         return await RecordBlobAsync(cmd, digests, DatabaseBodyStore.NewKey(), data);
     }

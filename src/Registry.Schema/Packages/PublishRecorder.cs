@@ -11,8 +11,9 @@ namespace Registry.Schema.Packages;
 
 /// <summary>
 /// Records stored blobs as package files, a batch at a time (<see cref="PublishBatcher"/>): one transaction for the
-/// batch, a savepoint for each upload, so an upload refused when it is recorded (a duplicate that arrived meanwhile)
-/// is rolled back alone while the others commit.
+/// batch, a savepoint for each upload that may be refused when it is recorded (a duplicate that arrived meanwhile), so
+/// that it is rolled back alone while the others commit; any other upload failing runs the batch again with a savepoint
+/// for each.
 /// </summary>
 public sealed class PublishRecorder(
     RegistryDbContext db, IBlobStore blobs, PackageFinder finder, ContentStore contents, AuditLog audit, AuditContext auditContext,
@@ -59,9 +60,35 @@ public sealed class PublishRecorder(
                 settings[cmd.Project.NamespaceId] = namespaceSettings = await SettingsAsync(cmd.Project.NamespaceId, ct);
             strict[i] = DuplicatesForbidden(namespaceSettings, cmd);
         }
+        db.Database.AutoSavepointsEnabled = false; // an upload that may be refused has a savepoint of its own
+        IReadOnlyList<Outcome> outcomes;
+        try
+        {
+            outcomes = await RecordBatchAsync(batch, strict, savepointsForAll: false, ct);
+        }
+        catch (FailedWithoutSavepoint)
+        {
+            // Its transaction is rolled back: the batch runs again, each upload under a savepoint, so that the failure
+            // is that upload's alone.
+            outcomes = await RecordBatchAsync(batch, strict, savepointsForAll: true, ct);
+        }
+        foreach (var outcome in outcomes)
+            if (outcome.Recording is { Result.Created: true }) metrics.Published();
+        return outcomes;
+    }
+
+    /// <summary>An upload with no savepoint of its own failed: the batch's transaction cannot go on without it.</summary>
+    private sealed class FailedWithoutSavepoint(Exception inner) : Exception("An upload of the batch failed", inner);
+
+    /// <param name="savepointsForAll">whether every upload gets a savepoint; otherwise only those an expected refusal may
+    /// roll back (duplicates checked, bytes stored by no one), and the failure of another throws
+    /// <see cref="FailedWithoutSavepoint"/>: a savepoint made SQLite copy every page the upload changed into its
+    /// statement journal (a temporary file once past 64 KiB), for a rollback that almost never comes</param>
+    private async Task<IReadOnlyList<Outcome>> RecordBatchAsync(IReadOnlyList<PendingPublish> batch, bool[] strict, bool savepointsForAll,
+        CancellationToken ct)
+    {
         var several = batch.Count > 1;
-        db.Database.AutoSavepointsEnabled = false; // each upload has a savepoint of its own
-        var outcomes = await db.RetryAsync(async _ =>
+        return await db.RetryAsync(async _ =>
         {
             var results = new Outcome[batch.Count];
             // The package events and audit rows of the uploads recorded so far: one INSERT each for the batch, just before
@@ -74,17 +101,19 @@ public sealed class PublishRecorder(
                 : await db.Database.BeginTransactionAsync(ct);
             for (var i = 0; i < batch.Count; i++)
             {
-                if (several) await transaction.CreateSavepointAsync(Savepoint, ct);
+                var savepoint = several && (savepointsForAll || strict[i] || batch[i].BlobKey is null);
+                if (savepoint) await transaction.CreateSavepointAsync(Savepoint, ct);
                 try
                 {
                     var (recording, recorded, audited) = await RecordOneAsync(batch[i], strict[i], packages, ct);
-                    if (several) await transaction.ReleaseSavepointAsync(Savepoint, ct);
+                    if (savepoint) await transaction.ReleaseSavepointAsync(Savepoint, ct);
                     results[i] = new Outcome(recording, null);
                     if (recorded is not null) events.Add(recorded);
                     audits.AddRange(audited);
                 }
                 catch (Exception e) when (several && !RacingInsert.IsLostRace(e))
                 {
+                    if (!savepoint) throw new FailedWithoutSavepoint(e);
                     await transaction.RollbackToSavepointAsync(Savepoint, ct);
                     packages.Clear(); // what the rolled-back upload did to its package is undone in the database only
                     results[i] = new Outcome(null, e);
@@ -99,11 +128,8 @@ public sealed class PublishRecorder(
             await transaction.CommitAsync(ct);
             // The file and package rows went past EF's command interceptor (PreparedCommand).
             cache.PackagesChanged();
-            return results;
+            return (IReadOnlyList<Outcome>)results;
         }, ct, log);
-        foreach (var outcome in outcomes)
-            if (outcome.Recording is { Result.Created: true }) metrics.Published();
-        return outcomes;
     }
 
     /// <summary>Whether the namespace's settings refuse a second file of this name (GitLab's duplicate rule), read from the

@@ -22,9 +22,10 @@ namespace Registry.Schema.Storage;
 public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimeProvider clock, ILogger<ContentStore> log, Caching.HotPathCache cache)
     : IAsyncDisposable
 {
-    // Every upload claims its digest: the take is one statement, prepared once for the context's unit of work (the
-    // publish batch's single writer runs it for each upload), instead of a compiled look-up and then an EF statement.
-    private PreparedCommand? _take;
+    // Every upload claims its digest: the take, and the insert where no blob is live, are one statement each, prepared
+    // once for the context's unit of work (the publish batch's single writer runs them for each upload), instead of EF
+    // statements parsed again for every upload.
+    private PreparedCommand? _take, _insert;
 
     private static readonly Func<RegistryDbContext, string, CancellationToken, Task<bool>> IsLive =
         EF.CompileAsyncQuery((RegistryDbContext db, string sha256, CancellationToken ct) =>
@@ -50,16 +51,17 @@ public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimePro
             // Parallel first uploads of the same bytes are common (one build published as many versions): the insert
             // yields to a live blob another upload committed meanwhile, instead of failing on the unique index.
             var now = clock.GetUtcNow().UtcDateTime;
-            var inserted = await db.Database.SqlQuery<long>($"""
+            _insert ??= new PreparedCommand(db, """
                 INSERT INTO "ContentBlobs" ("Sha256", "Size", "StorageKey", "State", "Version", "CreatedAt")
-                VALUES ({sha256}, {size}, {storageKey}, 0, 1, {now})
+                VALUES ({0}, {1}, {2}, 0, 1, {3})
                 ON CONFLICT ("Sha256") WHERE "State" = 0 DO NOTHING
-                RETURNING "Id" AS "Value"
-                """).ToListAsync(ct);
-            if (inserted.Count == 0) throw new BlobChangedUnderClaim(sha256);
+                RETURNING "Id"
+                """, PreparedCommand.Property<ContentBlob>(db, nameof(ContentBlob.Sha256)), PreparedCommand.Property<ContentBlob>(db, nameof(ContentBlob.Size)),
+                PreparedCommand.Property<ContentBlob>(db, nameof(ContentBlob.StorageKey)), PreparedCommand.Property<ContentBlob>(db, nameof(ContentBlob.CreatedAt)));
+            if (await _insert.ScalarAsync(ct, sha256, size, storageKey, now) is not { } id || id is DBNull) throw new BlobChangedUnderClaim(sha256);
             return (new ContentBlob
             {
-                Id = inserted[0], Sha256 = sha256, Size = size, StorageKey = storageKey, State = ContentBlobState.Live, Version = 1, CreatedAt = now,
+                Id = Convert.ToInt64(id), Sha256 = sha256, Size = size, StorageKey = storageKey, State = ContentBlobState.Live, Version = 1, CreatedAt = now,
             }, true);
         }, ct, log, keepTracked: true, lostRace: e => e is BlobChangedUnderClaim); // inside the caller's transaction
     }
@@ -82,7 +84,11 @@ public sealed class ContentStore(RegistryDbContext db, IBlobStore blobs, TimePro
         };
     }
 
-    public ValueTask DisposeAsync() => _take?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        if (_take is not null) await _take.DisposeAsync();
+        if (_insert is not null) await _insert.DisposeAsync();
+    }
 
     /// <summary>The blob changed state between the look and the update (no statement failed: the transaction is intact).</summary>
     private sealed class BlobChangedUnderClaim(string sha256) : DbUpdateConcurrencyException($"The content blob of {sha256} changed under a claim");

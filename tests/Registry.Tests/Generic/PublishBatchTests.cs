@@ -41,4 +41,38 @@ public sealed class PublishBatchTests
         Assert.Equal(package.Id, recorded.PackageId);
         Assert.Equal(["kept.bin"], await db.PackageFiles.AsNoTracking().Where(f => f.PackageId == package.Id).Select(f => f.FileName).ToListAsync());
     }
+
+    /// <summary>
+    /// An upload whose bytes are its own and whose name no duplicate rule guards is recorded without a savepoint; when
+    /// it fails all the same (here its file's row is refused: it has no name), the batch runs again with savepoints, and
+    /// the failure is that upload's alone: the others of the batch are recorded once.
+    /// </summary>
+    [Fact]
+    public async Task An_upload_failing_without_a_savepoint_fails_alone()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        var projectId = await server.CreateUniqueProjectAsync("batch");
+        await using var scope = server.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<RegistryDbContext>();
+        var project = await db.Projects.AsNoTracking().SingleAsync(p => p.Id == projectId);
+        var root = await db.Users.AsNoTracking().SingleAsync(u => u.Username == "root");
+        var actor = new Actor(ActorKind.User, root, TokenScopes.Api);
+        PendingPublish Pending(string file, char digit) =>
+            new(new PublishCommand(actor, project, "batch", "1.0.0", file, null, 1), new ContentDigests(new string(digit, 64), null, null, 1),
+                PackagePublisher.NewBlobKey(), null);
+
+        var outcomes = await services.GetRequiredService<PublishRecorder>().RecordAsync(
+            [Pending("first.bin", 'a'), Pending(null!, 'b'), Pending("last.bin", 'c')], CancellationToken.None);
+
+        Assert.Null(outcomes[0].Failure);
+        Assert.NotNull(outcomes[1].Failure);
+        Assert.Null(outcomes[2].Failure);
+        db.ChangeTracker.Clear();
+        var package = await db.Packages.AsNoTracking().SingleAsync(p => p.ProjectId == projectId);
+        Assert.Equal(["first.bin", "last.bin"],
+            await db.PackageFiles.AsNoTracking().Where(f => f.PackageId == package.Id).OrderBy(f => f.Id).Select(f => f.FileName).ToListAsync());
+        Assert.Equal(2, await db.ContentBlobs.AsNoTracking().CountAsync(b => b.Sha256 == new string('a', 64) || b.Sha256 == new string('c', 64)));
+        Assert.Equal(0, await db.ContentBlobs.AsNoTracking().CountAsync(b => b.Sha256 == new string('b', 64)));
+    }
 }

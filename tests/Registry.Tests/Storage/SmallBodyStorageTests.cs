@@ -26,8 +26,8 @@ public sealed class SmallBodyStorageTests
         await first.PublishAsync(project, "tool", "1.0.0", "a.bin", content);
         await first.PublishAsync(project, "tool", "1.0.1", "a.bin", content);
         await first.PublishAsync(project, "tool", "1.0.2", "b.bin", other);
-        // The same new bytes from eight uploads at once: each looks before any is recorded, so the batch's claim is what
-        // finds them stored, and only the first one's bytes are kept.
+        // The same new bytes from eight uploads at once: a small body is not looked up before its batch, so the batch's
+        // claim is what finds them stored, and only the first one's bytes are kept.
         var raced = RandomNumberGenerator.GetBytes(2048);
         await Task.WhenAll(Enumerable.Range(0, 8).Select(i => first.PublishAsync(project, "raced", $"1.0.{i}", "r.bin", raced)));
         Assert.Single(await first.BlobsWithContentAsync(raced));
