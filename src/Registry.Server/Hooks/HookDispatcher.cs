@@ -44,6 +44,8 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
     private static readonly TimeSpan FanOutLease = TimeSpan.FromSeconds(15);
     /// <summary>The hooks this instance is sending to now, each by a task of its own; a hook gets one at a time.</summary>
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
+    /// <summary>What the last fan-out wrote per event (at least 1): how <see cref="FanOutBatch"/> turns deliveries into events.</summary>
+    private double _deliveriesPerEvent = 1;
     private DateTime _nextCleanup;
     private DateTime _nextSecretsWarning;
 
@@ -92,10 +94,11 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
     /// <summary>
     /// How many events a round fans out. While uploads are in flight sends go at the pacer's rate, and fanning out more
     /// than the sends can use only writes rows (ten per upload with ten hooks) that wait anyway: the other events wait
-    /// as they are, and fan out once uploads pause.
+    /// as they are, and fan out once uploads pause. The pace counts deliveries, and an event makes one per hook that
+    /// wants it: the round takes as many events as make a round's deliveries at the last fan-out's deliveries per event.
     /// </summary>
     private int FanOutBatch() => pacer.UploadsInFlight && O.DeliveriesPerSecondWhileUploading > 0
-        ? (int)Math.Clamp(Math.Ceiling(O.DeliveriesPerSecondWhileUploading * O.PollInterval.TotalSeconds), 1, EventBatch)
+        ? (int)Math.Clamp(Math.Ceiling(O.DeliveriesPerSecondWhileUploading * O.PollInterval.TotalSeconds / _deliveriesPerEvent), 1, EventBatch)
         : EventBatch;
 
     /// <summary>Claims up to <paramref name="batch"/> events not yet fanned out and writes their deliveries, in one transaction.</summary>
@@ -155,6 +158,8 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
                     });
             }
             await db.SaveChangesAsync(c);
+            var written = fanned.Where(f => mine is null || mine.Contains(f.Event.Id)).Sum(f => f.Hooks.Count);
+            _deliveriesPerEvent = Math.Max(1, (double)written / events.Count);
             return events.Count;
         }, ct);
     }
