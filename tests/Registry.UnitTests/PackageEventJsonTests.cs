@@ -31,4 +31,31 @@ public sealed class PackageEventJsonTests
         var read = JsonSerializer.Deserialize(reflected, PackageEventJsonContext.Default.PackageEventData)!;
         Assert.Equal(data, read);
     }
+
+    [Fact]
+    public void A_row_written_with_the_files_computed_paths_reads_as_before_and_the_paths_are_no_longer_written()
+    {
+        var data = Events.Select(e => (PackageEventData)e[0]).First(e => e.File is not null);
+        var written = JsonSerializer.Serialize(data, PackageEventJsonContext.Default.PackageEventData);
+        Assert.DoesNotContain("DownloadPath", written);
+        Assert.DoesNotContain("FileUrl", written);
+        // What older builds wrote: the two computed paths inside the file's object.
+        var file = data.File!;
+        var older = written.Replace("\"UpdatedAt\"", $"\"FileUrl\":{JsonSerializer.Serialize(file.FileUrl)},\"DownloadPath\":{JsonSerializer.Serialize(file.DownloadPath)},\"UpdatedAt\"");
+        Assert.Contains("DownloadPath", older);
+        Assert.Equal(data, JsonSerializer.Deserialize(older, PackageEventJsonContext.Default.PackageEventData));
+    }
+
+    [Fact]
+    public void Random_guids_are_version_4_and_distinct()
+    {
+        var seen = new HashSet<Guid>();
+        for (var i = 0; i < 2000; i++)
+        {
+            var guid = RandomGuids.Next();
+            Assert.Equal(4, guid.Version);
+            Assert.Equal(0b10, guid.Variant >> 2);
+            Assert.True(seen.Add(guid));
+        }
+    }
 }

@@ -64,7 +64,7 @@ public sealed class PackageEventRecorder(RegistryDbContext db, Storage.IBlobStor
             file);
         return new PackageEvent
         {
-            Uuid = Guid.NewGuid(), Kind = kind, ProjectId = project.Id, NamespaceId = project.NamespaceId,
+            Uuid = RandomGuids.Next(), Kind = kind, ProjectId = project.Id, NamespaceId = project.NamespaceId,
             Data = JsonSerializer.Serialize(data, PackageEventJsonContext.Default.PackageEventData), CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
     }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Registry.Schema.Packages;
 
 /// <summary>
@@ -10,8 +12,11 @@ public sealed record PackageFileRecord(
     int FileStore, DateTime CreatedAt, DateTime UpdatedAt)
 {
     /// <summary>Where the file is kept, in GitLab's form (a storage path, not a download URL).</summary>
+    /// <remarks>Not serialized (nor <see cref="DownloadPath"/>): both are computed from the record again wherever it is read.</remarks>
+    [JsonIgnore]
     public string FileUrl => $"/{ProjectId}/packages/{PackageId}/files/{Id}/{FileName}";
 
+    [JsonIgnore]
     public string DownloadPath =>
         $"/api/v4/projects/{ProjectId}/packages/generic/{Uri.EscapeDataString(PackageName)}/{Uri.EscapeDataString(PackageVersion)}/{string.Join('/', FileName.Split('/').Select(Uri.EscapeDataString))}";
 

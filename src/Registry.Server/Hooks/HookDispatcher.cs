@@ -153,7 +153,7 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
                 foreach (var hookId in hooks)
                     db.WebHookDeliveries.Add(new WebHookDelivery
                     {
-                        HookId = hookId, EventId = ev.Id, Uuid = Guid.NewGuid(), EventUuid = ev.Uuid, RequestBody = body,
+                        HookId = hookId, EventId = ev.Id, Uuid = RandomGuids.Next(), EventUuid = ev.Uuid, RequestBody = body,
                         NextAttemptAt = now, CreatedAt = now, UpdatedAt = now,
                     });
             }
