@@ -12,11 +12,14 @@ public sealed class PackageEventJsonTests
 {
     private static readonly DateTime At = new(2026, 12, 6, 19, 30, 15, 123, DateTimeKind.Utc);
 
+    private static readonly PackageEventData WithFile =
+        new(new PackageEventData.UserData(7, "ci", "CI \"bot\" ü"), 3, "group/sub/app",
+            new PackageEventData.PackageData(11, "pkg", "1.0.0-rc.1", PackageType.Generic, PackageStatus.Hidden, At, At.AddDays(1)),
+            new PackageFileRecord(42, 11, 3, "pkg", "1.0.0-rc.1", "dir/a b.bin", 1024, new string('a', 64), null, new string('b', 40), 1, At, At));
+
     public static TheoryData<PackageEventData> Events => new()
     {
-        new PackageEventData(new PackageEventData.UserData(7, "ci", "CI \"bot\" ü"), 3, "group/sub/app",
-            new PackageEventData.PackageData(11, "pkg", "1.0.0-rc.1", PackageType.Generic, PackageStatus.Hidden, At, At.AddDays(1)),
-            new PackageFileRecord(42, 11, 3, "pkg", "1.0.0-rc.1", "dir/a b.bin", 1024, new string('a', 64), null, new string('b', 40), 1, At, At)),
+        WithFile,
         new PackageEventData(null, 3, "group/app",
             new PackageEventData.PackageData(12, "pkg", "2.0", PackageType.Generic, PackageStatus.Default, At, null), null),
     };
@@ -35,7 +38,7 @@ public sealed class PackageEventJsonTests
     [Fact]
     public void A_row_written_with_the_files_computed_paths_reads_as_before_and_the_paths_are_no_longer_written()
     {
-        var data = Events.Select(e => (PackageEventData)e[0]).First(e => e.File is not null);
+        var data = WithFile;
         var written = JsonSerializer.Serialize(data, PackageEventJsonContext.Default.PackageEventData);
         Assert.DoesNotContain("DownloadPath", written);
         Assert.DoesNotContain("FileUrl", written);
