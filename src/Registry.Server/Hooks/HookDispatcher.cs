@@ -39,7 +39,7 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
     /// <summary>
     /// How long an instance's claim on events it fans out keeps others off them. A fan-out that outlives it is still done
     /// once (the claim token decides in its transaction), so it only has to cover a normal fan-out; it is how long a
-    /// killed instance's claimed events wait for another (a minute was as long as a test's whole deadline after a restart).
+    /// killed instance's claimed events wait for another, so it is kept short.
     /// </summary>
     private static readonly TimeSpan FanOutLease = TimeSpan.FromSeconds(15);
     /// <summary>The hooks this instance is sending to now, each by a task of its own; a hook gets one at a time.</summary>
@@ -145,9 +145,11 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.FannedOutAt, now).SetProperty(e => e.ClaimedUntil, (DateTime?)null), c);
             var mine = updated == ids.Count ? null
                 : (await db.PackageEvents.Where(e => ids.Contains(e.Id) && e.ClaimToken == token).Select(e => e.Id).ToListAsync(c)).ToHashSet();
+            var written = 0;
             foreach (var (ev, hooks) in fanned)
             {
                 if ((mine is not null && !mine.Contains(ev.Id)) || hooks.Count == 0) continue;
+                written += hooks.Count;
                 var data = JsonSerializer.Deserialize(ev.Data, PackageEventJsonContext.Default.PackageEventData)!;
                 var body = PackageEventBody.Build(ev.Kind, ev.Uuid, ev.CreatedAt, data, root);
                 foreach (var hookId in hooks)
@@ -158,7 +160,6 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
                     });
             }
             await db.SaveChangesAsync(c);
-            var written = fanned.Where(f => mine is null || mine.Contains(f.Event.Id)).Sum(f => f.Hooks.Count);
             _deliveriesPerEvent = Math.Max(1, (double)written / events.Count);
             return events.Count;
         }, ct);
