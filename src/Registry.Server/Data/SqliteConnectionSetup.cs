@@ -17,15 +17,16 @@ public sealed class SqliteConnectionSetup : DbConnectionInterceptor
 {
     private static readonly ConditionalWeakTable<object, object> Done = new();
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Configure(connection);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken)
     {
-        Apply(connection);
+        Configure(connection);
         return Task.CompletedTask;
     }
 
-    private static void Apply(DbConnection connection)
+    /// <summary>Also for connections opened outside EF, such as the backup's.</summary>
+    public static void Configure(DbConnection connection)
     {
         if (connection is not SqliteConnection sqlite || sqlite.Handle is not { } handle || Done.TryGetValue(handle, out _)) return;
         using var command = sqlite.CreateCommand();

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Registry.Schema.Data;
 using Registry.Schema.Packages;
 using Registry.Schema.Storage;
+using Registry.Server.Data;
 
 namespace Registry.Server.Operations;
 
@@ -47,6 +48,9 @@ public static class BackupCommand
         await using (var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString()))
         {
             await source.OpenAsync(ct);
+            // The first read of a new connection takes a shared lock on the file, which the server's connections hold
+            // off for moments (a connection closing checkpoints the log): wait, as they do, instead of failing.
+            SqliteConnectionSetup.Configure(source);
             await copy.OpenAsync(ct);
             source.BackupDatabase(copy);
         }
