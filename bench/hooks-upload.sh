@@ -17,11 +17,12 @@
 # FREEZE_HOOKED=1 (the default) stops the hooked server (SIGSTOP) while another server is measured: its
 # dispatcher works through a backlog it cannot finish (10 deliveries per upload) and would otherwise take the machine
 # from the server without hooks, flattering the ratio; FREEZE_HOOKED=0 lets it run (the figures before 2026-12-06 11:00).
-# Warm-up: PUT_WARMUP (default 20s) of uploads to each server, then WARMUP_ROUNDS (default 2) rounds as measured ones,
+# Warm-up: PUT_WARMUP (default 20s) of uploads to each server, then WARMUP_ROUNDS (default 3) rounds as measured ones,
 # not counted. The rounds matter: between its rounds the hooked server's dispatcher runs at full speed (uploads paused)
 # and compiles code the uploads alone never reach, and with 15 s of uploads alone its first measured round still spent
 # 13-24 % of its samples in the JIT; after one warm-up round its tiering thread still took 460 ms in the first counted
-# round against 50-90 ms in the next (docs/performance.md). The tiering column shows whether it was done.
+# round against 50-90 ms in the next, and after two it still took 220-240 ms in the first counted round (its ratio the
+# lowest of the three) against 60 ms in the next (docs/performance.md). The tiering column shows whether it was done.
 # Environment: BACKEND=postgres-s3, DURATION (wrk -d, default 10s), CONNECTIONS (default 32), HOOKS (default 10: a
 # third slow, a third down, the rest answering), SLOW_SECONDS (default 15), BENCH_BIN, and bench/lib.sh's ports; the
 # hooked server takes BENCH_PORT+10, the receivers BENCH_PORT+11 and +12, the closed port is +13, the reference +14.
@@ -29,7 +30,7 @@
 # <folder>/<server>-<round>.data (give SERVER_ENV="DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0" for symbols).
 source "$(dirname "$0")/lib.sh"
 rounds=${ROUNDS:-3}
-warmup_rounds=${WARMUP_ROUNDS:-2}
+warmup_rounds=${WARMUP_ROUNDS:-3}
 duration=${DURATION:-10s}
 connections=${CONNECTIONS:-32}
 hooks=${HOOKS:-10}

@@ -38,10 +38,18 @@ public sealed class PackageEventRecorder(RegistryDbContext db, Storage.IBlobStor
             : null;
 
     /// <summary>
-    /// Inserts <paramref name="events"/> in one statement, in the caller's transaction (<see cref="MultiRowInsert"/>):
-    /// EF's SaveChanges would track each and send an INSERT apiece, inside the publish batch's single writer.
+    /// Inserts <paramref name="events"/> in the caller's transaction, one prepared single-row statement run once per event
+    /// (<see cref="PreparedCommand"/>): EF's SaveChanges would track each and build an INSERT apiece, and one statement
+    /// of the whole batch (<see cref="MultiRowInsert"/>) is built and parsed again every batch, its parameters looked up
+    /// by name among all of the batch's, inside the publish batch's single writer.
     /// </summary>
-    public Task InsertAsync(IReadOnlyList<PackageEvent> events, CancellationToken ct) => db.InsertAsync(events, InsertedColumns, ct);
+    public async Task InsertAsync(IReadOnlyList<PackageEvent> events, CancellationToken ct)
+    {
+        if (events.Count == 0) return;
+        var (head, properties) = MultiRowInsert.Head<PackageEvent>(db, InsertedColumns);
+        await using var insert = new PreparedCommand(db, head + "({0}, {1}, {2}, {3}, {4}, {5})", properties);
+        foreach (var e in events) await insert.NonQueryAsync(ct, e.Uuid, e.Kind, e.ProjectId, e.NamespaceId, e.Data, e.CreatedAt);
+    }
 
     /// <summary>What a new event sets; the rest (the id, the fan-out's columns) start as the database's defaults.</summary>
     private static readonly string[] InsertedColumns =

@@ -418,7 +418,11 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
         db.ChangeTracker.Clear(); // the sending task's context lives on: the next claim reads the hook afresh
     }
 
-    /// <summary>Removes events and finished deliveries older than <see cref="HookOptions.KeepFor"/>, now and then.</summary>
+    /// <summary>
+    /// Removes finished deliveries older than <see cref="HookOptions.KeepFor"/> and events fanned out longer ago than that,
+    /// now and then: an event is fanned out after it is created, and by its fan-out time the clean-up seeks the index the
+    /// dispatcher's look uses (an event waiting to be fanned out has none, and stays).
+    /// </summary>
     private async Task CleanupAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -428,6 +432,6 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
         var before = now - O.KeepFor;
         await db.WithoutDurableCommitAsync(c => db.WebHookDeliveries.Where(d => d.CreatedAt < before && d.State != DeliveryState.Pending).ExecuteDeleteAsync(c), ct);
-        await db.WithoutDurableCommitAsync(c => db.PackageEvents.Where(e => e.CreatedAt < before && e.FannedOutAt != null).ExecuteDeleteAsync(c), ct);
+        await db.WithoutDurableCommitAsync(c => db.PackageEvents.Where(e => e.FannedOutAt < before).ExecuteDeleteAsync(c), ct);
     }
 }

@@ -171,8 +171,6 @@ namespace Registry.Schema.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
-
                     b.HasIndex("FannedOutAt", "Id");
 
                     b.ToTable("PackageEvents");

@@ -160,8 +160,6 @@ namespace Registry.Schema.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
-
                     b.HasIndex("FannedOutAt", "Id");
 
                     b.ToTable("PackageEvents");
