@@ -3,8 +3,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Registry.Schema.Caching;
+using Registry.Schema.Data;
 using Registry.Tests.Infrastructure;
 
 namespace Registry.Tests.Hooks;
@@ -127,5 +129,60 @@ public sealed class HookFairnessTests
         Assert.True(ended.Elapsed < TimeSpan.FromSeconds(3), $"the waiting deliveries took {ended.Elapsed.TotalSeconds:F1} s after the upload ended");
         var files = receiver.Received.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("package_file").GetProperty("file_name").GetString()).ToList();
         Assert.Equal(Enumerable.Range(0, 20).Select(i => $"f{i:D2}.txt").Append("big.bin"), files); // in order, each once
+    }
+
+    /// <summary>
+    /// While uploads are in flight a round fans out as many events as make the deliveries the pace sends in a round: with
+    /// five hooks, a fifth as many events as deliveries. Sized in events, each round wrote five times the rows it could
+    /// send, in the database the uploads write to.
+    /// </summary>
+    [Fact]
+    public async Task While_an_upload_is_in_flight_a_round_fans_out_the_deliveries_the_pace_sends_not_as_many_events()
+    {
+        await using var receiver = await HookReceiver.StartedAsync();
+        await using var server = await RegistryServer.StartAsync(new Dictionary<string, string>(HookFixture.FastHooks)
+        {
+            ["Registry:Hooks:PollInterval"] = "00:00:01",
+            ["Registry:Hooks:DeliveriesPerSecondWhileUploading"] = "5",
+        });
+        await HookFixture.AllowLocalAsync(server, true);
+        await server.CreateGroupAsync("fan");
+        await server.CreateProjectAsync("fan", "app");
+        using var client = server.Client(RegistryServer.RootToken);
+        const int hooks = 5, events = 40, perRound = 5;
+        for (var i = 0; i < hooks; i++)
+            using (var r = await client.PostAsJsonAsync("/api/v4/projects/fan%2Fapp/hooks", new { url = $"{receiver.Url}?hook={i}" }))
+                Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+
+        var halfSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var goOn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = client.PutAsync(Publishing.Url("fan/app", "big", "1.0.0", "big.bin"), new PausingContent(1024 * 1024, halfSent, goOn));
+        try
+        {
+            await halfSent.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var holding = Stopwatch.StartNew();
+            for (var i = 0; i < events; i++) await server.PublishAsync("fan/app", "pkg", "1.0.0", $"f{i:D2}.txt", $"content {i}");
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            var written = await DeliveriesAsync(server);
+            // The first round knows no deliveries per event yet and takes one event per delivery of the pace; every round
+            // after takes what makes the pace's deliveries. Two rounds more than the seconds held: one under way at the
+            // start, one at the end.
+            var allowed = perRound * hooks + perRound * (holding.Elapsed.TotalSeconds + 2);
+            Assert.True(written > 0, "nothing was fanned out while the upload was in flight");
+            Assert.True(written <= allowed,
+                $"{written} deliveries written in {holding.Elapsed.TotalSeconds:F1} s while an upload was in flight, at most {allowed:F0} at {perRound} a second");
+        }
+        finally
+        {
+            goOn.TrySetResult();
+        }
+        using (var response = await held) Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        await Eventually.HoldsAsync(async () => await DeliveriesAsync(server) == (events + 1) * hooks, "every event fanned out to every hook once the upload ended");
+    }
+
+    private static async Task<int> DeliveriesAsync(RegistryServer server)
+    {
+        using var scope = server.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<RegistryDbContext>().WebHookDeliveries.CountAsync();
     }
 }
