@@ -61,6 +61,16 @@ public sealed class PreparedCommand : IAsyncDisposable
         return command;
     }
 
+    /// <summary>
+    /// An INSERT of one <typeparamref name="T"/> row setting <paramref name="columns"/> (values in that order), as
+    /// <see cref="MultiRowInsert"/> names table and columns; <paramref name="suffix"/> follows its values (a RETURNING).
+    /// </summary>
+    public static PreparedCommand Insert<T>(RegistryDbContext db, IReadOnlyList<string> columns, string suffix = "") where T : class
+    {
+        var (head, properties) = MultiRowInsert.Head<T>(db, columns);
+        return new PreparedCommand(db, head + "(" + string.Join(", ", properties.Select((_, i) => "{" + i + "}")) + ")" + suffix, properties);
+    }
+
     /// <summary>The property <paramref name="name"/> of <typeparamref name="T"/> in the context's model.</summary>
     public static IProperty Property<T>(RegistryDbContext db, string name) =>
         db.Model.FindEntityType(typeof(T))?.FindProperty(name) ?? throw new ArgumentException($"{typeof(T)} has no {name}");

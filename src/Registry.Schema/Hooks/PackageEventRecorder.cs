@@ -46,8 +46,7 @@ public sealed class PackageEventRecorder(RegistryDbContext db, Storage.IBlobStor
     public async Task InsertAsync(IReadOnlyList<PackageEvent> events, CancellationToken ct)
     {
         if (events.Count == 0) return;
-        var (head, properties) = MultiRowInsert.Head<PackageEvent>(db, InsertedColumns);
-        await using var insert = new PreparedCommand(db, head + "({0}, {1}, {2}, {3}, {4}, {5})", properties);
+        await using var insert = PreparedCommand.Insert<PackageEvent>(db, InsertedColumns);
         foreach (var e in events) await insert.NonQueryAsync(ct, e.Uuid, e.Kind, e.ProjectId, e.NamespaceId, e.Data, e.CreatedAt);
     }
 

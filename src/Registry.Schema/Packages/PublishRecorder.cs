@@ -91,8 +91,8 @@ public sealed class PublishRecorder(
         return await db.RetryAsync(async _ =>
         {
             var results = new Outcome[batch.Count];
-            // The package events and audit rows of the uploads recorded so far: one INSERT each for the batch, just before
-            // its commit. An upload rolled back to its savepoint never adds its own, and a batch run again starts with none.
+            // The package events and audit rows of the uploads recorded so far, inserted together just before the
+            // batch's commit. An upload rolled back to its savepoint never adds its own, and a batch run again starts with none.
             var events = new List<Hooks.PackageEvent>();
             var audits = new List<AuditEvent>(batch.Count);
             var packages = new Dictionary<(long ProjectId, string Name, string Version), Package>();
@@ -221,12 +221,7 @@ public sealed class PublishRecorder(
 
     private async Task<long> InsertFileAsync(PackageFile file, CancellationToken ct)
     {
-        if (_insertFile is null)
-        {
-            var (head, properties) = MultiRowInsert.Head<PackageFile>(db, FileColumns);
-            _insertFile = new PreparedCommand(db, head + "(" + string.Join(", ", properties.Select((_, i) => "{" + i + "}")) + """) RETURNING "Id" """,
-                properties);
-        }
+        _insertFile ??= PreparedCommand.Insert<PackageFile>(db, FileColumns, """ RETURNING "Id" """);
         return Convert.ToInt64(await _insertFile.ScalarAsync(ct,
             file.PackageId, file.FileName, file.Size, file.FileSha256, file.FileSha1, file.FileMd5, file.BlobKey, file.ContentBlobId,
             file.Status, file.CreatedAt, file.UpdatedAt));
