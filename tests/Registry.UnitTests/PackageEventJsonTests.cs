@@ -61,4 +61,25 @@ public sealed class PackageEventJsonTests
             Assert.True(seen.Add(guid));
         }
     }
+
+    /// <summary>
+    /// A publish batch's row of file events keeps each file's part once and the project's, actor's and package's once
+    /// for all: each file's event read back from it, through JSON, is the event a row of its own recorded.
+    /// </summary>
+    [Fact]
+    public void A_row_of_published_files_gives_back_each_files_event_as_a_row_of_its_own_recorded_it()
+    {
+        var second = new PackageFileRecord(43, 11, 3, "pkg", "1.0.0-rc.1", "b.bin", 7, new string('c', 64), new string('d', 32), null, 2,
+            At.AddSeconds(1), At.AddSeconds(2));
+        var (uuid1, uuid2) = (Guid.NewGuid(), Guid.NewGuid());
+        var row = new PublishedFiles(WithFile.User, WithFile.ProjectPath, WithFile.Package,
+            [PublishedFiles.Of(uuid1, WithFile.File!), PublishedFiles.Of(uuid2, second)]);
+
+        var read = JsonSerializer.Deserialize(JsonSerializer.Serialize(row, PackageEventJsonContext.Default.PublishedFiles),
+            PackageEventJsonContext.Default.PublishedFiles)!;
+
+        Assert.Equal([uuid1, uuid2], read.Files.Select(f => f.Uuid));
+        Assert.Equal(WithFile, read.EventOf(read.Files[0], WithFile.ProjectId));
+        Assert.Equal(WithFile with { File = second }, read.EventOf(read.Files[1], WithFile.ProjectId));
+    }
 }

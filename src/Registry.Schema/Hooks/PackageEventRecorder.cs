@@ -32,22 +32,34 @@ public sealed class PackageEventRecorder(RegistryDbContext db, Storage.IBlobStor
     /// <see cref="Packages.PublishRecorder"/> inserts the batch's events together (<see cref="InsertAsync"/>) before its
     /// commit, each only once its upload's savepoint is released. Null where no hook wants it.
     /// </summary>
-    public async Task<PackageEvent?> FilePublishedEventAsync(Actor actor, Project project, Package package, PackageFile file, CancellationToken ct) =>
+    public async Task<PublishedFileEvent?> FilePublishedEventAsync(Actor actor, Project project, Package package, PackageFile file, CancellationToken ct) =>
         await WantedAsync(project, ct)
-            ? Build(PackageEventKind.FilePublished, actor, project, package, PackageFileRecord.From(file, package, blobs.FileStore))
+            ? new PublishedFileEvent(project.Id, project.NamespaceId, project.FullPath, UserOf(actor), PackageDataOf(package),
+                PublishedFiles.Of(RandomGuids.Next(), PackageFileRecord.From(file, package, blobs.FileStore)), clock.GetUtcNow().UtcDateTime)
             : null;
 
     /// <summary>
-    /// Inserts <paramref name="events"/> in the caller's transaction, one prepared single-row statement run once per event
-    /// (<see cref="PreparedCommand"/>): EF's SaveChanges would track each and build an INSERT apiece, and one statement
-    /// of the whole batch (<see cref="MultiRowInsert"/>) is built and parsed again every batch, its parameters looked up
-    /// by name among all of the batch's, inside the publish batch's single writer.
+    /// Inserts <paramref name="events"/> in the caller's transaction: those of one project, actor and package that follow
+    /// each other as one <see cref="PublishedFiles"/> row (a batch's uploads mostly go to one version), each row by one
+    /// prepared single-row statement (<see cref="PreparedCommand"/>). Not EF's SaveChanges, which tracks each row and
+    /// builds an INSERT apiece, nor one statement of the whole batch (<see cref="MultiRowInsert"/>), built and parsed
+    /// again every batch: this runs in the publish batch's single writer.
     /// </summary>
-    public async Task InsertAsync(IReadOnlyList<PackageEvent> events, CancellationToken ct)
+    public async Task InsertAsync(IReadOnlyList<PublishedFileEvent> events, CancellationToken ct)
     {
         if (events.Count == 0) return;
         await using var insert = PreparedCommand.Insert<PackageEvent>(db, InsertedColumns);
-        foreach (var e in events) await insert.NonQueryAsync(ct, e.Uuid, e.Kind, e.ProjectId, e.NamespaceId, e.Data, e.CreatedAt);
+        for (var i = 0; i < events.Count;)
+        {
+            var first = events[i];
+            var files = new List<PublishedFiles.FileData>();
+            for (; i < events.Count && events[i].SharesRowWith(first); i++) files.Add(events[i].File);
+            var data = JsonSerializer.Serialize(new PublishedFiles(first.User, first.ProjectPath, first.Package, files),
+                PackageEventJsonContext.Default.PublishedFiles);
+            // The row's own UUID; each file's event has its own in the data.
+            await insert.NonQueryAsync(ct, RandomGuids.Next(), PackageEventKind.FilesPublished, first.ProjectId, first.NamespaceId, data,
+                first.CreatedAt);
+        }
     }
 
     /// <summary>What a new event sets; the rest (the id, the fan-out's columns) start as the database's defaults.</summary>
@@ -65,10 +77,7 @@ public sealed class PackageEventRecorder(RegistryDbContext db, Storage.IBlobStor
 
     private PackageEvent Build(PackageEventKind kind, Actor actor, Project project, Package package, PackageFileRecord? file)
     {
-        var data = new PackageEventData(UserOf(actor), project.Id, project.FullPath,
-            new PackageEventData.PackageData(package.Id, package.Name, package.Version, package.PackageType, package.Status,
-                package.CreatedAt, package.LastDownloadedAt),
-            file);
+        var data = new PackageEventData(UserOf(actor), project.Id, project.FullPath, PackageDataOf(package), file);
         return new PackageEvent
         {
             Uuid = RandomGuids.Next(), Kind = kind, ProjectId = project.Id, NamespaceId = project.NamespaceId,
@@ -102,6 +111,9 @@ public sealed class PackageEventRecorder(RegistryDbContext db, Storage.IBlobStor
         _wanted[project.Id] = wanted;
         return wanted;
     }
+
+    private static PackageEventData.PackageData PackageDataOf(Package package) =>
+        new(package.Id, package.Name, package.Version, package.PackageType, package.Status, package.CreatedAt, package.LastDownloadedAt);
 
     private static PackageEventData.UserData? UserOf(Actor actor) => actor.Kind switch
     {

@@ -93,7 +93,7 @@ public sealed class PublishRecorder(
             var results = new Outcome[batch.Count];
             // The package events and audit rows of the uploads recorded so far, inserted together just before the
             // batch's commit. An upload rolled back to its savepoint never adds its own, and a batch run again starts with none.
-            var events = new List<Hooks.PackageEvent>();
+            var events = new List<Hooks.PublishedFileEvent>();
             var audits = new List<AuditEvent>(batch.Count);
             var packages = new Dictionary<(long ProjectId, string Name, string Version), Package>();
             await using var transaction = strict.Contains(true)
@@ -149,7 +149,7 @@ public sealed class PublishRecorder(
     /// uploads of a batch mostly go to one version, and its row, once written, is this transaction's until the commit</param>
     /// <returns>the result, whether the bytes stored under the upload's key are now referenced, and the upload's package
     /// event (null where no hook wants one) and audit rows for the batch to insert</returns>
-    private async Task<(PublishRecording Recording, Hooks.PackageEvent? Event, IReadOnlyList<AuditEvent> Audits)> RecordOneAsync(PendingPublish pending, bool strict,
+    private async Task<(PublishRecording Recording, Hooks.PublishedFileEvent? Event, IReadOnlyList<AuditEvent> Audits)> RecordOneAsync(PendingPublish pending, bool strict,
         Dictionary<(long ProjectId, string Name, string Version), Package> packages, CancellationToken ct)
     {
         var (cmd, digests) = (pending.Command, pending.Digests);

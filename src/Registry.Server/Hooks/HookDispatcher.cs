@@ -101,7 +101,11 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
         ? (int)Math.Clamp(Math.Ceiling(O.DeliveriesPerSecondWhileUploading * O.PollInterval.TotalSeconds / _deliveriesPerEvent), 1, EventBatch)
         : EventBatch;
 
-    /// <summary>Claims up to <paramref name="batch"/> events not yet fanned out and writes their deliveries, in one transaction.</summary>
+    /// <summary>
+    /// Claims events not yet fanned out, up to <paramref name="batch"/> of them, and writes their deliveries, in one
+    /// transaction. A <see cref="PackageEventKind.FilesPublished"/> row holds several events: where the batch ends inside
+    /// one, the row keeps the rest for the next round, so a round still writes only the deliveries the pace can use.
+    /// </summary>
     public async Task<int> FanOutAsync(int batch, CancellationToken ct)
     {
         using var scope = scopes.CreateScope();
@@ -118,51 +122,87 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
             .Where(e => candidates.Contains(e.Id) && e.FannedOutAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.ClaimedUntil, until).SetProperty(e => e.ClaimToken, token), c), ct);
         // By id, with the token: the token alone has no index, and a look by it alone reads every event.
-        var events = await db.PackageEvents.AsNoTracking().Where(e => candidates.Contains(e.Id) && e.ClaimToken == token).OrderBy(e => e.Id).ToListAsync(ct);
+        var rows = await db.PackageEvents.AsNoTracking().Where(e => candidates.Contains(e.Id) && e.ClaimToken == token).OrderBy(e => e.Id).ToListAsync(ct);
         var root = endpoints.Root;
-        // Who gets each event is read first, so the write transaction below is short (on SQLite it holds up publishers).
-        // A batch's events mostly come from a few projects: their hooks are looked up once per project.
+        // The rows' events up to the batch, and who gets each, are read first, so the write transaction below is short
+        // (on SQLite it holds up publishers). A batch's events mostly come from a few projects: their hooks are looked
+        // up once per project.
         var hooksOf = new Dictionary<long, List<long>>();
-        var fanned = new List<(PackageEvent Event, List<long> Hooks)>();
-        foreach (var ev in events)
+        var taken = new List<(PackageEvent Row, List<FannedEvent> Events, string? Others, List<long> Hooks)>();
+        var count = 0;
+        foreach (var row in rows)
         {
-            if (!hooksOf.TryGetValue(ev.ProjectId, out var hooks))
+            if (count >= batch) break;
+            var (events, rest) = EventsOf(row, batch - count);
+            count += events.Count;
+            if (!hooksOf.TryGetValue(row.ProjectId, out var hooks))
             {
-                var ancestors = await permissions.AncestorIdsAsync(ev.NamespaceId, ct);
-                hooksOf[ev.ProjectId] = hooks = await db.WebHooks.AsNoTracking()
-                    .Where(h => h.PackageEvents && (h.ProjectId == ev.ProjectId || (h.GroupId != null && ancestors.Contains(h.GroupId.Value))))
+                var ancestors = await permissions.AncestorIdsAsync(row.NamespaceId, ct);
+                hooksOf[row.ProjectId] = hooks = await db.WebHooks.AsNoTracking()
+                    .Where(h => h.PackageEvents && (h.ProjectId == row.ProjectId || (h.GroupId != null && ancestors.Contains(h.GroupId.Value))))
                     .OrderBy(h => h.Id).Select(h => h.Id).ToListAsync(ct);
             }
-            fanned.Add((ev, hooks));
+            taken.Add((row, events, rest, hooks));
         }
         // One transaction for the batch. The claim token in the condition makes fan-out happen once even if this
         // instance's lease ran out and another took an event (which then has the other's token). Lost in a power cut,
         // the whole transaction is: the events are fanned out again, and no delivery is written twice.
         return await db.InTransactionWithoutDurableCommitAsync(async c =>
         {
-            var ids = events.Select(e => e.Id).ToList();
-            var updated = await db.PackageEvents.Where(e => ids.Contains(e.Id) && e.ClaimToken == token && e.FannedOutAt == null)
+            var done = taken.Where(t => t.Others is null).Select(t => t.Row.Id).ToList();
+            var updated = await db.PackageEvents.Where(e => done.Contains(e.Id) && e.ClaimToken == token && e.FannedOutAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.FannedOutAt, now).SetProperty(e => e.ClaimedUntil, (DateTime?)null), c);
-            var mine = updated == ids.Count ? null
-                : (await db.PackageEvents.Where(e => ids.Contains(e.Id) && e.ClaimToken == token).Select(e => e.Id).ToListAsync(c)).ToHashSet();
+            var mine = updated == done.Count ? done.ToHashSet()
+                : (await db.PackageEvents.Where(e => done.Contains(e.Id) && e.ClaimToken == token).Select(e => e.Id).ToListAsync(c)).ToHashSet();
+            // The row the batch ended in keeps its other events, and is let go for the next round.
+            foreach (var (row, _, rest, _) in taken)
+                if (rest is not null && await Unclaimed(db.PackageEvents.Where(e => e.Id == row.Id))
+                        .ExecuteUpdateAsync(s => s.SetProperty(e => e.Data, rest).SetProperty(e => e.ClaimedUntil, (DateTime?)null), c) == 1)
+                    mine.Add(row.Id);
+            // Claimed rows the batch did not reach are let go too, not left to the lease.
+            var untouched = rows.Skip(taken.Count).Select(r => r.Id).ToList();
+            if (untouched.Count > 0)
+                await Unclaimed(db.PackageEvents.Where(e => untouched.Contains(e.Id)))
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.ClaimedUntil, (DateTime?)null), c);
             var written = 0;
-            foreach (var (ev, hooks) in fanned)
+            foreach (var (row, events, _, hooks) in taken)
             {
-                if ((mine is not null && !mine.Contains(ev.Id)) || hooks.Count == 0) continue;
-                written += hooks.Count;
-                var data = JsonSerializer.Deserialize(ev.Data, PackageEventJsonContext.Default.PackageEventData)!;
-                var body = PackageEventBody.Build(ev.Kind, ev.Uuid, ev.CreatedAt, data, root);
-                foreach (var hookId in hooks)
-                    db.WebHookDeliveries.Add(new WebHookDelivery
-                    {
-                        HookId = hookId, EventId = ev.Id, Uuid = RandomGuids.Next(), EventUuid = ev.Uuid, RequestBody = body,
-                        NextAttemptAt = now, CreatedAt = now, UpdatedAt = now,
-                    });
+                if (!mine.Contains(row.Id) || hooks.Count == 0) continue;
+                written += hooks.Count * events.Count;
+                foreach (var ev in events)
+                {
+                    var body = PackageEventBody.Build(ev.Kind, ev.Uuid, row.CreatedAt, ev.Data, root);
+                    foreach (var hookId in hooks)
+                        db.WebHookDeliveries.Add(new WebHookDelivery
+                        {
+                            HookId = hookId, EventId = row.Id, Uuid = RandomGuids.Next(), EventUuid = ev.Uuid, RequestBody = body,
+                            NextAttemptAt = now, CreatedAt = now, UpdatedAt = now,
+                        });
+                }
             }
             await db.SaveChangesAsync(c);
-            _deliveriesPerEvent = Math.Max(1, (double)written / events.Count);
-            return events.Count;
+            _deliveriesPerEvent = Math.Max(1, (double)written / count);
+            return count;
         }, ct);
+
+        IQueryable<PackageEvent> Unclaimed(IQueryable<PackageEvent> q) => q.Where(e => e.ClaimToken == token && e.FannedOutAt == null);
+    }
+
+    private sealed record FannedEvent(PackageEventKind Kind, Guid Uuid, PackageEventData Data);
+
+    /// <summary>
+    /// The first <paramref name="max"/> events of <paramref name="row"/>, and the data of the row's other events (null
+    /// when none is left).
+    /// </summary>
+    private static (List<FannedEvent> Events, string? Others) EventsOf(PackageEvent row, int max)
+    {
+        if (row.Kind != PackageEventKind.FilesPublished)
+            return ([new FannedEvent(row.Kind, row.Uuid, JsonSerializer.Deserialize(row.Data, PackageEventJsonContext.Default.PackageEventData)!)], null);
+        var files = JsonSerializer.Deserialize(row.Data, PackageEventJsonContext.Default.PublishedFiles)!;
+        var events = files.Files.Take(max).Select(f => new FannedEvent(PackageEventKind.FilePublished, f.Uuid, files.EventOf(f, row.ProjectId))).ToList();
+        return (events, files.Files.Count > max
+            ? JsonSerializer.Serialize(files with { Files = files.Files[max..] }, PackageEventJsonContext.Default.PublishedFiles)
+            : null);
     }
 
     /// <summary>
