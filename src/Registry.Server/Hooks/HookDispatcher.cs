@@ -133,7 +133,7 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
         foreach (var row in rows)
         {
             if (count >= batch) break;
-            var (events, rest) = EventsOf(row, batch - count);
+            var (events, others) = EventsOf(row, batch - count);
             count += events.Count;
             if (!hooksOf.TryGetValue(row.ProjectId, out var hooks))
             {
@@ -142,7 +142,7 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
                     .Where(h => h.PackageEvents && (h.ProjectId == row.ProjectId || (h.GroupId != null && ancestors.Contains(h.GroupId.Value))))
                     .OrderBy(h => h.Id).Select(h => h.Id).ToListAsync(ct);
             }
-            taken.Add((row, events, rest, hooks));
+            taken.Add((row, events, others, hooks));
         }
         // One transaction for the batch. The claim token in the condition makes fan-out happen once even if this
         // instance's lease ran out and another took an event (which then has the other's token). Lost in a power cut,
@@ -155,9 +155,9 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
             var mine = updated == done.Count ? done.ToHashSet()
                 : (await db.PackageEvents.Where(e => done.Contains(e.Id) && e.ClaimToken == token).Select(e => e.Id).ToListAsync(c)).ToHashSet();
             // The row the batch ended in keeps its other events, and is let go for the next round.
-            foreach (var (row, _, rest, _) in taken)
-                if (rest is not null && await Unclaimed(db.PackageEvents.Where(e => e.Id == row.Id))
-                        .ExecuteUpdateAsync(s => s.SetProperty(e => e.Data, rest).SetProperty(e => e.ClaimedUntil, (DateTime?)null), c) == 1)
+            foreach (var (row, _, others, _) in taken)
+                if (others is not null && await Unclaimed(db.PackageEvents.Where(e => e.Id == row.Id))
+                        .ExecuteUpdateAsync(s => s.SetProperty(e => e.Data, others).SetProperty(e => e.ClaimedUntil, (DateTime?)null), c) == 1)
                     mine.Add(row.Id);
             // Claimed rows the batch did not reach are let go too, not left to the lease.
             var untouched = rows.Skip(taken.Count).Select(r => r.Id).ToList();
