@@ -5,8 +5,8 @@ namespace Registry.Schema.Hooks;
 /// <summary>
 /// The data of a <see cref="PackageEventKind.FilesPublished"/> row: files a publish batch published one after another
 /// to one package by one actor, each a <see cref="PackageEventKind.FilePublished"/> event of its own. One row for them,
-/// not one per file: the batch's single writer inserted and committed a row of about 700 bytes per upload, and with
-/// the project, actor and package written once the row is about a third of that per file (docs/performance.md).
+/// not one per file: the batch's single writer inserted and committed a whole event row per upload, and with the
+/// project, actor and package written once each file adds only its own part (docs/performance.md).
 /// </summary>
 /// <param name="Package">the package as each of the files left it (a change of it starts another row)</param>
 public sealed record PublishedFiles(

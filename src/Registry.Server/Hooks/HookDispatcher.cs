@@ -154,11 +154,10 @@ public sealed class HookDispatcher(IServiceScopeFactory scopes, HookSender sende
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.FannedOutAt, now).SetProperty(e => e.ClaimedUntil, (DateTime?)null), c);
             var mine = updated == done.Count ? done.ToHashSet()
                 : (await db.PackageEvents.Where(e => done.Contains(e.Id) && e.ClaimToken == token).Select(e => e.Id).ToListAsync(c)).ToHashSet();
-            // The row the batch ended in keeps its other events, and is let go for the next round.
-            foreach (var (row, _, others, _) in taken)
-                if (others is not null && await Unclaimed(db.PackageEvents.Where(e => e.Id == row.Id))
-                        .ExecuteUpdateAsync(s => s.SetProperty(e => e.Data, others).SetProperty(e => e.ClaimedUntil, (DateTime?)null), c) == 1)
-                    mine.Add(row.Id);
+            // Only the row the batch ended in, the last taken, can keep events: it keeps them and is let go for the next round.
+            if (taken is [.., (var last, _, { } others, _)] && await Unclaimed(db.PackageEvents.Where(e => e.Id == last.Id))
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.Data, others).SetProperty(e => e.ClaimedUntil, (DateTime?)null), c) == 1)
+                mine.Add(last.Id);
             // Claimed rows the batch did not reach are let go too, not left to the lease.
             var untouched = rows.Skip(taken.Count).Select(r => r.Id).ToList();
             if (untouched.Count > 0)
